@@ -1,0 +1,180 @@
+package spa.core.codec;
+
+import spa.core.SpaException;
+
+/**
+ * The validation rules fwknop 2.6 applies to message fields, on encode and on decode alike.
+ * Each check throws {@link SpaException} naming the field and the rule broken.
+ */
+public final class SpaFields {
+  /** Longest base64 text of the message, nat_access, server_auth and timeout fields. */
+  public static final int MAX_FIELD_B64 = 256;
+  /** Longest base64 text of the username field (so at most 48 bytes decoded). */
+  public static final int MAX_USER_B64 = 64;
+  /** Plaintext bounds: at least 36, fewer than 1500 characters. */
+  public static final int MIN_PLAINTEXT = 36;
+  public static final int MAX_PLAINTEXT_EXCLUSIVE = 1500;
+  public static final int MAX_COMMAND = 1400;
+  public static final int MAX_NAT_HOST = 70;
+  public static final int MAX_CLIENT_TIMEOUT = 65536;
+  private static final String BAD_USER_CHARS = "\"/\\[]:;|=,+*?<>";
+  private static final String BAD_NAT_HOST_CHARS = " /?\"'\\";
+
+  private SpaFields() {}
+
+  /** A valid dotted-quad IPv4 address as fwknop accepts it for the allow IP: 7..15 chars, four decimal octets. */
+  public static boolean isIpv4(String s) {
+    int len = s.length();
+    if (len < 7 || len > 15) {
+      return false;
+    }
+    int dots = 0;
+    int octet = 0;
+    int digits = 0;
+    for (int i = 0; i <= len; i++) {
+      char c = i == len ? '.' : s.charAt(i);
+      if (c == '.') {
+        if (digits == 0 || octet > 255) {
+          return false;
+        }
+        if (i < len) {
+          dots++;
+        }
+        octet = 0;
+        digits = 0;
+      } else if (c >= '0' && c <= '9') {
+        // a leading zero would be octal to inet_aton; refuse the ambiguity
+        if (digits == 1 && octet == 0) {
+          return false;
+        }
+        octet = octet * 10 + (c - '0');
+        digits++;
+      } else {
+        return false;
+      }
+    }
+    return dots == 3;
+  }
+
+  public static void checkAllowIp(String field, String ip) throws SpaException {
+    if (!isIpv4(ip)) {
+      throw SpaException.message(field, "allow IP '" + printable(ip) + "' is not a dotted-quad IPv4 address");
+    }
+  }
+
+  public static void checkUsername(String user) throws SpaException {
+    if (user == null || user.isEmpty()) {
+      throw SpaException.message("username", "empty");
+    }
+    for (int i = 0; i < user.length(); i++) {
+      char c = user.charAt(i);
+      if (c < 0x20 || c > 0x7e || BAD_USER_CHARS.indexOf(c) >= 0) {
+        throw SpaException.message("username", "character " + describe(c) + " is not allowed");
+      }
+    }
+  }
+
+  /** An access message: {@code allow_ip,proto/port[,proto/port...]} with tcp or udp and ports 1..65535. */
+  public static void checkAccessMessage(String msg) throws SpaException {
+    int comma = msg.indexOf(',');
+    if (comma < 0) {
+      throw SpaException.message("message", "no access list after the allow IP");
+    }
+    checkAllowIp("message", msg.substring(0, comma));
+    String list = msg.substring(comma + 1);
+    if (list.isEmpty()) {
+      throw SpaException.message("message", "empty access list");
+    }
+    for (String spec : list.split(",", -1)) {
+      checkProtoPort(spec);
+    }
+  }
+
+  private static void checkProtoPort(String spec) throws SpaException {
+    int slash = spec.indexOf('/');
+    if (slash != 3) {
+      throw SpaException.message("message", "'" + printable(spec) + "' is not tcp/<port> or udp/<port>");
+    }
+    String proto = spec.substring(0, 3);
+    if (!proto.equalsIgnoreCase("tcp") && !proto.equalsIgnoreCase("udp")) {
+      throw SpaException.message("message", "protocol in '" + printable(spec) + "' is not tcp or udp");
+    }
+    String port = spec.substring(4);
+    if (port.isEmpty() || port.length() > 5 || !allDigits(port)) {
+      throw SpaException.message("message", "port in '" + printable(spec) + "' is not 1 to 5 digits");
+    }
+    int p = Integer.parseInt(port);
+    if (p < 1 || p > 65535) {
+      throw SpaException.message("message", "port in '" + printable(spec) + "' is not 1..65535");
+    }
+  }
+
+  /** A command message: {@code allow_ip,command} with a non-empty command, under 1400 characters in all. */
+  public static void checkCommandMessage(String msg) throws SpaException {
+    int comma = msg.indexOf(',');
+    if (comma < 0) {
+      throw SpaException.message("message", "no command after the allow IP");
+    }
+    checkAllowIp("message", msg.substring(0, comma));
+    if (comma == msg.length() - 1) {
+      throw SpaException.message("message", "empty command");
+    }
+    if (msg.length() >= MAX_COMMAND) {
+      throw SpaException.message("message", "command message is " + msg.length() + " characters, limit " + (MAX_COMMAND - 1));
+    }
+  }
+
+  /** nat_access: {@code host,port}, one comma, host up to 70 characters without space / ? " ' \, port 1..65535. */
+  public static void checkNatAccess(String nat) throws SpaException {
+    int comma = nat.indexOf(',');
+    if (comma < 0 || nat.indexOf(',', comma + 1) >= 0) {
+      throw SpaException.message("nat_access", "expected exactly one comma in host,port");
+    }
+    String host = nat.substring(0, comma);
+    String port = nat.substring(comma + 1);
+    if (host.isEmpty() || host.length() > MAX_NAT_HOST) {
+      throw SpaException.message("nat_access", "host must be 1.." + MAX_NAT_HOST + " characters");
+    }
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c < 0x21 || c > 0x7e || BAD_NAT_HOST_CHARS.indexOf(c) >= 0) {
+        throw SpaException.message("nat_access", "host has a forbidden character " + describe(c));
+      }
+    }
+    if (port.isEmpty() || port.length() > 5 || !allDigits(port)) {
+      throw SpaException.message("nat_access", "port must be 1 to 5 digits");
+    }
+    int p = Integer.parseInt(port);
+    if (p < 1 || p > 65535) {
+      throw SpaException.message("nat_access", "port must be 1..65535");
+    }
+  }
+
+  static boolean allDigits(CharSequence s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return s.length() > 0;
+  }
+
+  static String describe(char c) {
+    return c >= 0x21 && c <= 0x7e ? "'" + c + "'" : String.format("0x%02x", (int) c);
+  }
+
+  /** The text with non-printable characters escaped and cut to 40 characters, safe for a log line. */
+  public static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length() && sb.length() < 40; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c <= 0x7e) {
+        sb.append(c);
+      } else {
+        sb.append(String.format("\\x%02x", (int) c));
+      }
+    }
+    return s.length() > 40 ? sb + "..." : sb.toString();
+  }
+}

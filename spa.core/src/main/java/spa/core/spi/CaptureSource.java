@@ -1,0 +1,43 @@
+package spa.core.spi;
+
+import java.io.IOException;
+import spa.core.ConfigException;
+import spa.core.Packet;
+import spa.core.Settings;
+
+/**
+ * Delivers candidate packets to a sink until closed. Knows nothing of SPA. Provided with
+ * {@code provides spa.core.spi.CaptureSource with ...}; selected by {@link #name()}.
+ */
+public interface CaptureSource {
+
+  /** Short name used by configuration and {@code --list-plugins}, such as {@code udp} or {@code pcap}. */
+  String name();
+
+  /**
+   * Starts capturing with the daemon's settings (fwknopd.conf names: {@code UDPSERV_PORT},
+   * {@code PCAP_INTF}, {@code PCAP_FILTER}, {@code PCAP_FILE}, ...). Packets are handed to {@code sink}
+   * from the capture's own thread(s).
+   */
+  Capture start(Settings settings, Sink sink) throws ConfigException, IOException;
+
+  /** Receives packets. */
+  interface Sink {
+    void accept(Packet packet);
+
+    /** The source has no more packets (an offline file ended). */
+    default void end() {}
+  }
+
+  /** A running capture. */
+  interface Capture extends AutoCloseable {
+    /** Packets the source itself had to drop (kernel or buffer overflow), when it can tell. */
+    default long dropped() {
+      return 0;
+    }
+
+    /** Stops capturing; returns once no more packets will be delivered. */
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,27 @@
+package spa.core.spi;
+
+import spa.core.ConfigException;
+import spa.core.Settings;
+import spa.core.SpaException;
+
+/**
+ * Turns the wire string of one packet into SPA plaintext for one access stanza's keys. Checks the MAC
+ * before it decrypts, with constant-time comparisons.
+ */
+public interface Decryptor {
+
+  /** Short name, such as {@code aes} or {@code gpg}. */
+  String name();
+
+  /** Whether a stanza's settings configure this cipher (for {@code aes}: {@code KEY} or {@code KEY_BASE64}). */
+  boolean configuredBy(Settings stanza);
+
+  /** Prepares the keys of one stanza; fails with the place and key of a bad setting. */
+  Keyed forStanza(Settings stanza) throws ConfigException;
+
+  /** A decryptor bound to one stanza's keys. Safe for use from several threads. */
+  interface Keyed {
+    /** The plaintext, or {@link SpaException} of kind {@code AUTH} when MAC or decryption fails. */
+    String decrypt(String wire) throws SpaException;
+  }
+}
