@@ -1,0 +1,7 @@
+/** libpcap capture with pcap4j: live (immediate mode, BPF, inbound) and offline files. */
+module spa.capture.pcap {
+  requires spa.core;
+  requires org.pcap4j.core;
+  requires java.sql;
+  provides spa.core.spi.CaptureSource with spa.capture.pcap.PcapCaptureSource;
+}
