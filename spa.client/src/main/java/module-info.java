@@ -1,6 +1,8 @@
 /** Client library and the spa command: build and send SPA packets. */
 module spa.client {
-  requires spa.core;
+  // spa.core's types (SpaMessage, Encryptor, DigestType, ...) and HttpClient appear in this module's API
+  requires transitive spa.core;
+  requires transitive java.net.http;
   requires info.picocli;
   exports spa.client;
   opens spa.client.cli to info.picocli;

@@ -1,0 +1,397 @@
+package spa.client.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import spa.client.ClientException;
+import spa.client.rc.RcVariables;
+import spa.core.Settings;
+
+/** The options of {@code spa}, with fwknop's names and meanings, and their translation into rc variables. */
+@Command(
+    name = "spa",
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    headerHeading = "",
+    header = "Send a Single Packet Authorization (SPA) packet to an fwknop-compatible server.",
+    synopsisHeading = "%nUsage: ",
+    customSynopsis = "spa -A <proto/port>[,...] (-a <ip> | -s | -R) -D <server> [options]%n"
+        + "       spa -n <stanza> [options]%n"
+        + "       spa -k [--hmac-digest-type <type>] [-K <file>]",
+    footerHeading = "%n",
+    footer = {
+        "Settings come from the [default] stanza of ~/.fwknoprc, then the stanza named with -n, then the",
+        "command line. Keys that are not given anywhere are asked for at the terminal."})
+final class SpaOptions {
+
+  /** What the packet asks for. */
+  static final class Request {
+    @Option(names = {"-A", "--access"}, paramLabel = "<proto/port>[,...]",
+        description = "Ports to open, such as tcp/22 or tcp/22,udp/53.")
+    String access;
+
+    @Option(names = {"-a", "--allow-ip"}, paramLabel = "<ip>", description = "IPv4 address to open the ports for.")
+    String allowIp;
+
+    @Option(names = {"-s", "--source-ip"}, description = "Let the server use the packet's source address (0.0.0.0).")
+    boolean sourceIp;
+
+    @Option(names = {"-R", "--resolve-ip-https", "--resolve-ip-http"},
+        description = "Learn the external IPv4 address from a web page (see --resolve-url).")
+    boolean resolveIp;
+
+    @Option(names = "--resolve-url", paramLabel = "<url>", description = "Page that echoes the client's address (implies -R).")
+    String resolveUrl;
+
+    @Option(names = "--resolve-http-only", description = "Resolve the external address over plain HTTP.")
+    boolean resolveHttpOnly;
+
+    @Option(names = {"-C", "--server-cmd"}, paramLabel = "<command>", description = "Ask the server to run a command instead.")
+    String serverCmd;
+
+    @Option(names = {"-N", "--nat-access"}, paramLabel = "<host>[:<port>]",
+        description = "Reach an internal host through the server (NAT); host,port also works.")
+    String natAccess;
+
+    @Option(names = "--nat-local", description = "Reach a service on the server itself through a forwarded port.")
+    boolean natLocal;
+
+    @Option(names = "--nat-port", paramLabel = "<port>", description = "Ask for this port instead of the -A port.")
+    String natPort;
+
+    @Option(names = "--nat-rand-port", description = "Ask for a random port instead of the -A port.")
+    boolean natRandPort;
+
+    @Option(names = {"-f", "--fw-timeout"}, paramLabel = "<seconds>", description = "How long the server keeps access open.")
+    String fwTimeout;
+
+    @Option(names = {"-U", "--spoof-user"}, paramLabel = "<user>",
+        description = "Username in the packet (default: $SPOOF_USER, $LOGNAME, $USER).")
+    String spoofUser;
+
+    @Option(names = "--time-offset-plus", paramLabel = "<time>", description = "Move the timestamp forward (seconds, or with m, h, d).")
+    String timeOffsetPlus;
+
+    @Option(names = "--time-offset-minus", paramLabel = "<time>", description = "Move the timestamp back (seconds, or with m, h, d).")
+    String timeOffsetMinus;
+
+    @Option(names = {"-m", "--digest-type"}, paramLabel = "<type>",
+        description = "md5, sha1, sha256 (default), sha384, sha512, sha3_256 or sha3_512.")
+    String digestType;
+  }
+
+  /** Where the packet goes and how. */
+  static final class Server {
+    @Option(names = {"-D", "--destination"}, paramLabel = "<host>", description = "The fwknopd server.")
+    String destination;
+
+    @Option(names = {"-p", "--server-port"}, paramLabel = "<port>", description = "Destination port (default 62201).")
+    String serverPort;
+
+    @Option(names = {"-P", "--server-proto"}, paramLabel = "<proto>", description = "udp (default), tcp or http.")
+    String serverProto;
+
+    @Option(names = {"-S", "--source-port"}, paramLabel = "<port>", description = "Local port to send from.")
+    String sourcePort;
+
+    @Option(names = {"-r", "--rand-port"}, description = "Send to a random port 10000..65534.")
+    boolean randPort;
+
+    @Option(names = {"-H", "--http-proxy"}, paramLabel = "<host>[:<port>]", description = "Send over HTTP through this proxy.")
+    String httpProxy;
+
+    @Option(names = {"-u", "--user-agent"}, paramLabel = "<agent>", description = "HTTP User-Agent (default Fwknop/2.6.10).")
+    String userAgent;
+
+    @Option(names = "--server-resolve-ipv4", description = "Use only IPv4 addresses of the server.")
+    boolean resolveIpv4;
+
+    @Option(names = {"-Q", "--spoof-source", "--spoof-src"}, paramLabel = "<ip>", hidden = true)
+    String spoofSource;
+  }
+
+  /** Keys and ciphers. */
+  static final class Keys {
+    @Option(names = {"-M", "--encryption-mode"}, paramLabel = "<mode>",
+        description = "Rijndael mode: cbc (default), ecb, cfb, ofb, ctr, legacy.")
+    String encryptionMode;
+
+    @Option(names = "--use-hmac", description = "Add an HMAC (authenticated encryption).")
+    boolean useHmac;
+
+    @Option(names = "--hmac-digest-type", paramLabel = "<type>", description = "HMAC digest (default sha256); implies --use-hmac.")
+    String hmacDigestType;
+
+    @Option(names = "--key-rijndael", paramLabel = "<key>", description = "Encryption key (visible to other users in ps).")
+    String keyRijndael;
+
+    @Option(names = "--key-base64-rijndael", paramLabel = "<base64>", description = "Encryption key in base64.")
+    String keyBase64Rijndael;
+
+    @Option(names = "--key-hmac", paramLabel = "<key>", description = "HMAC key (visible to other users in ps).")
+    String keyHmac;
+
+    @Option(names = "--key-base64-hmac", paramLabel = "<base64>", description = "HMAC key in base64.")
+    String keyBase64Hmac;
+
+    @Option(names = {"-G", "--get-key"}, paramLabel = "<file>", description = "Read the encryption key from '<server>: <key>' lines.")
+    String getKey;
+
+    @Option(names = "--get-hmac-key", paramLabel = "<file>", description = "Read the HMAC key from '<server>: <key>' lines.")
+    String getHmacKey;
+
+    @Option(names = "--stdin", description = "Read the encryption key from standard input.")
+    boolean stdin;
+
+    @Option(names = {"-g", "--gpg-encryption"}, description = "Encrypt with GnuPG instead of Rijndael.")
+    boolean gpg;
+
+    @Option(names = "--gpg-recipient-key", paramLabel = "<id>", description = "GnuPG key of the server.")
+    String gpgRecipient;
+
+    @Option(names = "--gpg-signer-key", paramLabel = "<id>", description = "GnuPG key to sign with.")
+    String gpgSigner;
+
+    @Option(names = "--gpg-home-dir", paramLabel = "<dir>", description = "GnuPG home directory.")
+    String gpgHomeDir;
+
+    @Option(names = "--gpg-exe", paramLabel = "<path>", description = "GnuPG program.")
+    String gpgExe;
+
+    @Option(names = "--gpg-agent", description = "Use the GnuPG agent.")
+    boolean gpgAgent;
+
+    @Option(names = "--gpg-no-signing-pw", description = "The signing key has no passphrase.")
+    boolean gpgNoSigningPw;
+  }
+
+  /** Key generation. */
+  static final class KeyGeneration {
+    @Option(names = {"-k", "--key-gen"}, description = "Print a new KEY_BASE64 and HMAC_KEY_BASE64 and exit.")
+    boolean keyGen;
+
+    @Option(names = {"-K", "--key-gen-file"}, paramLabel = "<file>", description = "Write the new keys to a file instead.")
+    String keyGenFile;
+
+    @Option(names = "--key-len", paramLabel = "<bytes>", description = "Encryption key length (1..32, default 32).")
+    Integer keyLen;
+
+    @Option(names = "--hmac-key-len", paramLabel = "<bytes>", description = "HMAC key length (1..128, default by digest).")
+    Integer hmacKeyLen;
+  }
+
+  /** The rc file. */
+  static final class Config {
+    @Option(names = {"-n", "--named-config"}, paramLabel = "<stanza>", description = "Use this stanza of the rc file.")
+    String named;
+
+    @Option(names = "--rc-file", paramLabel = "<file>", description = "Read this rc file instead of ~/.fwknoprc.")
+    String rcFile;
+
+    @Option(names = "--no-rc-file", description = "Read no rc file.")
+    boolean noRcFile;
+
+    @Option(names = "--stanza-list", description = "List the stanzas of the rc file and exit.")
+    boolean stanzaList;
+
+    @Option(names = "--no-save-args", hidden = true)
+    boolean noSaveArgs;
+  }
+
+  /** Output and general options. */
+  static final class Output {
+    @Option(names = {"-T", "--test"}, description = "Build, print and decode the packet without sending it.")
+    boolean test;
+
+    @Option(names = {"-B", "--save-packet"}, paramLabel = "<file>", description = "Also write the packet to a file.")
+    String savePacket;
+
+    @Option(names = {"-b", "--save-packet-append"}, description = "Append to the -B file instead of replacing it.")
+    boolean savePacketAppend;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print the packet and how it is sent.")
+    boolean[] verbose = new boolean[0];
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+    boolean version;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
+    boolean help;
+  }
+
+  @ArgGroup(validate = false, heading = "%nWhat to ask for:%n", order = 1)
+  Request request;
+
+  @ArgGroup(validate = false, heading = "%nWhere and how to send:%n", order = 2)
+  Server server;
+
+  @ArgGroup(validate = false, heading = "%nKeys and encryption:%n", order = 3)
+  Keys keys;
+
+  @ArgGroup(validate = false, heading = "%nKey generation:%n", order = 4)
+  KeyGeneration keyGeneration;
+
+  @ArgGroup(validate = false, heading = "%nConfiguration:%n", order = 5)
+  Config config;
+
+  @ArgGroup(validate = false, heading = "%nOutput:%n", order = 6)
+  Output output;
+
+  Request request() {
+    return request == null ? request = new Request() : request;
+  }
+
+  Server server() {
+    return server == null ? server = new Server() : server;
+  }
+
+  Keys keys() {
+    return keys == null ? keys = new Keys() : keys;
+  }
+
+  KeyGeneration keyGeneration() {
+    return keyGeneration == null ? keyGeneration = new KeyGeneration() : keyGeneration;
+  }
+
+  Config config() {
+    return config == null ? config = new Config() : config;
+  }
+
+  Output output() {
+    return output == null ? output = new Output() : output;
+  }
+
+  /**
+   * The command line as rc variables, each with the option that set it as its origin. {@code --stdin}
+   * reads the key from {@code in} here.
+   */
+  Settings toSettings(InputStream in) throws ClientException {
+    Request r = request();
+    Server sv = server();
+    Keys k = keys();
+    oneOf("the allow IP", opt("-a", r.allowIp != null), opt("-s", r.sourceIp), opt("-R", r.resolveIp));
+    oneOf("the encryption key", opt("--key-rijndael", k.keyRijndael != null),
+        opt("--key-base64-rijndael", k.keyBase64Rijndael != null), opt("-G", k.getKey != null), opt("--stdin", k.stdin));
+    oneOf("the HMAC key", opt("--key-hmac", k.keyHmac != null), opt("--key-base64-hmac", k.keyBase64Hmac != null),
+        opt("--get-hmac-key", k.getHmacKey != null));
+    oneOf("the time offset", opt("--time-offset-plus", r.timeOffsetPlus != null),
+        opt("--time-offset-minus", r.timeOffsetMinus != null));
+    oneOf("the NAT port", opt("--nat-port", r.natPort != null), opt("--nat-rand-port", r.natRandPort));
+
+    Settings.Builder b = Settings.builder("command line");
+    put(b, "ACCESS", r.access, "--access");
+    put(b, "ALLOW_IP", r.allowIp, "--allow-ip");
+    flag(b, "ALLOW_IP", "source", r.sourceIp, "--source-ip");
+    flag(b, "ALLOW_IP", "resolve", r.resolveIp, "--resolve-ip-https");
+    put(b, "RESOLVE_URL", r.resolveUrl, "--resolve-url");
+    if (r.resolveUrl != null && !b.has("ALLOW_IP")) {
+      b.put("ALLOW_IP", "resolve", "option --resolve-url");
+    }
+    flag(b, "RESOLVE_HTTP_ONLY", "Y", r.resolveHttpOnly, "--resolve-http-only");
+    put(b, RcVariables.SERVER_CMD, r.serverCmd, "--server-cmd");
+    put(b, "NAT_ACCESS", r.natAccess, "--nat-access");
+    flag(b, "NAT_LOCAL", "Y", r.natLocal, "--nat-local");
+    put(b, "NAT_PORT", r.natPort, "--nat-port");
+    flag(b, "NAT_RAND_PORT", "Y", r.natRandPort, "--nat-rand-port");
+    put(b, "FW_TIMEOUT", r.fwTimeout, "--fw-timeout");
+    put(b, "SPOOF_USER", r.spoofUser, "--spoof-user");
+    if (r.timeOffsetPlus != null) {
+      b.put("TIME_OFFSET", "+" + unsigned(r.timeOffsetPlus, "--time-offset-plus"), "option --time-offset-plus");
+    }
+    if (r.timeOffsetMinus != null) {
+      b.put("TIME_OFFSET", "-" + unsigned(r.timeOffsetMinus, "--time-offset-minus"), "option --time-offset-minus");
+    }
+    put(b, "DIGEST_TYPE", r.digestType, "--digest-type");
+
+    put(b, "SPA_SERVER", sv.destination, "--destination");
+    put(b, "SPA_SERVER_PORT", sv.serverPort, "--server-port");
+    put(b, "SPA_SERVER_PROTO", sv.serverProto, "--server-proto");
+    put(b, "SPA_SOURCE_PORT", sv.sourcePort, "--source-port");
+    flag(b, "RAND_PORT", "Y", sv.randPort, "--rand-port");
+    put(b, "HTTP_PROXY", sv.httpProxy, "--http-proxy");
+    if (sv.httpProxy != null && sv.serverProto == null) {
+      b.put("SPA_SERVER_PROTO", "http", "option --http-proxy");
+    }
+    put(b, "HTTP_USER_AGENT", sv.userAgent, "--user-agent");
+    flag(b, "SERVER_RESOLVE_IPV4", "Y", sv.resolveIpv4, "--server-resolve-ipv4");
+
+    put(b, "ENCRYPTION_MODE", k.encryptionMode, "--encryption-mode");
+    flag(b, "USE_HMAC", "Y", k.useHmac, "--use-hmac");
+    put(b, "HMAC_DIGEST_TYPE", k.hmacDigestType, "--hmac-digest-type");
+    if (k.hmacDigestType != null && !k.useHmac) {
+      b.put("USE_HMAC", "Y", "option --hmac-digest-type");
+    }
+    put(b, "KEY", k.keyRijndael, "--key-rijndael");
+    put(b, "KEY_BASE64", k.keyBase64Rijndael, "--key-base64-rijndael");
+    put(b, "HMAC_KEY", k.keyHmac, "--key-hmac");
+    put(b, "HMAC_KEY_BASE64", k.keyBase64Hmac, "--key-base64-hmac");
+    put(b, "KEY_FILE", k.getKey, "--get-key");
+    put(b, "HMAC_KEY_FILE", k.getHmacKey, "--get-hmac-key");
+    if (k.stdin) {
+      b.put("KEY", readLine(in), "standard input");
+    }
+    flag(b, "USE_GPG", "Y", k.gpg, "--gpg-encryption");
+    put(b, "GPG_RECIPIENT", k.gpgRecipient, "--gpg-recipient-key");
+    put(b, "GPG_SIGNER", k.gpgSigner, "--gpg-signer-key");
+    put(b, "GPG_HOMEDIR", k.gpgHomeDir, "--gpg-home-dir");
+    put(b, "GPG_EXE", k.gpgExe, "--gpg-exe");
+    flag(b, "USE_GPG_AGENT", "Y", k.gpgAgent, "--gpg-agent");
+    flag(b, "GPG_NO_SIGNING_PW", "Y", k.gpgNoSigningPw, "--gpg-no-signing-pw");
+    flag(b, "VERBOSE", "Y", output().verbose.length > 0, "--verbose");
+    return b.build();
+  }
+
+  private static void put(Settings.Builder b, String key, String value, String option) {
+    if (value != null) {
+      b.put(key, value, "option " + option);
+    }
+  }
+
+  private static void flag(Settings.Builder b, String key, String value, boolean set, String option) {
+    if (set) {
+      b.put(key, value, "option " + option);
+    }
+  }
+
+  private static String unsigned(String v, String option) throws ClientException {
+    if (v.isEmpty() || v.charAt(0) == '-' || v.charAt(0) == '+') {
+      throw new ClientException(option + ": '" + v + "' is not a time offset (digits with an optional m, h or d suffix)");
+    }
+    return v;
+  }
+
+  private static String opt(String name, boolean given) {
+    return given ? name : null;
+  }
+
+  private static void oneOf(String what, String... given) throws ClientException {
+    List<String> names = new ArrayList<>();
+    for (String g : given) {
+      if (g != null) {
+        names.add(g);
+      }
+    }
+    if (names.size() > 1) {
+      throw new ClientException("options " + String.join(" and ", names) + " both give " + what + "; use one");
+    }
+  }
+
+  private static String readLine(InputStream in) throws ClientException {
+    try {
+      String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+      if (line == null || line.isEmpty()) {
+        throw new ClientException("--stdin: no key on standard input");
+      }
+      return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    } catch (IOException e) {
+      throw new ClientException("--stdin: cannot read standard input: " + e.getMessage());
+    }
+  }
+}
