@@ -1,0 +1,2 @@
+/** JMH benchmarks of building and of accepting one SPA packet, on one thread. */
+package spa.benchmarks;
