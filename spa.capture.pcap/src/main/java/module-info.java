@@ -2,6 +2,7 @@
 module spa.capture.pcap {
   requires spa.core;
   requires org.pcap4j.core;
-  requires java.sql;
+  requires com.sun.jna;
+  requires java.sql; // PcapHandle.getTimestamp() returns java.sql.Timestamp
   provides spa.core.spi.CaptureSource with spa.capture.pcap.PcapCaptureSource;
 }
