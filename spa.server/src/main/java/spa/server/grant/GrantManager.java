@@ -1,0 +1,230 @@
+package spa.server.grant;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import spa.core.FirewallException;
+import spa.core.Grant;
+import spa.core.spi.FirewallBackend;
+
+/**
+ * Keeps the openings spa made: writes each to the journal before the firewall sees it, extends an opening
+ * on a re-knock instead of stacking a second one, closes it at expiry when the firewall does not do so
+ * itself, and at start-up reconciles the journal with what the firewall holds so that nothing expired
+ * survives and nothing valid is lost. All firewall calls are serialised on this object's lock.
+ */
+public final class GrantManager implements AutoCloseable {
+
+  /** Receives the lifecycle of grants, for the event log. */
+  public interface Listener {
+    /** {@code grant} is open in the firewall; {@code extended} when it prolonged an existing opening. */
+    void opened(Grant grant, boolean extended);
+
+    /** {@code grant} reached its expiry and is closed. */
+    void expired(Grant grant);
+
+    /** A firewall or journal operation on {@code grant} failed. */
+    void failed(String operation, Grant grant, Exception cause);
+  }
+
+  /** What start-up found. */
+  public record Reconciliation(int kept, int restored, int adopted, int removed, List<String> problems) {}
+
+  private final FirewallBackend backend;
+  private final GrantJournal journal;
+  private final Clock clock;
+  private final Listener listener;
+  private final ScheduledExecutorService timer;
+  private final List<Grant> active = new ArrayList<>();
+  private final Map<Grant, ScheduledFuture<?>> closings = new HashMap<>();
+
+  public GrantManager(FirewallBackend backend, GrantJournal journal, Clock clock, Listener listener) {
+    this.backend = backend;
+    this.journal = journal;
+    this.clock = clock;
+    this.listener = listener;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "spad-expiry");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Reconciles: openings the firewall holds past their expiry are closed; journal entries still valid but
+   * missing from the firewall are opened again until their original expiry; openings the firewall holds
+   * that the journal lacks (a crash between the two writes) are adopted and closed on time.
+   */
+  public synchronized Reconciliation start() throws IOException, FirewallException {
+    List<String> problems = new ArrayList<>();
+    List<Grant> recorded = journal.load(problems);
+    List<Grant> held = call(backend::list);
+    Instant now = clock.instant();
+    int kept = 0;
+    int restored = 0;
+    int adopted = 0;
+    int removed = 0;
+    for (Grant h : held) {
+      if (!h.expires().isAfter(now)) {
+        closeQuietly(h);
+        removed++;
+      } else if (recorded.stream().anyMatch(h::sameOpening)) {
+        active.add(h);
+        kept++;
+      } else {
+        active.add(h);
+        adopted++;
+      }
+    }
+    for (Grant r : recorded) {
+      if (r.expires().isAfter(now) && held.stream().noneMatch(r::sameOpening)) {
+        try {
+          run(() -> backend.open(r));
+          active.add(r);
+          restored++;
+        } catch (FirewallException e) {
+          listener.failed("restore", r, e);
+        }
+      }
+    }
+    journal.store(active);
+    for (Grant g : active) {
+      scheduleClose(g);
+    }
+    return new Reconciliation(kept, restored, adopted, removed, problems);
+  }
+
+  /** Opens {@code grant}, or extends the opening for the same source and access to the later expiry. */
+  public synchronized void open(Grant grant) throws FirewallException, IOException {
+    Grant existing = find(grant);
+    Grant target = existing != null && existing.expires().isAfter(grant.expires())
+        ? grant.withExpiry(existing.expires()) : grant;
+    List<Grant> next = new ArrayList<>(active);
+    next.remove(existing);
+    next.add(target);
+    journal.store(next);
+    try {
+      run(() -> backend.open(target));
+    } catch (FirewallException | RuntimeException e) {
+      journal.store(active);
+      throw e;
+    }
+    if (existing != null) {
+      cancelClose(existing);
+      active.remove(existing);
+    }
+    active.add(target);
+    scheduleClose(target);
+    listener.opened(target, existing != null);
+  }
+
+  /** The openings spa holds now. */
+  public synchronized List<Grant> active() {
+    return List.copyOf(active);
+  }
+
+  /** Removes everything spa added in the firewall and forgets it. */
+  public synchronized void flush() throws FirewallException, IOException {
+    run(backend::flush);
+    for (ScheduledFuture<?> f : closings.values()) {
+      f.cancel(false);
+    }
+    closings.clear();
+    active.clear();
+    journal.store(active);
+  }
+
+  /** Stops the expiry timer; openings stay in the firewall and the journal for the next start. */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+
+  private Grant find(Grant grant) {
+    for (Grant g : active) {
+      if (g.sameOpening(grant)) {
+        return g;
+      }
+    }
+    return null;
+  }
+
+  private void scheduleClose(Grant g) {
+    long delay = Math.max(0, Duration.between(clock.instant(), g.expires()).toMillis());
+    closings.put(g, timer.schedule(() -> expire(g), delay, TimeUnit.MILLISECONDS));
+  }
+
+  private void cancelClose(Grant g) {
+    ScheduledFuture<?> f = closings.remove(g);
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
+  private synchronized void expire(Grant g) {
+    if (!active.contains(g)) {
+      return;
+    }
+    closings.remove(g);
+    if (!backend.kernelExpiry()) {
+      try {
+        run(() -> backend.close(g));
+      } catch (FirewallException | RuntimeException e) {
+        listener.failed("close", g, e);
+        closings.put(g, timer.schedule(() -> expire(g), 5, TimeUnit.SECONDS));
+        return;
+      }
+    }
+    active.remove(g);
+    try {
+      journal.store(active);
+    } catch (IOException e) {
+      listener.failed("journal", g, e);
+    }
+    listener.expired(g);
+  }
+
+  private void closeQuietly(Grant g) {
+    try {
+      run(() -> backend.close(g));
+    } catch (FirewallException | RuntimeException e) {
+      listener.failed("close", g, e);
+    }
+  }
+
+  private interface FirewallCall<T> {
+    T call() throws FirewallException;
+  }
+
+  private interface FirewallAction {
+    void run() throws FirewallException;
+  }
+
+  private void run(FirewallAction action) throws FirewallException {
+    call(() -> {
+      action.run();
+      return null;
+    });
+  }
+
+  /** Calls the backend with its own class loader as context loader (plugins in child layers need it). */
+  private <T> T call(FirewallCall<T> c) throws FirewallException {
+    Thread t = Thread.currentThread();
+    ClassLoader old = t.getContextClassLoader();
+    t.setContextClassLoader(backend.getClass().getClassLoader());
+    try {
+      return c.call();
+    } finally {
+      t.setContextClassLoader(old);
+    }
+  }
+}
