@@ -1,4 +1,7 @@
-/** The one command runner: argv lists, never a shell, timeouts, captured output, stdin input. */
+/**
+ * The one place where spa starts a process: argv lists (never a shell), a time limit, captured
+ * standard output and error, bytes on standard input, and a scrubbed environment.
+ */
 module spa.cmd.exec {
   requires spa.core;
   requires org.apache.commons.exec;

@@ -1,0 +1,336 @@
+package spa.fw.iptables;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static spa.cmd.exec.testkit.NetnsTopology.CLIENT_A4;
+import static spa.cmd.exec.testkit.NetnsTopology.CLIENT_A6;
+import static spa.cmd.exec.testkit.NetnsTopology.CLIENT_B4;
+import static spa.cmd.exec.testkit.NetnsTopology.CLIENT_B6;
+import static spa.cmd.exec.testkit.NetnsTopology.INNER4;
+import static spa.cmd.exec.testkit.NetnsTopology.SERVER4;
+import static spa.cmd.exec.testkit.NetnsTopology.SERVER6;
+import static spa.cmd.exec.testkit.NetnsTopology.SERVER_INNER4;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import spa.cmd.exec.CommandRunner;
+import spa.cmd.exec.testkit.NetnsTopology;
+import spa.cmd.exec.testkit.Probe;
+import spa.core.Grant;
+import spa.core.Nat;
+import spa.core.ProtoPort;
+import spa.core.Settings;
+
+/** The iptables backend against the real iptables and ip6tables, with real TCP traffic between namespaces. */
+class IptablesTrafficTest {
+  private static NetnsTopology net;
+  private final List<String> commands = new ArrayList<>();
+
+  @BeforeAll
+  static void topology() {
+    net = NetnsTopology.create("spaipt");
+    net.listen(net.server(), "22=ssh-server", "80=http-server");
+    net.listen(net.inner(), "22=ssh-inner", "2222=alt-inner");
+  }
+
+  @AfterAll
+  static void teardown() {
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  /** A fwknop-style host: sshd dropped after the jump to FWKNOP_INPUT, forwarding only for established flows. */
+  @BeforeEach
+  void adminRules() {
+    in("nft", "flush", "ruleset");
+    for (String ipt : List.of("iptables", "ip6tables")) {
+      in(ipt, "-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "DROP");
+      in(ipt, "-P", "FORWARD", "DROP");
+      in(ipt, "-A", "FORWARD", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT");
+    }
+  }
+
+  private static String in(String... argv) {
+    return net.in(net.server(), argv);
+  }
+
+  private IptablesBackend started(String... keyValues) throws Exception {
+    Map<String, String> m = new HashMap<>();
+    m.put("FIREWALL_EXE", "iptables");
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put(keyValues[i], keyValues[i + 1]);
+    }
+    CommandRunner real = net.runnerIn(net.server());
+    IptablesBackend b = new IptablesBackend(cmd -> {
+      commands.add(cmd.display());
+      return real.run(cmd);
+    });
+    b.start(Settings.of(m, "fwknopd.conf"));
+    return b;
+  }
+
+  private static Grant grant(String source, String access, Nat nat, long exp) throws Exception {
+    return new Grant(InetAddress.getByName(source), null, ProtoPort.parseList(access, 1), nat,
+        Instant.ofEpochSecond(exp), "");
+  }
+
+  private List<String> adds() {
+    return commands.stream().filter(c -> c.matches("^ip6?tables -[AI] FWKNOP_.*")).toList();
+  }
+
+  private static void assertReached(String banner, Probe p) {
+    assertTrue(p.reached(banner), "expected " + banner + ", got " + p);
+  }
+
+  private static void assertFiltered(Probe p) {
+    assertEquals(Probe.Outcome.FILTERED, p.outcome(), "expected no answer, got " + p);
+  }
+
+  private static long soon() {
+    return Instant.now().getEpochSecond() + 120;
+  }
+
+  @Test
+  void startCreatesFwknopsChainsWithJumpsAtPositionOneForBothFamilies() throws Exception {
+    started("ENABLE_IPT_FORWARDING", "Y", "ENABLE_IPT_LOCAL_NAT", "Y", "ENABLE_IPT_SNAT", "Y", "ENABLE_IPT_OUTPUT", "Y");
+    started("ENABLE_IPT_FORWARDING", "Y", "ENABLE_IPT_LOCAL_NAT", "Y", "ENABLE_IPT_SNAT", "Y", "ENABLE_IPT_OUTPUT", "Y");
+    for (String ipt : List.of("iptables", "ip6tables")) {
+      List<String> filter = in(ipt, "-S").lines().toList();
+      for (String chain : List.of("INPUT", "OUTPUT", "FORWARD")) {
+        assertTrue(filter.contains("-N FWKNOP_" + chain), filter.toString());
+        List<String> rules = filter.stream().filter(l -> l.startsWith("-A " + chain + " ")).toList();
+        assertEquals("-A " + chain + " -j FWKNOP_" + chain, rules.get(0), ipt + " " + rules);
+        assertEquals(1, rules.stream().filter(l -> l.endsWith("-j FWKNOP_" + chain)).count());
+      }
+      List<String> nat = in(ipt, "-t", "nat", "-S").lines().toList();
+      assertTrue(nat.contains("-A PREROUTING -j FWKNOP_PREROUTING"), nat.toString());
+      assertTrue(nat.contains("-A POSTROUTING -j FWKNOP_POSTROUTING"), nat.toString());
+      assertTrue(nat.contains("-A POSTROUTING -j FWKNOP_MASQUERADE"), nat.toString());
+    }
+  }
+
+  @Test
+  void rulesAreWrittenExactlyAsFwknopWritesThem() throws Exception {
+    IptablesBackend fw = started("ENABLE_IPT_FORWARDING", "Y", "ENABLE_IPT_LOCAL_NAT", "Y", "ENABLE_IPT_SNAT", "Y",
+        "ENABLE_IPT_OUTPUT", "Y");
+    long t = 1795249960L;
+    commands.clear();
+    fw.open(grant("10.0.0.5", "tcp/22,udp/53", null, t));
+    fw.open(grant("10.0.0.5", "tcp/55000",
+        new Nat(Nat.Kind.FORWARD, InetAddress.getByName("192.168.1.2"), 22, Nat.Snat.MASQUERADE, null, true), t));
+    fw.open(grant("10.0.0.6", "tcp/55001",
+        new Nat(Nat.Kind.LOCAL, InetAddress.getByName("127.0.0.1"), 22, Nat.Snat.MASQUERADE, null, true), t));
+    fw.open(grant("10.0.0.7", "tcp/22", new Nat(Nat.Kind.FORWARD, InetAddress.getByName("192.168.1.123"), 2222,
+        Nat.Snat.SNAT, InetAddress.getByName("33.3.3.3"), true), t));
+    fw.open(grant("10.0.0.8", "tcp/22", new Nat(Nat.Kind.FORWARD_ALL, null, 0, Nat.Snat.MASQUERADE, null, false), t));
+    String e = " -m comment --comment _exp_1795249960 ";
+    assertEquals(List.of(
+        "iptables -A FWKNOP_INPUT -t filter -p 6 -s 10.0.0.5 -d 0.0.0.0/0 --dport 22" + e + "-j ACCEPT",
+        "iptables -A FWKNOP_OUTPUT -t filter -p 6 -d 10.0.0.5 -s 0.0.0.0/0 --sport 22" + e + "-j ACCEPT",
+        "iptables -A FWKNOP_INPUT -t filter -p 17 -s 10.0.0.5 -d 0.0.0.0/0 --dport 53" + e + "-j ACCEPT",
+        "iptables -A FWKNOP_OUTPUT -t filter -p 17 -d 10.0.0.5 -s 0.0.0.0/0 --sport 53" + e + "-j ACCEPT",
+        "iptables -A FWKNOP_FORWARD -t filter -p 6 -s 10.0.0.5 --dport 22" + e + "-j ACCEPT",
+        "iptables -A FWKNOP_PREROUTING -t nat -p 6 -s 10.0.0.5 -d 0.0.0.0/0 --dport 55000" + e
+            + "-j DNAT --to-destination 192.168.1.2:22",
+        "iptables -A FWKNOP_MASQUERADE -t nat -p 6 -d 192.168.1.2 --dport 22" + e + "-j MASQUERADE --to-ports 55000",
+        "iptables -A FWKNOP_INPUT -t filter -p 6 -s 10.0.0.6 -d 0.0.0.0/0 --dport 22" + e + "-j ACCEPT",
+        "iptables -A FWKNOP_PREROUTING -t nat -p 6 -s 10.0.0.6 -d 0.0.0.0/0 --dport 55001" + e
+            + "-j DNAT --to-destination 127.0.0.1:22",
+        "iptables -A FWKNOP_MASQUERADE -t nat -p 6 -d 127.0.0.1 --dport 22" + e + "-j MASQUERADE --to-ports 55001",
+        "iptables -A FWKNOP_FORWARD -t filter -p 6 -s 10.0.0.7 --dport 2222" + e + "-j ACCEPT",
+        "iptables -A FWKNOP_PREROUTING -t nat -p 6 -s 10.0.0.7 -d 0.0.0.0/0 --dport 22" + e
+            + "-j DNAT --to-destination 192.168.1.123:2222",
+        "iptables -A FWKNOP_POSTROUTING -t nat -p 6 -d 192.168.1.123 --dport 2222" + e + "-j SNAT --to-source 33.3.3.3",
+        "iptables -A FWKNOP_FORWARD -t filter -s 10.0.0.8" + e + "-j ACCEPT",
+        "iptables -A FWKNOP_MASQUERADE -t nat -s 10.0.0.8" + e + "-j MASQUERADE"), adds());
+
+    // and they read back as the grants they came from
+    List<Grant> listed = fw.list();
+    assertEquals(5, listed.size(), listed.toString());
+    assertTrue(listed.contains(grant("10.0.0.5", "tcp/22,udp/53", null, t)), listed.toString());
+    Grant local = listed.stream().filter(g -> g.source().getHostAddress().equals("10.0.0.6")).findFirst().orElseThrow();
+    assertEquals(new Nat(Nat.Kind.LOCAL, InetAddress.getByName("127.0.0.1"), 22, Nat.Snat.MASQUERADE, null, true),
+        local.nat());
+    assertEquals(List.of(new ProtoPort("tcp", 55001)), local.access());
+    Grant fwd = listed.stream().filter(g -> g.source().getHostAddress().equals("10.0.0.7")).findFirst().orElseThrow();
+    assertEquals(new Nat(Nat.Kind.FORWARD, InetAddress.getByName("192.168.1.123"), 2222, Nat.Snat.SNAT,
+        InetAddress.getByName("33.3.3.3"), true), fwd.nat());
+    assertEquals(Instant.ofEpochSecond(t), fwd.expires());
+  }
+
+  @Test
+  void opensForTheGrantedSourceOnlyAndCloseRemovesTheExactRules() throws Exception {
+    IptablesBackend fw = started();
+    assertFiltered(net.connect(CLIENT_A4, SERVER4, 22));
+    Grant g = grant(CLIENT_A4, "tcp/22", null, soon());
+    fw.open(g);
+    assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+    assertFiltered(net.connect(CLIENT_B4, SERVER4, 22));
+    assertReached("http-server", net.connect(CLIENT_B4, SERVER4, 80));
+    assertEquals(List.of(g), fw.list());
+    // a one-shot --fw-list configures without FLUSH_IPT_AT_INIT's flush
+    IptablesBackend lister = new IptablesBackend(net.runnerIn(net.server()));
+    lister.configure(Settings.of(Map.of("FIREWALL_EXE", "iptables"), "fwknopd.conf"));
+    assertEquals(List.of(g), lister.list());
+
+    fw.close(g);
+    assertEquals(List.of(), fw.list());
+    assertEquals(List.of("-N FWKNOP_INPUT"), in("iptables", "-S", "FWKNOP_INPUT").lines().toList());
+    assertFiltered(net.connect(CLIENT_A4, SERVER4, 22));
+    fw.close(g);
+  }
+
+  @Test
+  void reKnockReplacesTheRuleInsteadOfStacking() throws Exception {
+    IptablesBackend fw = started("ENABLE_RULE_PREPEND", "Y");
+    Grant g = grant(CLIENT_A4, "tcp/22", null, soon());
+    fw.open(g);
+    fw.open(g);
+    Grant later = g.withExpiry(g.expires().plusSeconds(60));
+    fw.open(later);
+    List<String> rules = in("iptables", "-S", "FWKNOP_INPUT").lines().filter(l -> l.startsWith("-A")).toList();
+    assertEquals(List.of("-A FWKNOP_INPUT -s 198.18.0.2/32 -p tcp -m tcp --dport 22 -m comment --comment _exp_"
+        + later.expires().getEpochSecond() + " -j ACCEPT"), rules);
+    assertTrue(adds().stream().allMatch(c -> c.startsWith("iptables -I FWKNOP_INPUT ")), adds().toString());
+    assertEquals(2, adds().size());
+    assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+  }
+
+  @Test
+  void forwardsToTheInnerHostWithAndWithoutMasquerade() throws Exception {
+    IptablesBackend fw = started("ENABLE_IPT_FORWARDING", "Y", "ENABLE_IPT_SNAT", "Y");
+    assertFiltered(net.connect(CLIENT_A4, INNER4, 22));
+    Nat masq = new Nat(Nat.Kind.FORWARD, InetAddress.getByName(INNER4), 22, Nat.Snat.MASQUERADE, null, true);
+    Grant a = grant(CLIENT_A4, "tcp/55000", masq, soon());
+    fw.open(a);
+    Probe p = net.connect(CLIENT_A4, SERVER4, 55000);
+    assertReached("ssh-inner", p);
+    assertTrue(p.peerIs(SERVER_INNER4), "masqueraded source expected: " + p);
+    assertEquals(Probe.Outcome.REFUSED, net.connect(CLIENT_B4, SERVER4, 55000).outcome());
+
+    // fwknop's per-port MASQUERADE rule names no source, so it would translate B's flows to inner:22 too;
+    // B's untranslated grant goes to another port of the inner host
+    Nat plain = new Nat(Nat.Kind.FORWARD, InetAddress.getByName(INNER4), 2222, Nat.Snat.NONE, null, true);
+    fw.open(grant(CLIENT_B4, "tcp/55001", plain, soon()));
+    Probe b = net.connect(CLIENT_B4, SERVER4, 55001);
+    assertReached("alt-inner", b);
+    assertTrue(b.peerIs(CLIENT_B4), "untranslated source expected: " + b);
+
+    fw.close(a);
+    assertEquals(Probe.Outcome.REFUSED, net.connect(CLIENT_A4, SERVER4, 55000).outcome());
+    assertEquals(1, fw.list().size());
+  }
+
+  @Test
+  void ghostServiceSendsOneClientsPort80ToTheLocalSsh() throws Exception {
+    IptablesBackend fw = started("ENABLE_IPT_LOCAL_NAT", "Y");
+    Nat toServer = new Nat(Nat.Kind.LOCAL, InetAddress.getByName(SERVER4), 22, Nat.Snat.NONE, null, true);
+    Grant dnat = grant(CLIENT_A4, "tcp/80", toServer, soon());
+    fw.open(dnat);
+    assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 80));
+    assertReached("http-server", net.connect(CLIENT_B4, SERVER4, 80));
+    fw.close(dnat);
+    assertReached("http-server", net.connect(CLIENT_A4, SERVER4, 80));
+
+    Nat redirect = new Nat(Nat.Kind.LOCAL, null, 22, Nat.Snat.NONE, null, true);
+    fw.open(grant(CLIENT_A4, "tcp/80", redirect, soon()));
+    assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 80));
+    assertReached("http-server", net.connect(CLIENT_B4, SERVER4, 80));
+    assertEquals(redirect, fw.list().get(0).nat());
+  }
+
+  @Test
+  void ipv6GrantsGoToIp6tables() throws Exception {
+    IptablesBackend fw = started();
+    Grant g = grant(CLIENT_A6, "tcp/22", null, soon());
+    fw.open(g);
+    assertTrue(adds().get(0).startsWith("ip6tables -A FWKNOP_INPUT -t filter -p 6 -s fd00:0:0:0:0:0:0:2 -d ::/0 --dport 22"),
+        adds().toString());
+    assertReached("ssh-server", net.connect(CLIENT_A6, SERVER6, 22));
+    assertFiltered(net.connect(CLIENT_B6, SERVER6, 22));
+    assertEquals(List.of(g), fw.list());
+    fw.close(g);
+    assertEquals(List.of(), fw.list());
+  }
+
+  @Test
+  void flushRemovesOnlySpasChainsAndJumps() throws Exception {
+    in("iptables", "-N", "ADMIN");
+    in("iptables", "-A", "ADMIN", "-s", "198.18.0.99", "-j", "DROP");
+    in("iptables", "-I", "INPUT", "1", "-j", "ADMIN");
+    String filter4 = in("iptables", "-S");
+    String nat4 = in("iptables", "-t", "nat", "-S");
+    String filter6 = in("ip6tables", "-S");
+    IptablesBackend fw = started("ENABLE_IPT_FORWARDING", "Y", "ENABLE_IPT_SNAT", "Y");
+    fw.open(grant(CLIENT_A4, "tcp/22", null, soon()));
+    fw.open(grant(CLIENT_A6, "tcp/22", null, soon()));
+    assertFalse(in("iptables", "-S").equals(filter4));
+    fw.flush();
+    assertEquals(filter4, in("iptables", "-S"));
+    assertEquals(nat4, in("iptables", "-t", "nat", "-S"));
+    assertEquals(filter6, in("ip6tables", "-S"));
+    assertEquals(List.of(), fw.list());
+  }
+
+  @Test
+  void fwknopdsOwnToolsSeeAndFlushSpasRules(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("fwknopd.conf");
+    Path access = dir.resolve("access.conf");
+    Files.writeString(conf, "FIREWALL_EXE /usr/sbin/iptables;\nFWKNOP_RUN_DIR " + dir + ";\n");
+    Files.writeString(access, "SOURCE ANY\nKEY_BASE64 " + Base64.getEncoder().encodeToString(new byte[32])
+        + "\nHMAC_KEY_BASE64 " + Base64.getEncoder().encodeToString(new byte[64]).replace('A', 'B') + "\n");
+    for (Path p : List.of(conf, access)) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+    }
+    IptablesBackend fw = started();
+    Grant g = grant(CLIENT_A4, "tcp/22", null, soon());
+    fw.open(g);
+    String listing = in("fwknopd", "--fw-list", "-c", conf.toString(), "-a", access.toString());
+    assertTrue(listing.contains("Chain FWKNOP_INPUT"), listing);
+    assertTrue(listing.matches("(?s).*ACCEPT +6 +-- +198\\.18\\.0\\.2 +0\\.0\\.0\\.0/0 +tcp dpt:22 /\\* _exp_"
+        + g.expires().getEpochSecond() + " \\*/.*"), listing);
+    in("fwknopd", "--fw-flush", "-c", conf.toString(), "-a", access.toString());
+    assertEquals(List.of(), fw.list());
+    assertFalse(in("iptables", "-S").contains("FWKNOP"));
+  }
+
+  @Test
+  void worksWithIptablesLegacy() throws Exception {
+    in("iptables-legacy", "-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "DROP");
+    in("nft", "flush", "ruleset");
+    try {
+      IptablesBackend fw = started("FIREWALL_EXE", "iptables-legacy");
+      assertFiltered(net.connect(CLIENT_A4, SERVER4, 22));
+      Grant g = grant(CLIENT_A4, "tcp/22", null, soon());
+      fw.open(g);
+      assertTrue(in("iptables-legacy", "-S", "INPUT").contains("-A INPUT -j FWKNOP_INPUT"));
+      assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+      assertEquals(List.of(g), fw.list());
+      fw.flush();
+      assertEquals(List.of("-P INPUT ACCEPT", "-A INPUT -p tcp -m tcp --dport 22 -j DROP"),
+          in("iptables-legacy", "-S", "INPUT").lines().toList());
+    } finally {
+      for (String t : List.of("filter", "nat")) {
+        in("iptables-legacy", "-t", t, "-F");
+        in("iptables-legacy", "-t", t, "-X");
+        in("ip6tables-legacy", "-t", t, "-F");
+        in("ip6tables-legacy", "-t", t, "-X");
+      }
+    }
+  }
+}

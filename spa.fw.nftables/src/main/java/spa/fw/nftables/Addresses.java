@@ -1,0 +1,64 @@
+package spa.fw.nftables;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** Canonical text of IP addresses, as nft prints them (IPv6 compressed, no scope). */
+final class Addresses {
+  private Addresses() {
+  }
+
+  static String text(InetAddress a) {
+    if (!(a instanceof Inet6Address)) {
+      return a.getHostAddress();
+    }
+    byte[] b = a.getAddress();
+    int[] w = new int[8];
+    for (int i = 0; i < 8; i++) {
+      w[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLen = 1;
+    for (int i = 0; i < 8; ) {
+      if (w[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && w[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(w[i]));
+    }
+    return sb.toString();
+  }
+
+  /** Parses a numeric address literal (never a host name); null when {@code s} is not one. */
+  static InetAddress literal(String s) {
+    if (s.isEmpty() || !(s.indexOf(':') >= 0 || s.chars().allMatch(ch -> ch == '.' || Character.isDigit(ch)))) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(s);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package spa.fw.nftables;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import spa.cmd.exec.Command;
+import spa.cmd.exec.CommandResult;
+import spa.cmd.exec.CommandRunner;
+import spa.cmd.exec.ExecRunner;
+import spa.core.ConfigException;
+import spa.core.FirewallException;
+import spa.core.Grant;
+import spa.core.Settings;
+import spa.core.spi.FirewallBackend;
+
+/**
+ * Grants as nftables set and map elements that carry a kernel timeout: each grant is one {@code nft -f -}
+ * transaction, and the kernel removes the elements at expiry even if spad is gone. See the package
+ * documentation for the settings and the three deployment modes.
+ */
+public final class NftablesBackend implements FirewallBackend {
+  private static final Duration NFT_TIMEOUT = Duration.ofSeconds(15);
+
+  private final CommandRunner runner;
+  private final Clock clock;
+  private NftConfig config;
+  private Layout layout;
+
+  /** The backend as ServiceLoader creates it: real processes, the system clock. */
+  public NftablesBackend() {
+    this(new ExecRunner(), Clock.systemUTC());
+  }
+
+  /** A backend running nft through {@code runner} (for example inside a network namespace). */
+  public NftablesBackend(CommandRunner runner, Clock clock) {
+    this.runner = runner;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "nftables";
+  }
+
+  @Override
+  public boolean kernelExpiry() {
+    return true;
+  }
+
+  /**
+   * Reads and checks the settings without touching the firewall, so that {@link #list()} and
+   * {@link #flush()} work for one-shot tools ({@code --fw-list}, {@code --fw-flush}).
+   */
+  public void configure(Settings settings) throws ConfigException {
+    NftConfig c = NftConfig.from(settings);
+    this.config = c;
+    this.layout = new Layout(c);
+  }
+
+  @Override
+  public void start(Settings settings) throws ConfigException, FirewallException {
+    configure(settings);
+    NftConfig c = config;
+    Layout l = layout;
+    if (c.mode() != NftConfig.Mode.OWN) {
+      CommandResult r = nft(c, List.of("list", "table", c.family(), c.table()), null);
+      if (!r.ok()) {
+        throw new FirewallException("NFT_MODE " + c.mode().name().toLowerCase(java.util.Locale.ROOT)
+            + " needs the existing table " + c.tableRef() + ": " + r.failure());
+      }
+    }
+    CommandResult r = nft(c, List.of("-f", "-"), l.buildScript());
+    if (!r.ok()) {
+      throw new FirewallException("set up " + c.tableRef() + ": " + r.failure()
+          + (c.mode() == NftConfig.Mode.OWN ? " (a table left by another version? `spad --fw-flush` removes it)" : ""));
+    }
+  }
+
+  @Override
+  public void open(Grant grant) throws FirewallException {
+    NftConfig c = started();
+    long seconds = secondsLeft(grant);
+    if (seconds <= 0) {
+      return;
+    }
+    List<Element> elements = Element.of(grant, c);
+    String comment = Element.comment(grant);
+    String t = c.tableRef();
+    // add (refreshes on kernels >= 6.12, a no-op before), delete, add: one transaction whatever the kernel,
+    // so a re-knock replaces the element with the new timeout and never stacks.
+    StringBuilder b = new StringBuilder();
+    for (Element e : elements) {
+      String body = e.withTimeout(seconds, comment);
+      b.append("add element ").append(t).append(' ').append(e.setName(c.prefix())).append(" { ").append(body).append(" }\n");
+      b.append("delete element ").append(t).append(' ').append(e.setName(c.prefix())).append(" { ").append(e.keyText()).append(" }\n");
+      b.append("add element ").append(t).append(' ').append(e.setName(c.prefix())).append(" { ").append(body).append(" }\n");
+    }
+    CommandResult r = nft(c, List.of("-f", "-"), b.toString());
+    if (r.ok()) {
+      return;
+    }
+    if (!r.stderr().contains("File exists")) {
+      throw new FirewallException("open " + describe(grant) + ": " + r.failure());
+    }
+    // A map element with the same key but other data (a changed NAT target): delete what is there, then add.
+    Set<String> present = presentKeys();
+    StringBuilder retry = new StringBuilder();
+    for (Element e : elements) {
+      String set = e.setName(c.prefix());
+      if (present.contains(set + " " + e.keyText())) {
+        retry.append("delete element ").append(t).append(' ').append(set).append(" { ").append(e.keyText()).append(" }\n");
+      }
+      retry.append("add element ").append(t).append(' ').append(set).append(" { ").append(e.withTimeout(seconds, comment)).append(" }\n");
+    }
+    batch(retry.toString(), "open " + describe(grant));
+  }
+
+  @Override
+  public void close(Grant grant) throws FirewallException {
+    NftConfig c = started();
+    List<Element> elements = Element.of(grant, c);
+    String comment = Element.comment(grant);
+    // add then delete: succeeds whether or not the element is still there (it may have just expired)
+    StringBuilder b = new StringBuilder();
+    for (Element e : elements) {
+      String set = e.setName(c.prefix());
+      b.append("add element ").append(c.tableRef()).append(' ').append(set).append(" { ")
+          .append(e.withTimeout(1, comment)).append(" }\n");
+      b.append("delete element ").append(c.tableRef()).append(' ').append(set).append(" { ").append(e.keyText()).append(" }\n");
+    }
+    CommandResult r = nft(c, List.of("-f", "-"), b.toString());
+    if (r.ok()) {
+      return;
+    }
+    if (!r.stderr().contains("File exists")) {
+      throw new FirewallException("close " + describe(grant) + ": " + r.failure());
+    }
+    // a map element under the same key with other data: delete exactly what is there
+    Set<String> present = presentKeys();
+    StringBuilder retry = new StringBuilder();
+    for (Element e : elements) {
+      String set = e.setName(c.prefix());
+      if (present.contains(set + " " + e.keyText())) {
+        retry.append("delete element ").append(c.tableRef()).append(' ').append(set).append(" { ").append(e.keyText()).append(" }\n");
+      }
+    }
+    if (!retry.isEmpty()) {
+      batch(retry.toString(), "close " + describe(grant));
+    }
+  }
+
+  @Override
+  public List<Grant> list() throws FirewallException {
+    return Listing.grants(entries(), clock.instant());
+  }
+
+  @Override
+  public void flush() throws FirewallException {
+    NftConfig c = started();
+    batch(layout.flushScript(), "flush " + c.tableRef());
+  }
+
+  private List<Listing.Entry> entries() throws FirewallException {
+    NftConfig c = started();
+    CommandResult r = nft(c, List.of("-j", "list", "table", c.family(), c.table()), null);
+    if (!r.ok()) {
+      if (c.mode() == NftConfig.Mode.OWN && r.stderr().contains("No such file or directory")) {
+        return List.of();
+      }
+      throw new FirewallException("list " + c.tableRef() + ": " + r.failure());
+    }
+    try {
+      return Listing.entries(r.stdout(), c.prefix());
+    } catch (IllegalArgumentException e) {
+      throw new FirewallException("list " + c.tableRef() + ": unreadable nft output: " + e.getMessage());
+    }
+  }
+
+  private Set<String> presentKeys() throws FirewallException {
+    Set<String> keys = new HashSet<>();
+    for (Listing.Entry e : entries()) {
+      keys.add(e.kind().name(config.prefix(), e.v6()) + " " + String.join(" . ", e.key()));
+    }
+    return keys;
+  }
+
+  /** Whole seconds left, rounded up: nft timeouts are given in seconds. */
+  private long secondsLeft(Grant g) {
+    long ms = Duration.between(clock.instant(), g.expires()).toMillis();
+    return ms <= 0 ? 0 : (ms + 999) / 1000;
+  }
+
+  private NftConfig started() throws FirewallException {
+    if (config == null) {
+      throw new FirewallException("nftables backend used before start() or configure()");
+    }
+    return config;
+  }
+
+  private void batch(String script, String what) throws FirewallException {
+    CommandResult r = nft(config, List.of("-f", "-"), script);
+    if (!r.ok()) {
+      throw new FirewallException(what + ": " + r.failure());
+    }
+  }
+
+  private CommandResult nft(NftConfig c, List<String> args, String input) throws FirewallException {
+    List<String> argv = new ArrayList<>();
+    argv.add(c.exe());
+    argv.addAll(args);
+    Command cmd = new Command(argv, null, NFT_TIMEOUT);
+    CommandResult r = runner.run(input == null ? cmd : cmd.withInput(input));
+    if (r.status() != CommandResult.Status.EXITED) {
+      throw new FirewallException(r.failure());
+    }
+    return r;
+  }
+
+  private static String describe(Grant g) {
+    return g.source().getHostAddress() + " " + Layout.ports(g.access()) + (g.nat() == null ? "" : " nat " + g.nat().kind());
+  }
+}

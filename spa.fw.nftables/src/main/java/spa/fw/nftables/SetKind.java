@@ -1,0 +1,86 @@
+package spa.fw.nftables;
+
+/**
+ * The sets and maps spa keeps grants in, one of each per address family. Every element carries a kernel
+ * timeout, so an opening closes on time whether or not spad is running.
+ */
+enum SetKind {
+  /** source . proto . port: plain access to this host. */
+  ACCESS("access", "A . inet_proto . inet_service", null),
+  /** source . destination . proto . port: access restricted to one local address (ENABLE_DESTINATION_RULE). */
+  ACCESS_DST("accessd", "A . A . inet_proto . inet_service", null),
+  /** source . proto . translated port: a local-NAT (ghost) connection, accepted only once translated. */
+  NAT_INPUT("natin", "A . inet_proto . inet_service", null),
+  /** source . target . proto . target port: forwarded connections. */
+  FORWARD("fwd", "A . A . inet_proto . inet_service", null),
+  /** source: everything forwarded from it (FORWARD_ALL). */
+  FORWARD_ALL("fwdall", "A", null),
+  /** source . target . proto . target port: masqueraded forwarded connections. */
+  MASQUERADE("masq", "A . A . inet_proto . inet_service", null),
+  /** source: masquerade everything forwarded from it. */
+  MASQUERADE_ALL("masqall", "A", null),
+  /** source . proto . port : target . target port: destination NAT to another host. */
+  DNAT("dnat", "A . inet_proto . inet_service", "A . inet_service"),
+  /** source . proto . port : local port: the ghost service (redirect to a port on this host). */
+  LOCAL_NAT("lnat", "A . inet_proto . inet_service", "inet_service"),
+  /** source . target . proto . target port : address: source NAT of forwarded connections. */
+  SNAT("snat", "A . A . inet_proto . inet_service", "A"),
+  /** source : address: source NAT of everything forwarded from it. */
+  SNAT_ALL("snatall", "A", "A");
+
+  private final String base;
+  private final String keyType;
+  private final String dataType;
+
+  SetKind(String base, String keyType, String dataType) {
+    this.base = base;
+    this.keyType = keyType;
+    this.dataType = dataType;
+  }
+
+  /** Whether the configuration uses this set (sets of features that are off are not created). */
+  boolean enabled(NftConfig c) {
+    return switch (this) {
+      case ACCESS -> true;
+      case ACCESS_DST -> c.destinationRule();
+      case NAT_INPUT, LOCAL_NAT -> c.localNat();
+      default -> c.forwarding();
+    };
+  }
+
+  boolean isMap() {
+    return dataType != null;
+  }
+
+  /** The set's name for IPv4 ({@code v6} false) or IPv6, with spa's prefix. */
+  String name(String prefix, boolean v6) {
+    return prefix + base + (v6 ? "6" : "4");
+  }
+
+  /** The body of an {@code add set}/{@code add map} command. */
+  String definition(boolean v6) {
+    String addr = v6 ? "ipv6_addr" : "ipv4_addr";
+    String type = keyType.replace("A", addr) + (isMap() ? " : " + dataType.replace("A", addr) : "");
+    return "{ type " + type + "; flags timeout; }";
+  }
+
+  /** Finds the kind and family of a set name, or null when the name is not one of spa's. */
+  static Named parse(String prefix, String name) {
+    if (!name.startsWith(prefix) || name.length() < prefix.length() + 2) {
+      return null;
+    }
+    String rest = name.substring(prefix.length());
+    char fam = rest.charAt(rest.length() - 1);
+    String base = rest.substring(0, rest.length() - 1);
+    for (SetKind k : values()) {
+      if (k.base.equals(base) && (fam == '4' || fam == '6')) {
+        return new Named(k, fam == '6');
+      }
+    }
+    return null;
+  }
+
+  /** A set kind with its family. */
+  record Named(SetKind kind, boolean v6) {
+  }
+}

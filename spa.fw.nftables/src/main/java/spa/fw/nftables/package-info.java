@@ -1,0 +1,23 @@
+/**
+ * The nftables firewall backend ({@code nftables}): grants are elements of sets and maps that carry a kernel
+ * timeout, added in one {@code nft -f -} transaction per grant, so an opening closes on time even if spad is
+ * killed. The deployment modes, settings and complete example rulesets are in {@code docs/nftables.md} of
+ * this module.
+ *
+ * <p>Settings (fwknopd.conf names; the HOCON configuration uses the same keys):
+ * <ul>
+ *   <li>{@code NFT_MODE} {@code own} (default: spa's own table), {@code embedded} (spa's sets and chains in
+ *       the admin's table, the admin jumps to them) or {@code sets} (only sets and maps; the admin's rules
+ *       use them);</li>
+ *   <li>{@code NFT_TABLE} table name, default {@code spa}; required for embedded and sets;</li>
+ *   <li>{@code NFT_FAMILY} {@code inet} (default), {@code ip} or {@code ip6};</li>
+ *   <li>{@code NFT_PREFIX} prefix of spa's set and chain names: none in own mode, {@code spa_} otherwise;</li>
+ *   <li>{@code NFT_PROTECTED_PORTS} for example {@code tcp/22, udp/1194}: new connections to these are
+ *       dropped unless granted. Defaults to {@code OPEN_PORTS} (the engine passes the access stanzas'
+ *       OPEN_PORTS under that key); {@code none} protects nothing;</li>
+ *   <li>{@code NFT_FORWARD_DROP} Y: spa's forward chain drops new forwarded connections without a grant;</li>
+ *   <li>{@code NFT_EXE} path of nft, default {@code /usr/sbin/nft};</li>
+ *   <li>{@code ENABLE_IPT_FORWARDING}, {@code ENABLE_IPT_LOCAL_NAT}: create the forward and NAT chains.</li>
+ * </ul>
+ */
+package spa.fw.nftables;
