@@ -27,9 +27,28 @@ public record Grant(InetAddress source, InetAddress destination, List<ProtoPort>
     return new Grant(source, destination, access, nat, newExpiry, stanza);
   }
 
-  /** True when this and {@code other} open the same thing for the same source (expiry aside). */
+  /**
+   * True when this and {@code other} are the same opening: the same source reaching the same entrance
+   * (the same set of proto/ports, the same NAT kind and port), expiry aside. Details a firewall listing
+   * cannot reconstruct are not compared when either side lacks them: the destination, the NAT target, and
+   * the access list of a forward-all grant. A re-knock that changes only the NAT target is therefore the
+   * same opening, re-pointed.
+   */
   public boolean sameOpening(Grant other) {
-    return source.equals(other.source) && java.util.Objects.equals(destination, other.destination)
-        && access.equals(other.access) && java.util.Objects.equals(nat, other.nat);
+    if (!source.equals(other.source)) {
+      return false;
+    }
+    if (destination != null && other.destination != null && !destination.equals(other.destination)) {
+      return false;
+    }
+    if ((nat == null) != (other.nat == null)) {
+      return false;
+    }
+    if (nat != null && (nat.kind() != other.nat.kind() || nat.port() != other.nat.port())) {
+      return false;
+    }
+    boolean forwardAll = nat != null && nat.kind() == Nat.Kind.FORWARD_ALL;
+    return forwardAll && (access.isEmpty() || other.access.isEmpty())
+        || new java.util.HashSet<>(access).equals(new java.util.HashSet<>(other.access));
   }
 }

@@ -16,4 +16,5 @@ public record Packet(InetAddress src, int srcPort, InetAddress dst, int dstPort,
   public static final int TCP = 6;
   public static final int UDP = 17;
   public static final int ICMP = 1;
+  public static final int ICMPV6 = 58;
 }

@@ -60,7 +60,7 @@ class BpfProgramTest {
     List<byte[]> out = new ArrayList<>();
     for (String[] pair : pairs) {
       boolean v4 = pair[0].contains(".");
-      for (int proto : new int[] {Packet.UDP, Packet.TCP, v4 ? Packet.ICMP : FrameDecoder.ICMPV6}) {
+      for (int proto : new int[] {Packet.UDP, Packet.TCP, v4 ? Packet.ICMP : Packet.ICMPV6}) {
         for (int sp : ports) {
           for (int dp : ports) {
             byte[] payload = new byte[r.nextInt(200)];

@@ -19,7 +19,6 @@ import spa.core.Packet;
 public final class FrameDecoder {
 
   /** IP protocol number of ICMPv6. */
-  public static final int ICMPV6 = 58;
   private static final int MAX_VLAN_TAGS = 8;
   private static final int MAX_EXTENSION_HEADERS = 8;
 
@@ -202,7 +201,7 @@ public final class FrameDecoder {
         dstPort = u16(f, at + 2);
         from = at + dataOffset;
       }
-      case Packet.ICMP, ICMPV6 -> {
+      case Packet.ICMP, Packet.ICMPV6 -> {
         if (avail < 8) {
           return bad();
         }

@@ -33,7 +33,7 @@ public final class Frames {
       throw new IllegalArgumentException("source and destination address families differ");
     }
     int thl = switch (protocol) {
-      case Packet.UDP, Packet.ICMP, FrameDecoder.ICMPV6 -> 8;
+      case Packet.UDP, Packet.ICMP, Packet.ICMPV6 -> 8;
       case Packet.TCP -> 20;
       default -> throw new IllegalArgumentException("protocol " + protocol);
     };

@@ -18,7 +18,16 @@ public interface FirewallBackend {
   /** True when the firewall itself removes a grant at its expiry (nftables timeouts); else the engine schedules it. */
   boolean kernelExpiry();
 
-  /** Prepares the firewall (tables, chains, jumps) from the daemon's settings. */
+  /**
+   * Reads the daemon's settings without touching the firewall. Afterwards {@link #list()} and
+   * {@link #flush()} work (for {@code --fw-list} and {@code --fw-flush}); {@link #open} needs {@link #start}.
+   */
+  default void configure(Settings settings) throws ConfigException {}
+
+  /**
+   * Configures and prepares the firewall (tables, chains, jumps) from the daemon's settings. The settings
+   * carry {@code OPEN_PORTS}: the union of the access stanzas' OPEN_PORTS, absent when any stanza has none.
+   */
   void start(Settings settings) throws ConfigException, FirewallException;
 
   /** Opens {@code grant}, or extends the matching opening to the grant's expiry. */

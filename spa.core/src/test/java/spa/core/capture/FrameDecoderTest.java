@@ -39,7 +39,7 @@ class FrameDecoderTest {
         if ((t == LinkType.IPV4 && !v4) || (t == LinkType.IPV6 && v4)) {
           continue;
         }
-        for (int proto : new int[] {Packet.UDP, Packet.TCP, v4 ? Packet.ICMP : FrameDecoder.ICMPV6}) {
+        for (int proto : new int[] {Packet.UDP, Packet.TCP, v4 ? Packet.ICMP : Packet.ICMPV6}) {
           b.add(Arguments.of(t, pair[0], pair[1], proto));
         }
       }

@@ -56,6 +56,7 @@ public final class IptablesBackend implements FirewallBackend {
    * {@link #flush()} work for one-shot tools ({@code --fw-list}, {@code --fw-flush}) without the
    * FLUSH_IPT_AT_INIT of {@link #start}.
    */
+  @Override
   public void configure(Settings settings) throws ConfigException {
     this.config = IptConfig.from(settings);
     ready.clear();

@@ -54,6 +54,7 @@ public final class NftablesBackend implements FirewallBackend {
    * Reads and checks the settings without touching the firewall, so that {@link #list()} and
    * {@link #flush()} work for one-shot tools ({@code --fw-list}, {@code --fw-flush}).
    */
+  @Override
   public void configure(Settings settings) throws ConfigException {
     NftConfig c = NftConfig.from(settings);
     this.config = c;
