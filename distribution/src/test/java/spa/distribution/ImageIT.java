@@ -1,0 +1,144 @@
+package spa.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The layout of the assembled image, its module graph, and its launchers. */
+class ImageIT {
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+  private static final Set<String> BOOT_MODULES = Set.of("spa.core", "spa.cipher.aes", "spa.client", "spa.server",
+      "spa.cmd.exec", "info.picocli", "typesafe.config", "org.apache.commons.exec");
+  private static final Map<String, String> PLUGINS = Map.of(
+      "capture-udp", "spa.capture.udp",
+      "capture-pcap", "spa.capture.pcap",
+      "capture-ulogd", "spa.capture.ulogd",
+      "fw-nftables", "spa.fw.nftables",
+      "fw-iptables", "spa.fw.iptables");
+
+  private final Image image = Image.get();
+
+  @Test
+  void launchersAreExecutable() throws IOException {
+    for (Path p : List.of(image.spa(), image.spad())) {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+      assertTrue(perms.containsAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OTHERS_EXECUTE)),
+          p + " is " + perms);
+    }
+  }
+
+  @Test
+  void libHoldsTheBootLayer() {
+    Set<String> names = moduleNames(image.lib());
+    assertTrue(names.containsAll(BOOT_MODULES), "lib/ has " + names + ", needs " + BOOT_MODULES);
+  }
+
+  @Test
+  void eachPluginHasItsOwnDirectoryWithoutCopiesOfBootModules() throws IOException {
+    Set<String> dirs;
+    try (Stream<Path> s = Files.list(image.plugins())) {
+      dirs = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+    }
+    assertEquals(new TreeSet<>(PLUGINS.keySet()), dirs);
+    Set<String> boot = moduleNames(image.lib());
+    for (var e : PLUGINS.entrySet()) {
+      Set<String> names = moduleNames(image.plugins().resolve(e.getKey()));
+      assertTrue(names.contains(e.getValue()), e.getKey() + " lacks " + e.getValue() + ": " + names);
+      Set<String> dup = new TreeSet<>(names);
+      dup.retainAll(boot);
+      assertTrue(dup.isEmpty(), "plugins/" + e.getKey() + " repeats boot-layer modules " + dup);
+    }
+  }
+
+  /** spad, started by its launcher, loads every plugin directory as its own layer, with no problem reported. */
+  @Test
+  void spadListsEveryPluginInItsOwnLayer(@TempDir Path dir) throws Exception {
+    Run.Result r = Run.run(List.of(image.spad().toString(), "--list-plugins"), Map.of(), dir, LIMIT);
+    assertEquals(0, r.exitCode(), r::describe);
+    List<String> lines = r.stdout().lines().toList();
+    assertTrue(lines.stream().noneMatch(l -> l.startsWith("problem")), r::describe);
+    for (var e : PLUGINS.entrySet()) {
+      String layer = e.getKey() + " (" + image.plugins().toRealPath().resolve(e.getKey()) + ")";
+      assertTrue(lines.stream().anyMatch(l -> l.contains(" " + e.getValue() + " ") && l.endsWith(layer)),
+          () -> e.getValue() + " not listed in layer " + layer + ":\n" + r.describe());
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.matches("aes +Decryptor +spa\\.cipher\\.aes +boot")), r::describe);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"spa", "spad"})
+  void launcherFindsItsHomeThroughSymlinksFromAnyDirectory(String launcher, @TempDir Path dir) throws Exception {
+    // dir/a/link -> ../b/link -> <image>/bin/<launcher>, run from dir/cwd
+    Path a = Files.createDirectories(dir.resolve("a"));
+    Path b = Files.createDirectories(dir.resolve("b"));
+    Files.createSymbolicLink(b.resolve("link"), image.home().resolve("bin").resolve(launcher));
+    Files.createSymbolicLink(a.resolve("link"), Path.of("../b/link"));
+    Path cwd = Files.createDirectories(dir.resolve("cwd"));
+    Map<String, String> env = new HashMap<>();
+    env.put("SPA_JAVA_OPTS", "--dry-run -XshowSettings:properties");
+    Run.Result r = Run.run(List.of(a.resolve("link").toString()), env, cwd, LIMIT);
+    assertEquals(0, r.exitCode(), r::describe);
+    Map<String, String> props = properties(r.stderr());
+    Path real = image.home().toRealPath();
+    assertEquals(real.resolve("lib").toString(), props.get("jdk.module.path"), r::describe);
+    assertEquals(launcher.equals("spa") ? "spa.client" : "spa.server", props.get("jdk.module.main"));
+    assertTrue(Integer.parseInt(props.get("java.specification.version")) >= 21, r::describe);
+    if (launcher.equals("spad")) {
+      assertEquals(real.toString(), props.get("spa.home"));
+    }
+    assertFalse(r.stderr().contains("WARNING: Unknown module"), r::describe);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"spa", "spad"})
+  void launcherRefusesJavaOlderThan21InOneLine(String launcher, @TempDir Path dir) throws Exception {
+    Path jdk = Files.createDirectories(dir.resolve("jdk17/bin"));
+    Path java = jdk.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"17.0.2\" 2022-01-18' >&2\n");
+    java.toFile().setExecutable(true);
+    Run.Result r = Run.run(List.of(image.home().resolve("bin").resolve(launcher).toString()),
+        Map.of("JAVA_HOME", jdk.getParent().toString()), dir, LIMIT);
+    assertEquals(1, r.exitCode(), r::describe);
+    assertEquals("", r.stdout());
+    assertEquals(launcher + ": needs Java 21 or newer, but " + java + " is Java 17; set JAVA_HOME to a Java 21+ runtime",
+        r.stderr().strip());
+  }
+
+  private static Set<String> moduleNames(Path dir) {
+    return ModuleFinder.of(dir).findAll().stream().map(ModuleReference::descriptor).map(ModuleDescriptor::name)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** {@code -XshowSettings:properties} output as a map (first line of multi-line values). */
+  private static Map<String, String> properties(String text) {
+    Map<String, String> m = new TreeMap<>();
+    for (String line : text.split("\n")) {
+      int eq = line.indexOf(" = ");
+      if (line.startsWith("    ") && !line.startsWith("     ") && eq > 0) {
+        m.put(line.substring(0, eq).strip(), line.substring(eq + 3).strip());
+      }
+    }
+    return m;
+  }
+}
