@@ -1,9 +1,15 @@
-/** The spad engine: pipeline, access policy, replay cache, plugin layers, configuration. */
+/**
+ * The spad engine: capture to decision pipeline, fwknop access policy, replay cache, plugin layers,
+ * configuration, and the {@code spad} command. Exports nothing: plugins depend on spa.core alone.
+ */
 module spa.server {
   requires spa.core;
   requires info.picocli;
   requires typesafe.config;
+  requires jdk.unsupported; // sun.misc.Signal: SIGHUP reload
+
   opens spa.server.cli to info.picocli;
+
   uses spa.core.spi.CaptureSource;
   uses spa.core.spi.Decryptor;
   uses spa.core.spi.Authorizer;

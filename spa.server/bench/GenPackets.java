@@ -1,0 +1,118 @@
+/*
+ * Benchmark input generator for compare-fwknopd.sh: writes pcap files of distinct valid SPA packets (spa's own
+ * encoder and the aes plugin), of garbage packets, and an fwknop-format digest.cache of random records.
+ *
+ * Run as a single-file program with spa.core and spa.cipher.aes on the module path:
+ *   java --module-path LIB --add-modules spa.core,spa.cipher.aes GenPackets.java valid N FILE KEY_B64 HMAC_B64
+ *   java --module-path LIB --add-modules spa.core GenPackets.java garbage N FILE
+ *   java --module-path LIB --add-modules spa.core GenPackets.java digests N FILE
+ */
+import java.io.BufferedWriter;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import spa.core.MessageType;
+import spa.core.Packet;
+import spa.core.Settings;
+import spa.core.SpaMessage;
+import spa.core.capture.Frames;
+import spa.core.capture.LinkType;
+import spa.core.capture.PcapHeader;
+import spa.core.capture.PcapWriter;
+import spa.core.codec.Base64s;
+import spa.core.codec.SpaCodec;
+import spa.core.spi.Encryptor;
+
+public class GenPackets {
+  public static void main(String[] args) throws Exception {
+    String what = args[0];
+    int n = Integer.parseInt(args[1]);
+    Path file = Path.of(args[2]);
+    switch (what) {
+      case "valid" -> valid(n, file, args[3], args[4]);
+      case "garbage" -> garbage(n, file);
+      case "digests" -> digests(n, file);
+      default -> throw new IllegalArgumentException(what);
+    }
+  }
+
+  private static void valid(int n, Path file, String key, String hmac) throws Exception {
+    Settings s = Settings.of(Map.of("KEY_BASE64", key, "HMAC_KEY_BASE64", hmac, "USE_HMAC", "Y"), "bench");
+    Encryptor.Keyed enc = null;
+    for (Encryptor e : ServiceLoader.load(Encryptor.class)) {
+      if (e.configuredBy(s)) {
+        enc = e.forKeys(s);
+      }
+    }
+    if (enc == null) {
+      throw new IllegalStateException("no aes encryptor on the module path");
+    }
+    Encryptor.Keyed keyed = enc;
+    long now = System.currentTimeMillis() / 1000;
+    String[] wires = new String[n];
+    IntStream.range(0, n).parallel().forEach(i -> {
+      SplittableRandom r = new SplittableRandom(i * 0x9E3779B97F4A7C15L + System.nanoTime());
+      StringBuilder rand = new StringBuilder(16);
+      for (int d = 0; d < 16; d++) {
+        rand.append((char) ('0' + r.nextInt(10)));
+      }
+      SpaMessage m = SpaMessage.builder().random(rand.toString()).user("bench").timestamp(now)
+          .type(MessageType.ACCESS).access("127.0.0.2", "tcp/22").build();
+      try {
+        wires[i] = keyed.encrypt(SpaCodec.encode(m));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    write(file, n, i -> wires[i]);
+  }
+
+  private static void garbage(int n, Path file) throws Exception {
+    SecureRandom seed = new SecureRandom();
+    SplittableRandom r = new SplittableRandom(seed.nextLong());
+    byte[] junk = new byte[150]; // 200 base64 characters, like a real packet with an HMAC
+    write(file, n, i -> {
+      for (int k = 0; k < junk.length; k++) {
+        junk[k] = (byte) r.nextInt(256);
+      }
+      String w = Base64s.encode(junk);
+      // never the stripped prefixes: those the prefilter drops without a look
+      return w.startsWith("U2FsdGVkX1") || w.startsWith("hQ") ? "A" + w.substring(1) : w;
+    });
+  }
+
+  private static void write(Path file, int n, java.util.function.IntFunction<String> payload) throws Exception {
+    InetAddress src = InetAddress.getByName("127.0.0.1");
+    InetAddress dst = InetAddress.getByName("127.0.0.1");
+    Instant t = Instant.now();
+    try (PcapWriter w = PcapWriter.create(file, PcapHeader.of(LinkType.EN10MB))) {
+      for (int i = 0; i < n; i++) {
+        byte[] p = payload.apply(i).getBytes(StandardCharsets.US_ASCII);
+        Packet pkt = new Packet(src, 40000 + (i % 20000), dst, 62201, Packet.UDP, p, t);
+        w.write(t, Frames.link(LinkType.EN10MB, Frames.ip(pkt)));
+      }
+    }
+  }
+
+  private static void digests(int n, Path file) throws Exception {
+    SplittableRandom r = new SplittableRandom(new SecureRandom().nextLong());
+    long now = System.currentTimeMillis() / 1000;
+    byte[] d = new byte[32];
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
+      w.write("# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n");
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < d.length; k++) {
+          d[k] = (byte) r.nextInt(256);
+        }
+        w.write(Base64s.encode(d) + " 17 127.0.0.1 " + (40000 + i % 20000) + " 0.0.0.0 62201 " + now + "\n");
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+#!/bin/bash
+# Whole-process throughput of spad against fwknopd on the same pcap files, start-up included:
+#   valid   N distinct valid HMAC+AES packets (spa's own encoder), every one accepted in test mode
+#   garbage N base64 packets of real-packet length that fail the HMAC check
+#   cache   both again with spad's replay cache preloaded with D records (fwknop digest.cache format)
+# and prints packets per second and the ratios the project tracks:
+#   spad/fwknopd (valid, garbage) and spad with D cached records / spad with an empty cache.
+#
+# Usage: compare-fwknopd.sh [-n PACKETS] [-d DIGESTS] [-k FWKNOPD_CACHE_PACKETS] [-w WORKDIR]
+# Environment:
+#   SPA_LIB    directory holding spa.core, spa.cipher.aes, spa.capture.pcap, spa.server and their
+#              dependencies (default: <distribution>/lib plus plugins when SPA_HOME is set)
+#   SPAD       command that runs spad (default: $SPA_HOME/bin/spad, else java on SPA_LIB)
+#   SPAD_JAVA_OPTS  JVM options for the default SPAD command
+#   JAVA_HOME  JDK 21 or newer for the generator and the default SPAD command
+#   FWKNOPD    fwknopd binary (default /usr/sbin/fwknopd)
+set -euo pipefail
+
+N=1000000
+DIGESTS=200000
+FWKNOPD_CACHE_N=2000
+WORK=""
+while getopts "n:d:k:w:" opt; do
+  case $opt in
+    n) N=$OPTARG ;;
+    d) DIGESTS=$OPTARG ;;
+    k) FWKNOPD_CACHE_N=$OPTARG ;;
+    w) WORK=$OPTARG ;;
+    *) sed -n '2,20p' "$0"; exit 2 ;;
+  esac
+done
+
+HERE=$(cd "$(dirname "$0")" && pwd -P)
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+FWKNOPD=${FWKNOPD:-/usr/sbin/fwknopd}
+if [ -z "${SPA_LIB:-}" ] && [ -n "${SPA_HOME:-}" ]; then
+  SPA_LIB="$SPA_HOME/lib"
+  for d in "$SPA_HOME"/plugins/*/; do [ -d "$d" ] && SPA_LIB="$SPA_LIB:$d"; done
+fi
+: "${SPA_LIB:?set SPA_LIB (module path with spa.core, spa.cipher.aes, spa.capture.pcap, spa.server) or SPA_HOME}"
+SPAD_JAVA_OPTS=${SPAD_JAVA_OPTS:-"-XX:+UseSerialGC -Xmn128m"}
+if [ -z "${SPAD:-}" ]; then
+  if [ -n "${SPA_HOME:-}" ] && [ -x "$SPA_HOME/bin/spad" ]; then
+    SPAD="$SPA_HOME/bin/spad"
+  else
+    SPAD="$JAVA $SPAD_JAVA_OPTS --enable-native-access=spa.server,com.sun.jna --module-path $SPA_LIB -m spa.server/spa.server.cli.SpadCommand"
+  fi
+fi
+command -v "$FWKNOPD" >/dev/null || { echo "fwknopd not found ($FWKNOPD): apt-get install fwknop-server" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time not found: apt-get install time" >&2; exit 1; }
+
+if [ -z "$WORK" ]; then
+  WORK=$(mktemp -d /tmp/spa-bench.XXXXXX)
+  trap 'rm -rf "$WORK"' EXIT
+fi
+mkdir -p "$WORK/run"
+cd "$WORK"
+
+gen() { "$JAVA" --module-path "$SPA_LIB" --add-modules spa.core,spa.cipher.aes "$HERE/GenPackets.java" "$@"; }
+
+KEY=$(head -c 32 /dev/urandom | base64 -w0)
+HMAC=$(head -c 64 /dev/urandom | base64 -w0)
+echo "generating $N valid, $N garbage packets and $DIGESTS replay records in $WORK ..." >&2
+gen valid "$N" valid.pcap "$KEY" "$HMAC"
+gen garbage "$N" garbage.pcap
+gen digests "$DIGESTS" cache.full
+gen valid "$FWKNOPD_CACHE_N" valid-small.pcap "$KEY" "$HMAC"
+: > cache.empty
+
+cat > access.conf <<EOF
+SOURCE ANY
+KEY_BASE64 $KEY
+HMAC_KEY_BASE64 $HMAC
+FW_ACCESS_TIMEOUT 30
+EOF
+conf() { # conf FILE DIGEST_FILE
+  cat > "$1" <<EOF
+PCAP_DISPATCH_COUNT 1000000
+PCAP_LOOP_SLEEP 1
+ENABLE_SPA_PACKET_AGING N
+DIGEST_FILE $2
+FWKNOP_RUN_DIR $WORK/run
+EOF
+}
+conf empty.conf "$WORK/cache.empty"
+conf full.conf "$WORK/cache.run"
+
+# run NAME COUNT COMMAND...: prints "NAME seconds user sys", keeps stdout/stderr in NAME.out/.err
+run() {
+  local name=$1 count=$2; shift 2
+  sync
+  /usr/bin/time -o "$name.time" -f "%e %U %S" "$@" > "$name.out" 2> "$name.err" || {
+    echo "$name failed:" >&2; tail -5 "$name.err" >&2; exit 1; }
+  read -r wall user sys < "$name.time"
+  awk -v n="$name" -v c="$count" -v w="$wall" -v u="$user" -v s="$sys" \
+    'BEGIN { printf "%-22s %9d pkts %7.2f s %10.0f pkt/s  (cpu %.2f s)\n", n, c, w, c / w, u + s }'
+  echo "$wall" > "$name.wall"
+}
+rate() { awk -v c="$2" -v w="$(cat "$1.wall")" 'BEGIN { printf "%.0f", c / w }'; }
+check() { # check NAME EXPECTED_ACCEPTS: spad's own summary line must agree
+  grep -q "accepted=$2 " "$1.err" || { echo "$1: expected accepted=$2, got: $(grep received= "$1.err")" >&2; exit 1; }
+}
+
+# shellcheck disable=SC2086 # $SPAD is a command line
+FW=("$FWKNOPD" -f -t -a access.conf)
+echo
+run fwknopd-valid "$N" "${FW[@]}" --pcap-file valid.pcap -c empty.conf -C "$N"
+run spad-valid "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file valid.pcap -c empty.conf -C "$N"
+check spad-valid "$N"
+run fwknopd-garbage "$N" "${FW[@]}" --pcap-file garbage.pcap -c empty.conf -C "$N"
+run spad-garbage "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file garbage.pcap -c empty.conf -C "$N"
+check spad-garbage 0
+cp cache.full cache.run
+run spad-valid-cache "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file valid.pcap -c full.conf -C "$N"
+check spad-valid-cache "$N"
+run spad-garbage-cache "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file garbage.pcap -c full.conf -C "$N"
+run fwknopd-valid-cache "$FWKNOPD_CACHE_N" "${FW[@]}" --pcap-file valid-small.pcap -c full.conf -C "$FWKNOPD_CACHE_N"
+
+echo
+awk -v sv="$(rate spad-valid "$N")" -v fv="$(rate fwknopd-valid "$N")" \
+    -v sg="$(rate spad-garbage "$N")" -v fg="$(rate fwknopd-garbage "$N")" \
+    -v svc="$(rate spad-valid-cache "$N")" -v sgc="$(rate spad-garbage-cache "$N")" -v d="$DIGESTS" 'BEGIN {
+  printf "spad/fwknopd valid:   %.2fx (goal >= 4)\n", sv / fv
+  printf "spad/fwknopd garbage: %.2fx (goal >= 4)\n", sg / fg
+  printf "spad %d-record cache / empty cache: valid %.0f%%, garbage %.0f%% (goal >= 90%%)\n", d, 100 * svc / sv, 100 * sgc / sg
+}'

@@ -1,0 +1,168 @@
+package spa.server.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import spa.core.ConfigException;
+import spa.core.Settings;
+
+/**
+ * Assembles the effective configuration: defaults, then the main file (fwknopd.conf or HOCON), then
+ * override files, then the command line; then the access stanzas from the command line's file or folder,
+ * the configuration's {@code ACCESS_FOLDER}/{@code ACCESS_FILE}, the HOCON {@code access} list, or
+ * {@code access.conf} beside the configuration, in that order.
+ */
+public final class ConfigLoader {
+  private final Consumer<String> warn;
+
+  public ConfigLoader(Consumer<String> warn) {
+    this.warn = warn;
+  }
+
+  /**
+   * What to read.
+   *
+   * @param configFile the main file ({@code -c}), or null to look in the usual places
+   * @param overrideFiles further files whose variables win over the main file ({@code -O})
+   * @param commandLine variables set by options (they win over every file)
+   * @param home spad's installation directory ({@code conf/spad.conf} there is a default), or null
+   */
+  public record Sources(Path configFile, List<Path> overrideFiles, Settings commandLine, Path home) {
+    public Sources {
+      overrideFiles = List.copyOf(overrideFiles);
+    }
+  }
+
+  /** The configuration file used when none is named. */
+  public static Path defaultConfigFile(Path home) {
+    List<Path> candidates = new ArrayList<>();
+    if (home != null) {
+      candidates.add(home.resolve("conf/spad.conf"));
+    }
+    candidates.add(Path.of("/etc/spad/spad.conf"));
+    candidates.add(Path.of(Variables.DEFAULT_CONF_DIR, "fwknopd.conf"));
+    return candidates.stream().filter(Files::isRegularFile).findFirst().orElse(null);
+  }
+
+  /** The daemon variables alone (enough to find the pid file), without reading access stanzas. */
+  public Settings globals(Sources src) throws ConfigException {
+    return readAllGlobals(src, new ArrayList<>()).settings;
+  }
+
+  private Loaded readAllGlobals(Sources src, List<String> files) throws ConfigException {
+    Settings.Builder defaults = Settings.builder("default");
+    for (Map.Entry<String, String> e : Variables.SERVER_DEFAULTS.entrySet()) {
+      if (e.getValue() != null) {
+        defaults.put(e.getKey(), e.getValue());
+      }
+    }
+    Settings globals = defaults.build();
+    List<StanzaConfig> inline = null;
+    Path main = src.configFile() != null ? src.configFile() : defaultConfigFile(src.home());
+    if (main != null) {
+      Loaded l = readGlobals(main, globals);
+      globals = l.settings;
+      inline = l.stanzas;
+      files.add(main.toString());
+    }
+    for (Path o : src.overrideFiles()) {
+      Loaded l = readGlobals(o, globals);
+      globals = l.settings;
+      if (l.stanzas != null) {
+        inline = l.stanzas;
+      }
+      files.add(o.toString());
+    }
+    return new Loaded(globals.with(src.commandLine()), inline);
+  }
+
+  public ServerConfig load(Sources src) throws ConfigException {
+    List<String> files = new ArrayList<>();
+    Loaded all = readAllGlobals(src, files);
+    Settings globals = all.settings;
+    List<StanzaConfig> inline = all.stanzas;
+    Path main = src.configFile() != null ? src.configFile() : defaultConfigFile(src.home());
+    Settings cli = src.commandLine();
+
+    List<StanzaConfig> stanzas;
+    String accessOrigin;
+    if (cli.has("ACCESS_FOLDER")) {
+      accessOrigin = cli.get("ACCESS_FOLDER").orElseThrow();
+      stanzas = readAccess(Path.of(accessOrigin), true);
+    } else if (cli.has("ACCESS_FILE")) {
+      accessOrigin = cli.get("ACCESS_FILE").orElseThrow();
+      stanzas = readAccess(Path.of(accessOrigin), false);
+    } else if (globals.has("ACCESS_FOLDER")) {
+      accessOrigin = globals.get("ACCESS_FOLDER").orElseThrow();
+      stanzas = readAccess(Path.of(accessOrigin), true);
+    } else if (globals.has("ACCESS_FILE")) {
+      accessOrigin = globals.get("ACCESS_FILE").orElseThrow();
+      stanzas = readAccess(Path.of(accessOrigin), false);
+    } else if (inline != null) {
+      accessOrigin = main.toString();
+      stanzas = inline;
+    } else {
+      Path dir = main != null && main.toAbsolutePath().getParent() != null ? main.toAbsolutePath().getParent()
+          : Path.of(globals.get("FWKNOP_CONF_DIR").orElse(Variables.DEFAULT_CONF_DIR));
+      Path access = dir.resolve("access.conf");
+      accessOrigin = access.toString();
+      stanzas = readAccess(access, false);
+    }
+    if (!accessOrigin.equals(main == null ? null : main.toString())) {
+      files.add(accessOrigin);
+    }
+    if (stanzas.isEmpty()) {
+      throw new ConfigException(accessOrigin, null, "no access stanzas (each stanza starts with SOURCE)");
+    }
+    checkUniqueNames(stanzas);
+    return new ServerConfig(globals, stanzas, files);
+  }
+
+  private record Loaded(Settings settings, List<StanzaConfig> stanzas) {}
+
+  private Loaded readGlobals(Path file, Settings base) throws ConfigException {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(file.toString(), null, Files.exists(file) ? "not a regular file" : "no such file");
+    }
+    if (HoconFormat.isHocon(file)) {
+      HoconFormat.Loaded l = HoconFormat.parse(file);
+      return new Loaded(base.with(l.globals()), l.stanzas());
+    }
+    Settings.Builder b = Settings.builder(file.toString());
+    final Settings earlier = base;
+    FwknopFormat.parseServer(file, b, k -> earlier.get(k).orElse(null), warn);
+    return new Loaded(base.with(b.build()), null);
+  }
+
+  private List<StanzaConfig> readAccess(Path path, boolean folder) throws ConfigException {
+    if (folder) {
+      if (!Files.isDirectory(path)) {
+        throw new ConfigException(path.toString(), "ACCESS_FOLDER", "no such directory");
+      }
+      return FwknopFormat.parseAccess(path, warn);
+    }
+    if (!Files.isRegularFile(path)) {
+      throw new ConfigException(path.toString(), "ACCESS_FILE", Files.exists(path) ? "not a regular file" : "no such file");
+    }
+    if (HoconFormat.isHocon(path)) {
+      HoconFormat.Loaded l = HoconFormat.parse(path);
+      if (l.stanzas() == null) {
+        throw new ConfigException(path.toString(), HoconFormat.ACCESS_KEY, "missing: the file has no access = [ ... ] list");
+      }
+      return l.stanzas();
+    }
+    return FwknopFormat.parseAccess(path, warn);
+  }
+
+  private static void checkUniqueNames(List<StanzaConfig> stanzas) throws ConfigException {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (StanzaConfig s : stanzas) {
+      if (!seen.add(s.name())) {
+        throw new ConfigException(s.settings().origin("NAME"), "NAME", "stanza name '" + s.name() + "' is used twice");
+      }
+    }
+  }
+}

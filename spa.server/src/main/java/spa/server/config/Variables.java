@@ -1,0 +1,155 @@
+package spa.server.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** The configuration variables spad knows, by fwknop's names, with the daemon's defaults. */
+public final class Variables {
+  private Variables() {}
+
+  /** Where spad keeps state unless configured otherwise (fwknop keeps it under /run/fwknop). */
+  public static final String DEFAULT_RUN_DIR = "/run/spad";
+  public static final String DEFAULT_STATE_DIR = "/var/lib/spad";
+  public static final String DEFAULT_CONF_DIR = "/etc/fwknop";
+
+  /** Daemon-wide variables with their defaults ({@code null}: no default). */
+  public static final Map<String, String> SERVER_DEFAULTS = serverDefaults();
+
+  private static Map<String, String> serverDefaults() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("VERBOSE", "0");
+    m.put("PCAP_INTF", "eth0");
+    m.put("PCAP_FILE", null);
+    m.put("ENABLE_PCAP_PROMISC", "N");
+    m.put("PCAP_FILTER", "udp port 62201");
+    m.put("PCAP_DISPATCH_COUNT", "100");
+    m.put("PCAP_LOOP_SLEEP", "100000");
+    m.put("ENABLE_PCAP_ANY_DIRECTION", "N");
+    m.put("EXIT_AT_INTF_DOWN", "Y");
+    m.put("MAX_SNIFF_BYTES", "1500");
+    m.put("ENABLE_SPA_PACKET_AGING", null); // Y, or N when reading a pcap file
+    m.put("MAX_SPA_PACKET_AGE", "120");
+    m.put("ENABLE_DIGEST_PERSISTENCE", "Y");
+    m.put("RULES_CHECK_THRESHOLD", "20");
+    m.put("CMD_EXEC_TIMEOUT", null);
+    m.put("ENABLE_SPA_OVER_HTTP", "N");
+    m.put("ALLOW_ANY_USER_AGENT", "N");
+    m.put("ENABLE_TCP_SERVER", "N");
+    m.put("TCPSERV_PORT", "62201");
+    m.put("ENABLE_UDP_SERVER", "N");
+    m.put("UDPSERV_PORT", "62201");
+    m.put("UDPSERV_SELECT_TIMEOUT", "500000");
+    m.put("ENABLE_NFQ_CAPTURE", "N");
+    m.put("NFQ_INTERFACE", null);
+    m.put("NFQ_PORT", "62201");
+    m.put("NFQ_TABLE", "mangle");
+    m.put("NFQ_CHAIN", "FWKNOP_NFQ");
+    m.put("NFQ_QUEUE_NUMBER", "1");
+    m.put("NFQ_LOOP_SLEEP", "500000");
+    m.put("LOCALE", null);
+    m.put("SYSLOG_IDENTITY", "spad");
+    m.put("SYSLOG_FACILITY", "LOG_DAEMON");
+    m.put("ENABLE_X_FORWARDED_FOR", "N");
+    m.put("ENABLE_DESTINATION_RULE", "N");
+    m.put("ENABLE_RULE_PREPEND", "N");
+    m.put("ENABLE_NAT_DNS", "Y");
+    m.put("ENABLE_IPT_FORWARDING", "N");
+    m.put("ENABLE_IPT_LOCAL_NAT", "N");
+    m.put("ENABLE_IPT_SNAT", "N");
+    m.put("SNAT_TRANSLATE_IP", null);
+    m.put("ENABLE_IPT_OUTPUT", "N");
+    m.put("FLUSH_IPT_AT_INIT", "Y");
+    m.put("FLUSH_IPT_AT_EXIT", "Y");
+    m.put("IPT_INPUT_ACCESS", "ACCEPT, filter, INPUT, 1, FWKNOP_INPUT, 1");
+    m.put("IPT_OUTPUT_ACCESS", "ACCEPT, filter, OUTPUT, 1, FWKNOP_OUTPUT, 1");
+    m.put("IPT_FORWARD_ACCESS", "ACCEPT, filter, FORWARD, 1, FWKNOP_FORWARD, 1");
+    m.put("IPT_DNAT_ACCESS", "DNAT, nat, PREROUTING, 1, FWKNOP_PREROUTING, 1");
+    m.put("IPT_SNAT_ACCESS", "SNAT, nat, POSTROUTING, 1, FWKNOP_POSTROUTING, 1");
+    m.put("IPT_MASQUERADE_ACCESS", "MASQUERADE, nat, POSTROUTING, 1, FWKNOP_MASQUERADE, 1");
+    m.put("ENABLE_IPT_COMMENT_CHECK", "Y");
+    m.put("ENABLE_FIREWD_FORWARDING", "N");
+    m.put("ENABLE_FIREWD_LOCAL_NAT", "N");
+    m.put("ENABLE_FIREWD_SNAT", "N");
+    m.put("ENABLE_FIREWD_OUTPUT", "N");
+    m.put("FLUSH_FIREWD_AT_INIT", "Y");
+    m.put("FLUSH_FIREWD_AT_EXIT", "Y");
+    m.put("FIREWD_INPUT_ACCESS", null);
+    m.put("FIREWD_OUTPUT_ACCESS", null);
+    m.put("FIREWD_FORWARD_ACCESS", null);
+    m.put("FIREWD_DNAT_ACCESS", null);
+    m.put("FIREWD_SNAT_ACCESS", null);
+    m.put("FIREWD_MASQUERADE_ACCESS", null);
+    m.put("ENABLE_FIREWD_COMMENT_CHECK", "Y");
+    m.put("FLUSH_IPFW_AT_INIT", "Y");
+    m.put("FLUSH_IPFW_AT_EXIT", "Y");
+    m.put("IPFW_START_RULE_NUM", "10000");
+    m.put("IPFW_MAX_RULES", "65535");
+    m.put("IPFW_ACTIVE_SET_NUM", "1");
+    m.put("IPFW_EXPIRE_SET_NUM", "2");
+    m.put("IPFW_EXPIRE_PURGE_INTERVAL", "30");
+    m.put("IPFW_ADD_CHECK_STATE", "N");
+    m.put("PF_ANCHOR_NAME", "fwknop");
+    m.put("PF_EXPIRE_INTERVAL", "30");
+    m.put("FWKNOP_RUN_DIR", DEFAULT_RUN_DIR);
+    m.put("FWKNOP_CONF_DIR", DEFAULT_CONF_DIR);
+    m.put("ACCESS_FILE", null);
+    m.put("ACCESS_FOLDER", null);
+    m.put("FWKNOP_PID_FILE", null); // $FWKNOP_RUN_DIR/spad.pid
+    m.put("DIGEST_FILE", DEFAULT_STATE_DIR + "/digest.cache");
+    m.put("DIGEST_DB_FILE", null);
+    m.put("GPG_HOME_DIR", "/root/.gnupg");
+    m.put("GPG_EXE", "/usr/bin/gpg");
+    m.put("SUDO_EXE", "/usr/bin/sudo");
+    m.put("FIREWALL_EXE", null);
+    m.put("FAULT_INJECTION_TAG", null);
+    m.put("AFL_PKT_FILE", null);
+    // spad's own
+    m.put("CAPTURE", null);
+    m.put("FIREWALL", null);
+    m.put("AUTHORIZERS", null); // further Authorizer plugins, by name, applied after the default one
+    m.put("SPA_RATE_LIMIT", null); // packets per second per source; 0 = off
+    m.put("SPA_WORKERS", null);
+    m.put("SPA_QUEUE_SIZE", "65536");
+    m.put("DIGEST_MIGRATE_FROM", "/run/fwknop/digest.cache, /var/run/fwknop/digest.cache");
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** Variables that may appear in an access stanza. */
+  public static final Set<String> ACCESS = Set.of(
+      "SOURCE", "DESTINATION", "OPEN_PORTS", "RESTRICT_PORTS", "KEY", "KEY_BASE64", "HMAC_KEY", "HMAC_KEY_BASE64",
+      "HMAC_DIGEST_TYPE", "ENCRYPTION_MODE", "FW_ACCESS_TIMEOUT", "MAX_FW_TIMEOUT", "ENABLE_CMD_EXEC",
+      "CMD_EXEC_USER", "CMD_EXEC_GROUP", "ENABLE_CMD_SUDO_EXEC", "CMD_SUDO_EXEC_USER", "CMD_SUDO_EXEC_GROUP",
+      "CMD_CYCLE_OPEN", "CMD_CYCLE_CLOSE", "CMD_CYCLE_TIMER", "REQUIRE_USERNAME", "REQUIRE_SOURCE_ADDRESS",
+      "REQUIRE_SOURCE", "ACCESS_EXPIRE", "ACCESS_EXPIRE_EPOCH", "FORCE_NAT", "FORCE_SNAT", "FORCE_MASQUERADE",
+      "DISABLE_DNAT", "FORWARD_ALL", "GPG_HOME_DIR", "GPG_EXE", "GPG_DECRYPT_ID", "GPG_DECRYPT_PW",
+      "GPG_ALLOW_NO_PW", "GPG_REQUIRE_SIG", "GPG_DISABLE_SIG", "GPG_IGNORE_SIG_VERIFY_ERROR", "GPG_REMOTE_ID",
+      "GPG_FINGERPRINT_ID",
+      // spad's own: a stanza name for logs and events
+      "NAME");
+
+  /** The variables {@code %include_keys} takes from its file. */
+  public static final Set<String> KEYS = Set.of(
+      "KEY", "KEY_BASE64", "HMAC_KEY", "HMAC_KEY_BASE64", "HMAC_DIGEST_TYPE", "GPG_HOME_DIR", "GPG_EXE",
+      "GPG_DECRYPT_ID", "GPG_DECRYPT_PW", "GPG_ALLOW_NO_PW", "GPG_REQUIRE_SIG", "GPG_DISABLE_SIG",
+      "GPG_IGNORE_SIG_VERIFY_ERROR", "GPG_REMOTE_ID", "GPG_FINGERPRINT_ID");
+
+  /** Variables whose values are durations in seconds (HOCON may write {@code 30s}, {@code 2m}). */
+  public static final Set<String> DURATIONS = Set.of(
+      "FW_ACCESS_TIMEOUT", "MAX_FW_TIMEOUT", "MAX_SPA_PACKET_AGE", "CMD_CYCLE_TIMER");
+
+  /** True for a variable whose value must never be shown: keys, passphrases, passwords. */
+  public static boolean isSecret(String name) {
+    String n = name.toUpperCase(java.util.Locale.ROOT);
+    if (n.endsWith("_TYPE") || n.endsWith("_ID") || n.endsWith("_DIR") || n.endsWith("_FILE") || n.endsWith("_EXE")) {
+      return false;
+    }
+    return n.equals("KEY") || n.startsWith("KEY_") || n.contains("_KEY") || n.endsWith("_PW") || n.contains("_PW_")
+        || n.contains("PASSWORD") || n.contains("PASSPHRASE") || n.contains("SECRET") || n.contains("TOKEN");
+  }
+
+  /** The value as {@code -D} and logs may show it. */
+  public static String display(String name, String value) {
+    return value == null ? "" : isSecret(name) ? "********" : value;
+  }
+}

@@ -1,0 +1,327 @@
+package spa.server.engine;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import spa.core.Packet;
+import spa.core.codec.Base64s;
+import spa.server.event.ByteLine;
+
+/**
+ * The replay cache on disk, in fwknop's {@code digest.cache} format, so an fwknopd cache can be read as is:
+ * one line per packet, {@code <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <epoch>}, where the
+ * digest is the unpadded base64 of SHA-256 over the wire payload. Appends are buffered and made durable
+ * (written and forced) before any grant that depends on them is acted on.
+ */
+public final class DigestStore implements AutoCloseable {
+  static final String HEADER = "# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n";
+  private static final byte[] B64 = new byte[128];
+
+  static {
+    java.util.Arrays.fill(B64, (byte) -1);
+    String a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < a.length(); i++) {
+      B64[a.charAt(i)] = (byte) i;
+    }
+  }
+
+  private final Path file;
+  private FileChannel channel;
+  private final ByteLine pending = new ByteLine(8192);
+  private long appended;
+  private long durable;
+  private long linesInFile;
+
+  private DigestStore(Path file, FileChannel channel, long linesInFile) {
+    this.file = file;
+    this.channel = channel;
+    this.linesInFile = linesInFile;
+  }
+
+  /** What reading a cache file found. */
+  public record LoadResult(int loaded, int expired, int invalid, int lines) {}
+
+  /**
+   * Reads a cache file into {@code into}, skipping records older than {@code minEpoch} and lines that are
+   * not records (as fwknopd skips them). A missing file reads as empty. A large file is parsed by two
+   * threads.
+   */
+  public static LoadResult read(Path file, ReplayCache into, long minEpoch) throws IOException {
+    if (!Files.exists(file)) {
+      return new LoadResult(0, 0, 0, 0);
+    }
+    byte[] data = Files.readAllBytes(file);
+    if (data.length < 4 << 20) {
+      return scan(data, 0, data.length, into, minEpoch, null);
+    }
+    int mid = data.length / 2;
+    while (mid < data.length && data[mid - 1] != '\n') {
+      mid++;
+    }
+    int split = mid;
+    LoadResult[] second = new LoadResult[1];
+    Thread t = new Thread(() -> second[0] = scan(data, split, data.length, into, minEpoch, null), "spad-replay-load-2");
+    t.start();
+    LoadResult first = scan(data, 0, split, into, minEpoch, null);
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading " + file);
+    }
+    LoadResult b = second[0];
+    return new LoadResult(first.loaded() + b.loaded(), first.expired() + b.expired(), first.invalid() + b.invalid(),
+        first.lines() + b.lines());
+  }
+
+  /** Parses records in {@code data[from, to)}; keeps the lines that are loaded in {@code kept} when given. */
+  private static LoadResult scan(byte[] data, int from, int to, ReplayCache into, long minEpoch, ByteLine kept) {
+    int loaded = 0;
+    int expired = 0;
+    int invalid = 0;
+    int lines = 0;
+    long[] key = new long[2];
+    int pos = from;
+    while (pos < to) {
+      // a record starts with the 43-character digest: validate it first, then look for the line end after it
+      long epoch = -1;
+      int scanFrom = pos;
+      if (pos + 44 < to && data[pos + 43] == ' ' && decodeKey(data, pos, key)) {
+        scanFrom = pos + 44;
+        epoch = -2;
+      }
+      int end = scanFrom;
+      while (end < to && data[end] != '\n') {
+        end++;
+      }
+      int lineEnd = end;
+      while (lineEnd > pos && (data[lineEnd - 1] == '\r' || data[lineEnd - 1] == ' ' || data[lineEnd - 1] == '\t')) {
+        lineEnd--;
+      }
+      if (lineEnd > pos && data[pos] != '#') {
+        lines++;
+        epoch = epoch == -2 ? lastNumber(data, pos + 44, lineEnd) : parseRecord(data, pos, lineEnd, key);
+        if (epoch < 0) {
+          invalid++;
+        } else if (epoch < minEpoch) {
+          expired++;
+        } else if (into.putIfAbsent(key[0], key[1], epoch) == ReplayCache.INSERTED) {
+          loaded++;
+          if (kept != null) {
+            for (int i = pos; i < lineEnd; i++) {
+              kept.put((char) data[i]);
+            }
+            kept.put('\n');
+          }
+        }
+      }
+      pos = end + 1;
+    }
+    return new LoadResult(loaded, expired, invalid, lines);
+  }
+
+  /** The epoch of one record line with its key in {@code key}, or -1 when the line is not a record. */
+  static long parseRecord(byte[] d, int from, int to, long[] key) {
+    int sp = from;
+    while (sp < to && d[sp] != ' ' && d[sp] != '\t') {
+      sp++;
+    }
+    int digestLen = sp - from;
+    if (digestLen == 44 && d[from + 43] == '=') {
+      digestLen = 43;
+    }
+    if (digestLen != 43 || !decodeKey(d, from, key)) {
+      return -1;
+    }
+    return lastNumber(d, sp, to);
+  }
+
+  /** Checks the 43 base64 characters at {@code from} and puts the first 128 bits they encode in {@code key}. */
+  private static boolean decodeKey(byte[] d, int from, long[] key) {
+    for (int i = from; i < from + 43; i++) {
+      int c = d[i];
+      if (c < 0 || B64[c] < 0) {
+        return false;
+      }
+    }
+    // characters 0..20 carry bits 0..125, character 21 the last two of the 128
+    long k0 = 0;
+    for (int i = 0; i < 10; i++) {
+      k0 = k0 << 6 | B64[d[from + i]];
+    }
+    int c10 = B64[d[from + 10]];
+    k0 = k0 << 4 | c10 >>> 2;
+    long k1 = c10 & 3;
+    for (int i = 11; i < 21; i++) {
+      k1 = k1 << 6 | B64[d[from + i]];
+    }
+    k1 = k1 << 2 | B64[d[from + 21]] >>> 4;
+    key[0] = k0;
+    key[1] = k1;
+    return true;
+  }
+
+  /** The number that ends {@code d[from, to)}, or -1. */
+  private static long lastNumber(byte[] d, int from, int to) {
+    int start = to;
+    while (start > from && d[start - 1] >= '0' && d[start - 1] <= '9') {
+      start--;
+    }
+    if (start == to || to - start > 18 || start == from || d[start - 1] != ' ' && d[start - 1] != '\t') {
+      return -1;
+    }
+    long v = 0;
+    for (int i = start; i < to; i++) {
+      v = v * 10 + (d[i] - '0');
+    }
+    return v;
+  }
+
+  /** The first 128 bits of a SHA-256 as two longs. */
+  public static long key0(byte[] sha) {
+    return longAt(sha, 0);
+  }
+
+  public static long key1(byte[] sha) {
+    return longAt(sha, 8);
+  }
+
+  private static long longAt(byte[] b, int off) {
+    long v = 0;
+    for (int i = off; i < off + 8; i++) {
+      v = v << 8 | (b[i] & 0xff);
+    }
+    return v;
+  }
+
+  /**
+   * Opens a cache file for appending, creating it (mode 0600, parent directories too) with fwknop's header
+   * line when missing. Records older than {@code minEpoch}, unreadable lines and duplicates are dropped by
+   * rewriting the file first; {@code result[0]}, when given, receives what was read.
+   */
+  public static DigestStore open(Path file, ReplayCache into, long minEpoch, LoadResult[] result) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    if (!Files.exists(file)) {
+      createPrivate(file);
+      Files.writeString(file, HEADER, StandardOpenOption.APPEND);
+    }
+    ByteLine kept = new ByteLine(64 * 1024);
+    kept.ascii(HEADER);
+    byte[] data = Files.readAllBytes(file);
+    LoadResult r = scan(data, 0, data.length, into, minEpoch, kept);
+    if (result != null) {
+      result[0] = r;
+    }
+    if (r.expired() > 0 || r.invalid() > 0 || r.lines() > r.loaded()) {
+      replace(file, kept);
+    }
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    return new DigestStore(file, ch, r.loaded());
+  }
+
+  private static void createPrivate(Path file) throws IOException {
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(file);
+    } catch (FileAlreadyExistsException e) {
+      // created concurrently: fine
+    }
+  }
+
+  /** Writes {@code content} to a temporary file, forces it, and renames it over {@code file}. */
+  private static void replace(Path file, ByteLine content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    createPrivate(tmp);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.wrap(content.array(), 0, content.length());
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    try {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Buffers one record; returns its sequence number for {@link #syncTo}. */
+  public synchronized long append(byte[] sha256, Packet p, long epoch) {
+    pending.ascii(Base64s.encode(sha256)).put(' ').number(p.protocol()).put(' ');
+    address(p.src()).put(' ').number(p.srcPort()).put(' ');
+    address(p.dst()).put(' ').number(p.dstPort()).put(' ').number(epoch).put('\n');
+    linesInFile++;
+    return ++appended;
+  }
+
+  private ByteLine address(InetAddress a) {
+    return a == null ? pending.ascii("0.0.0.0") : pending.address(a);
+  }
+
+  /** Makes every record up to {@code seq} durable; returns at once when they already are. */
+  public synchronized void syncTo(long seq) throws IOException {
+    if (durable >= seq) {
+      return;
+    }
+    sync();
+  }
+
+  /** Writes and forces everything buffered. */
+  public synchronized void sync() throws IOException {
+    if (pending.length() > 0) {
+      ByteBuffer b = ByteBuffer.wrap(pending.array(), 0, pending.length());
+      while (b.hasRemaining()) {
+        channel.write(b);
+      }
+      pending.reset();
+      channel.force(false);
+    }
+    durable = appended;
+  }
+
+  /** Lines the file holds now (records only). */
+  public synchronized long lines() {
+    return linesInFile;
+  }
+
+  /** Rewrites the file without records older than {@code minEpoch}; returns the records kept. */
+  public synchronized long compact(long minEpoch) throws IOException {
+    sync();
+    ByteLine kept = new ByteLine(64 * 1024);
+    kept.ascii(HEADER);
+    byte[] data = Files.readAllBytes(file);
+    LoadResult r = scan(data, 0, data.length, new ReplayCache(), minEpoch, kept);
+    channel.close();
+    replace(file, kept);
+    channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    linesInFile = r.loaded();
+    return linesInFile;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    try {
+      sync();
+    } finally {
+      channel.close();
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package spa.server.engine;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import spa.core.Packet;
+import spa.core.codec.SpaFields;
+
+/**
+ * fwknopd's cheap first look at a payload, on bytes and without allocation: length 140..1500, no
+ * {@code U2FsdGVkX1} prefix (nor {@code hQ} beyond 400 bytes), SPA-over-HTTP unwrapping when enabled,
+ * and the base64 alphabet. Packets it refuses are counted, not reported one by one.
+ */
+public final class Prefilter {
+  public static final int MIN_LENGTH = 140;
+  public static final int MAX_LENGTH = 1500;
+  private static final int GPG_PREFIX_MIN = 400;
+
+  /** Outcomes other than {@link #PASS}: why a payload was ignored. */
+  public static final int PASS = 0;
+  public static final int TOO_SHORT = 1;
+  public static final int TOO_LONG = 2;
+  public static final int PREFIX = 3;
+  public static final int NOT_BASE64 = 4;
+  public static final int HTTP = 5;
+  static final String[] NAMES = {"pass", "too-short", "too-long", "prefix", "not-base64", "http"};
+
+  private static final boolean[] B64 = new boolean[256];
+
+  static {
+    for (char c = 'A'; c <= 'Z'; c++) {
+      B64[c] = true;
+    }
+    for (char c = 'a'; c <= 'z'; c++) {
+      B64[c] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      B64[c] = true;
+    }
+    B64['+'] = true;
+    B64['/'] = true;
+    B64['='] = true;
+  }
+
+  private final boolean http;
+  private final boolean anyUserAgent;
+  private final boolean forwardedFor;
+
+  /**
+   * @param http ENABLE_SPA_OVER_HTTP
+   * @param anyUserAgent ALLOW_ANY_USER_AGENT (else the request must say {@code User-Agent: Fwknop})
+   * @param forwardedFor ENABLE_X_FORWARDED_FOR (take the source from that header)
+   */
+  public Prefilter(boolean http, boolean anyUserAgent, boolean forwardedFor) {
+    this.http = http;
+    this.anyUserAgent = anyUserAgent;
+    this.forwardedFor = forwardedFor;
+  }
+
+  /** {@link #PASS} or the reason code for a raw payload (HTTP requests are unwrapped by {@link #unwrapHttp}). */
+  public int check(byte[] p) {
+    int n = p.length;
+    if (n < MIN_LENGTH) {
+      return TOO_SHORT;
+    }
+    if (n > MAX_LENGTH) {
+      return TOO_LONG;
+    }
+    if (startsWith(p, SALTED) || n > GPG_PREFIX_MIN && p[0] == 'h' && p[1] == 'Q') {
+      return PREFIX;
+    }
+    if (http && startsWith(p, GET)) {
+      return HTTP;
+    }
+    for (int i = 0; i < n; i++) {
+      if (!B64[p[i] & 0xff]) {
+        return NOT_BASE64;
+      }
+    }
+    return PASS;
+  }
+
+  private static final byte[] SALTED = "U2FsdGVkX1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] GET = "GET /".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean startsWith(byte[] p, byte[] prefix) {
+    if (p.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (p[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The SPA packet inside an HTTP request ({@code GET /<spa> HTTP/1.1}, with {@code -} and {@code _} standing
+   * for {@code +} and {@code /}), checked like a raw payload; null when the request does not carry one.
+   */
+  public Packet unwrapHttp(Packet pkt) {
+    byte[] p = pkt.payload();
+    int start = GET.length;
+    int end = start;
+    while (end < p.length && p[end] != ' ' && p[end] != '\r' && p[end] != '\n') {
+      end++;
+    }
+    String head = new String(p, StandardCharsets.ISO_8859_1);
+    if (!anyUserAgent && !head.contains("\nUser-Agent: Fwknop")) {
+      return null;
+    }
+    byte[] spa = new byte[end - start];
+    for (int i = 0; i < spa.length; i++) {
+      byte b = p[start + i];
+      spa[i] = b == '-' ? (byte) '+' : b == '_' ? (byte) '/' : b;
+    }
+    InetAddress src = pkt.src();
+    if (forwardedFor) {
+      int h = head.indexOf("\nX-Forwarded-For: ");
+      if (h >= 0) {
+        int e = head.indexOf('\r', h + 1);
+        String ip = head.substring(h + 18, e < 0 ? head.length() : e).strip();
+        int comma = ip.indexOf(',');
+        ip = comma < 0 ? ip : ip.substring(0, comma).strip();
+        if (SpaFields.isIpv4(ip)) {
+          try {
+            src = InetAddress.getByName(ip); // a dotted quad: no lookup
+          } catch (java.net.UnknownHostException e2) {
+            return null;
+          }
+        }
+      }
+    }
+    Packet inner = new Packet(src, pkt.srcPort(), pkt.dst(), pkt.dstPort(), pkt.protocol(), spa, pkt.arrival());
+    return check(spa) == PASS ? inner : null;
+  }
+}

@@ -1,0 +1,188 @@
+package spa.server.engine;
+
+/**
+ * The set of packets already seen, keyed by the first 128 bits of SHA-256 over the wire payload, each
+ * with the unix second it was recorded. O(1) lookups and inserts: lock-striped open-addressing tables
+ * of primitive arrays, so a large cache costs neither time per packet nor garbage.
+ *
+ * <p>{@link #lookup} takes no lock. Slots are written once and only ever dropped by building a new table,
+ * so an unlocked reader can miss a record being added at that moment but never finds one that is not
+ * there; {@link #putIfAbsent}, which runs under the stripe's lock, is the authoritative check.
+ */
+public final class ReplayCache {
+  /** {@link #putIfAbsent} result when the key was new. */
+  public static final long INSERTED = -1;
+  /** {@link #lookup} result when the key is absent. */
+  public static final long ABSENT = -1;
+
+  private static final int STRIPE_BITS = 6;
+  private final Stripe[] stripes = new Stripe[1 << STRIPE_BITS];
+
+  public ReplayCache() {
+    this(0);
+  }
+
+  /** A cache sized for {@code expected} records, so that loading them needs no rehashing. */
+  public ReplayCache(int expected) {
+    int perStripe = 256;
+    while (perStripe * 6L < (long) expected * 10 / stripes.length + 64) {
+      perStripe <<= 1;
+    }
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Stripe(perStripe);
+    }
+  }
+
+  private Stripe stripe(long k0) {
+    return stripes[(int) (k0 >>> (64 - STRIPE_BITS))];
+  }
+
+  /** The second {@code k0,k1} was recorded, or {@link #ABSENT}. */
+  public long lookup(long k0, long k1) {
+    return stripe(k0).table.get(k0, k1);
+  }
+
+  /** Records the key unless present; {@link #INSERTED}, or the second of the existing record (never negative). */
+  public long putIfAbsent(long k0, long k1, long epochSecond) {
+    Stripe s = stripe(k0);
+    synchronized (s) {
+      long existing = s.table.get(k0, k1);
+      if (existing != ABSENT) {
+        return existing;
+      }
+      s.put(k0, k1, Math.max(epochSecond, 0));
+      return INSERTED;
+    }
+  }
+
+  /** Removes records older than {@code minEpochSecond}; returns how many. */
+  public int prune(long minEpochSecond) {
+    int removed = 0;
+    for (Stripe s : stripes) {
+      synchronized (s) {
+        removed += s.prune(minEpochSecond);
+      }
+    }
+    return removed;
+  }
+
+  public int size() {
+    int n = 0;
+    for (Stripe s : stripes) {
+      synchronized (s) {
+        n += s.table.size;
+      }
+    }
+    return n;
+  }
+
+  /** One stripe: its current table, replaced whole when it grows or is pruned. */
+  private static final class Stripe {
+    volatile Table table;
+
+    Stripe(int capacity) {
+      table = new Table(capacity);
+    }
+
+    void put(long k0, long k1, long epoch) {
+      Table t = table;
+      if ((t.size + 1) * 10L > t.capacity() * 6L) {
+        t = t.rebuilt(t.capacity() * 2, Long.MIN_VALUE);
+        table = t;
+      }
+      t.insert(k0, k1, epoch);
+    }
+
+    int prune(long minEpoch) {
+      Table t = table;
+      int capacity = t.capacity();
+      while (capacity > 256 && t.size * 10L < capacity * 2L) {
+        capacity >>= 1;
+      }
+      Table n = t.rebuilt(capacity, minEpoch);
+      table = n;
+      return t.size - n.size;
+    }
+  }
+
+  /**
+   * Open addressing with linear probing. Probes read only {@code tags}, 32-bit fingerprints of the first key
+   * long (never 0; 0 marks a free slot), a compact array that stays in cache; the full key and the recorded
+   * second are read on a fingerprint match only.
+   */
+  private static final class Table {
+    final int[] tags;
+    final long[] k0s;
+    final long[] k1s;
+    final long[] when;
+    final int mask;
+    int size;
+
+    Table(int capacity) {
+      tags = new int[capacity];
+      k0s = new long[capacity];
+      k1s = new long[capacity];
+      when = new long[capacity];
+      mask = capacity - 1;
+    }
+
+    int capacity() {
+      return mask + 1;
+    }
+
+    private static int tag(long k0) {
+      int t = (int) k0;
+      return t == 0 ? 1 : t;
+    }
+
+    private static int slot(long k1) {
+      return (int) (k1 ^ k1 >>> 31);
+    }
+
+    long get(long k0, long k1) {
+      int tag = tag(k0);
+      int[] t = tags;
+      int i = slot(k1) & mask;
+      int x;
+      while ((x = t[i]) != 0) {
+        if (x == tag && k0s[i] == k0 && k1s[i] == k1) {
+          return when[i];
+        }
+        i = i + 1 & mask;
+      }
+      return ABSENT;
+    }
+
+    void insert(long k0, long k1, long epoch) {
+      int i = slot(k1) & mask;
+      while (tags[i] != 0) {
+        i = i + 1 & mask;
+      }
+      k0s[i] = k0;
+      k1s[i] = k1;
+      when[i] = epoch;
+      tags[i] = tag(k0);
+      size++;
+    }
+
+    /** A new table of {@code capacity} slots with the records from {@code minEpoch} on (grown if needed). */
+    Table rebuilt(int capacity, long minEpoch) {
+      int live = 0;
+      for (int i = 0; i < tags.length; i++) {
+        if (tags[i] != 0 && when[i] >= minEpoch) {
+          live++;
+        }
+      }
+      while ((live + 1) * 10L > capacity * 6L) {
+        capacity <<= 1;
+      }
+      Table n = new Table(capacity);
+      for (int i = 0; i < tags.length; i++) {
+        if (tags[i] != 0 && when[i] >= minEpoch) {
+          n.insert(k0s[i], k1s[i], when[i]);
+        }
+      }
+      return n;
+    }
+  }
+}

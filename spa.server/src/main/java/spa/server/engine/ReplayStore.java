@@ -1,0 +1,67 @@
+package spa.server.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.function.Consumer;
+import spa.core.Settings;
+
+/**
+ * Opens the replay cache as configured: {@code DIGEST_FILE} loaded (records outside the age window dropped),
+ * an fwknopd {@code digest.cache} imported when spad has none yet ({@code DIGEST_MIGRATE_FROM}), and
+ * nothing written in test mode or with {@code ENABLE_DIGEST_PERSISTENCE N} (the cache then lives in memory).
+ *
+ * @param cache the in-memory cache
+ * @param store the file records are appended to, or null
+ */
+public record ReplayStore(ReplayCache cache, DigestStore store) {
+
+  /**
+   * @param minEpoch records older than this are dropped (a replay that old fails the age check)
+   * @param rotate rename an existing file to {@code <file>-old} first ({@code --rotate-digest-cache})
+   */
+  public static ReplayStore open(Settings g, boolean testMode, long minEpoch, boolean rotate, Consumer<String> info)
+      throws IOException {
+    if (!g.flag("ENABLE_DIGEST_PERSISTENCE", true)) {
+      info.accept("replay cache: in memory only (ENABLE_DIGEST_PERSISTENCE is N)");
+      return new ReplayStore(new ReplayCache(), null);
+    }
+    Path file = Path.of(g.get("DIGEST_FILE").orElseThrow());
+    if (rotate && !testMode && Files.exists(file)) {
+      Files.move(file, file.resolveSibling(file.getFileName() + "-old"), StandardCopyOption.REPLACE_EXISTING);
+      info.accept("replay cache: rotated " + file + " to " + file.getFileName() + "-old");
+    }
+    Path migrate = Files.exists(file) ? null : migrationSource(g);
+    Path from = migrate != null ? migrate : file;
+    // about 90 bytes a record: size the table once instead of growing it record by record
+    ReplayCache cache = new ReplayCache(Files.exists(from) ? (int) Math.min(Integer.MAX_VALUE / 2, Files.size(from) / 80) : 0);
+    if (testMode) {
+      DigestStore.LoadResult r = DigestStore.read(from, cache, minEpoch);
+      info.accept("replay cache: " + r.loaded() + " records read from " + from + " (test mode: nothing written)");
+      return new ReplayStore(cache, null);
+    }
+    if (migrate != null) {
+      Path dir = file.toAbsolutePath().getParent();
+      if (dir != null) {
+        Files.createDirectories(dir);
+      }
+      Files.copy(migrate, file);
+      info.accept("replay cache: imported fwknop's " + migrate + " into " + file);
+    }
+    DigestStore.LoadResult[] r = new DigestStore.LoadResult[1];
+    DigestStore store = DigestStore.open(file, cache, minEpoch, r);
+    info.accept("replay cache: " + r[0].loaded() + " records from " + file + " (" + r[0].expired()
+        + " past the age window dropped)");
+    return new ReplayStore(cache, store);
+  }
+
+  private static Path migrationSource(Settings g) {
+    for (String p : g.get("DIGEST_MIGRATE_FROM").orElse("").split(",")) {
+      if (!p.isBlank() && Files.isRegularFile(Path.of(p.strip()))) {
+        return Path.of(p.strip());
+      }
+    }
+    return null;
+  }
+}

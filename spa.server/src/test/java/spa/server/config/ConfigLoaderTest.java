@@ -1,0 +1,100 @@
+package spa.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import spa.core.ConfigException;
+import spa.core.Settings;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  private ServerConfig load(Path conf, Settings cli) throws ConfigException {
+    return new ConfigLoader(w -> { }).load(new ConfigLoader.Sources(conf, List.of(), cli, null));
+  }
+
+  @Test
+  void fwknopFilesDefaultsAndCommandLineLayer() throws Exception {
+    Path conf = dir.resolve("fwknopd.conf");
+    Files.writeString(conf, "MAX_SPA_PACKET_AGE 60\nPCAP_INTF eth1\n");
+    Files.writeString(dir.resolve("access.conf"), "SOURCE ANY\nKEY k\n");
+    Settings cli = Settings.builder("command line").put("PCAP_INTF", "lo").build();
+    ServerConfig c = load(conf, cli);
+    assertEquals("60", c.globals().get("MAX_SPA_PACKET_AGE").orElseThrow());
+    assertEquals("lo", c.globals().get("PCAP_INTF").orElseThrow());
+    assertEquals("command line", c.globals().origin("PCAP_INTF"));
+    assertEquals("default", c.globals().origin("PCAP_FILTER"));
+    assertEquals(1, c.stanzas().size(), "access.conf beside fwknopd.conf is the default");
+  }
+
+  @Test
+  void hoconAndFwknopGiveTheSameModel() throws Exception {
+    Path conf = dir.resolve("fwknopd.conf");
+    Files.writeString(conf, "MAX_SPA_PACKET_AGE 60\n");
+    Files.writeString(dir.resolve("access.conf"),
+        "SOURCE 10.0.0.0/8\nOPEN_PORTS tcp/22\nKEY_BASE64 a2V5\nHMAC_KEY_BASE64 aG1hYw\nFW_ACCESS_TIMEOUT 30\n");
+    Path hocon = dir.resolve("spad.conf");
+    Files.writeString(hocon, """
+        MAX_SPA_PACKET_AGE = 1m
+        access = [ { SOURCE = 10.0.0.0/8, OPEN_PORTS = [tcp/22], KEY_BASE64 = a2V5, HMAC_KEY_BASE64 = aG1hYw,
+                     FW_ACCESS_TIMEOUT = 30s } ]
+        """);
+    ServerConfig a = load(conf, Settings.empty());
+    ServerConfig b = load(hocon, Settings.empty());
+    assertEquals(a.globals().get("MAX_SPA_PACKET_AGE"), b.globals().get("MAX_SPA_PACKET_AGE"));
+    Settings sa = a.stanzas().get(0).settings();
+    Settings sb = b.stanzas().get(0).settings();
+    assertEquals(sa.keys(), sb.keys());
+    for (String k : sa.keys()) {
+      assertEquals(sa.get(k), sb.get(k), k);
+    }
+  }
+
+  @Test
+  void accessFileFromCommandLineWinsOverInlineStanzas() throws Exception {
+    Path hocon = dir.resolve("spad.conf");
+    Files.writeString(hocon, "access = [ { SOURCE = 1.1.1.1, KEY = a } ]\n");
+    Path other = dir.resolve("other.conf");
+    Files.writeString(other, "SOURCE 2.2.2.2\nKEY b\n");
+    assertEquals("1.1.1.1", load(hocon, Settings.empty()).stanzas().get(0).settings().get("SOURCE").orElseThrow());
+    Settings cli = Settings.builder("command line").put("ACCESS_FILE", other.toString()).build();
+    assertEquals("2.2.2.2", load(hocon, cli).stanzas().get(0).settings().get("SOURCE").orElseThrow());
+  }
+
+  @Test
+  void emptyAccessAndDuplicateNamesStopStartUp() throws Exception {
+    Path conf = dir.resolve("fwknopd.conf");
+    Files.writeString(conf, "");
+    Files.writeString(dir.resolve("access.conf"), "# nothing\n");
+    assertTrue(assertThrows(ConfigException.class, () -> load(conf, Settings.empty())).getMessage()
+        .contains("no access stanzas"));
+    Files.writeString(dir.resolve("access.conf"), "SOURCE ANY\nNAME x\nKEY a\nSOURCE ANY\nNAME x\nKEY b\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> load(conf, Settings.empty()));
+    assertEquals("NAME", e.key());
+    assertEquals(dir.resolve("access.conf") + ":5", e.origin());
+  }
+
+  @Test
+  void dumpMasksSecrets() throws Exception {
+    Path conf = dir.resolve("fwknopd.conf");
+    Files.writeString(conf, "PCAP_INTF eth9\n");
+    Files.writeString(dir.resolve("access.conf"),
+        "SOURCE ANY\nKEY supersecretkey\nHMAC_KEY_BASE64 c2VjcmV0aG1hYw\nHMAC_DIGEST_TYPE sha512\nGPG_DECRYPT_PW pw123\n");
+    String dump = ConfigDump.render(load(conf, Settings.empty()));
+    assertFalse(dump.contains("supersecretkey"), dump);
+    assertFalse(dump.contains("c2VjcmV0aG1hYw"), dump);
+    assertFalse(dump.contains("pw123"), dump);
+    assertTrue(dump.contains("sha512"), dump);
+    assertTrue(dump.contains("eth9"), dump);
+    assertTrue(dump.contains("********"), dump);
+    assertTrue(dump.contains(conf + ":1"), dump);
+  }
+}

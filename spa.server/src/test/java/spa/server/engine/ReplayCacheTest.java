@@ -1,0 +1,59 @@
+package spa.server.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ReplayCacheTest {
+  @Test
+  void insertsOnceFindsAndPrunes() {
+    ReplayCache c = new ReplayCache();
+    SplittableRandom r = new SplittableRandom(7);
+    int n = 50_000;
+    long[] a = new long[n];
+    long[] b = new long[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = r.nextLong();
+      b[i] = r.nextLong();
+      assertEquals(ReplayCache.INSERTED, c.putIfAbsent(a[i], b[i], 1000 + i % 100));
+    }
+    assertEquals(n, c.size());
+    for (int i = 0; i < n; i++) {
+      assertEquals(1000 + i % 100, c.lookup(a[i], b[i]));
+      assertEquals(1000 + i % 100, c.putIfAbsent(a[i], b[i], 5));
+    }
+    assertEquals(ReplayCache.ABSENT, c.lookup(a[0], b[0] + 1));
+    int removed = c.prune(1050);
+    assertEquals(n / 2, removed);
+    assertEquals(n / 2, c.size());
+    for (int i = 0; i < n; i++) {
+      assertEquals(i % 100 < 50 ? ReplayCache.ABSENT : 1000 + i % 100, c.lookup(a[i], b[i]));
+    }
+  }
+
+  @Test
+  void keysThatShareAStripeFingerprintAndSlotStayDistinct() {
+    ReplayCache c = new ReplayCache();
+    for (long i = 0; i < 5_000; i++) {
+      assertEquals(ReplayCache.INSERTED, c.putIfAbsent(i << 32, 5, 1));
+    }
+    for (long i = 0; i < 5_000; i++) {
+      assertEquals(1, c.lookup(i << 32, 5));
+    }
+    assertEquals(ReplayCache.ABSENT, c.lookup(5_000L << 32, 5));
+    assertEquals(5_000, c.prune(2));
+    assertEquals(0, c.size());
+    assertEquals(ReplayCache.ABSENT, c.lookup(0, 5));
+  }
+
+  @Test
+  void presizedCachesHoldWhatTheyWereSizedFor() {
+    ReplayCache c = new ReplayCache(200_000);
+    SplittableRandom r = new SplittableRandom(9);
+    for (int i = 0; i < 200_000; i++) {
+      assertEquals(ReplayCache.INSERTED, c.putIfAbsent(r.nextLong(), r.nextLong(), 7));
+    }
+    assertEquals(200_000, c.size());
+  }
+}

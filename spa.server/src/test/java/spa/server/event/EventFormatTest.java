@@ -1,0 +1,94 @@
+package spa.server.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static spa.server.testkit.TestKit.addr;
+
+import com.typesafe.config.Config;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import spa.core.Nat;
+import spa.core.ProtoPort;
+import spa.server.testkit.TestKit;
+
+class EventFormatTest {
+  private static final long T = 1_795_249_742_123L; // 2026-11-21T08:29:02.123Z
+
+  private static String render(EventFormat f, Event... events) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    EventOutput o = new EventOutput(out, f);
+    EventLog log = o.newLog(true);
+    for (Event e : events) {
+      log.emit(e);
+    }
+    assertEquals(0, out.size(), "batched logs write when flushed");
+    log.flush();
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static Event accept(Nat nat) {
+    return new Event(T, Event.Type.ACCEPT, addr("198.18.0.10"), 40000, addr("0.0.0.0"), 62201, 17, "alice",
+        "10.0.0.5", List.of(new ProtoPort("tcp", 22), new ProtoPort("udp", 53)), nat, 30, "ssh", null, null, null);
+  }
+
+  @Test
+  void acceptEventsCarryEveryField() {
+    Config c = TestKit.jsonLines(render(EventFormat.JSON, accept(null))).get(0);
+    assertEquals("2026-11-21T08:29:02.123Z", c.getString("ts"));
+    assertEquals("accept", c.getString("event"));
+    assertEquals("198.18.0.10", c.getString("src"));
+    assertEquals(40000, c.getInt("src_port"));
+    assertEquals("0.0.0.0", c.getString("dst"));
+    assertEquals(62201, c.getInt("dst_port"));
+    assertEquals("udp", c.getString("proto"));
+    assertEquals("alice", c.getString("user"));
+    assertEquals("10.0.0.5", c.getString("allow"));
+    assertEquals(List.of("tcp/22", "udp/53"), c.getStringList("access"));
+    assertTrue(c.getIsNull("nat"));
+    assertEquals(30, c.getInt("timeout"));
+    assertEquals("ssh", c.getString("stanza"));
+    assertFalse(c.hasPath("reason"));
+  }
+
+  @Test
+  void natIsAnObject() {
+    Config c = TestKit.jsonLines(render(EventFormat.JSON,
+        accept(new Nat(Nat.Kind.FORWARD, addr("192.168.1.2"), 22, Nat.Snat.SNAT, addr("198.18.0.1"), true)))).get(0);
+    assertEquals("forward", c.getString("nat.kind"));
+    assertEquals("192.168.1.2", c.getString("nat.to"));
+    assertEquals(22, c.getInt("nat.port"));
+    assertTrue(c.getBoolean("nat.dnat"));
+    assertEquals("snat", c.getString("nat.snat"));
+    assertEquals("198.18.0.1", c.getString("nat.snat_to"));
+  }
+
+  @Test
+  void denyEventsCarryAReasonAndEscapeHostileText() {
+    Event deny = new Event(T, Event.Type.DENY, addr("fd00::7"), 1, addr("fd00::1"), 62201, 6, "ev\"il\\\u0001", null,
+        null, null, -1, null, "user", "bad \"user\"\n\u00e9", null);
+    String line = render(EventFormat.JSON, deny);
+    assertEquals(1, line.lines().count());
+    Config c = TestKit.jsonLines(line).get(0);
+    assertEquals("deny", c.getString("event"));
+    assertEquals("user", c.getString("reason"));
+    assertEquals("fd00:0:0:0:0:0:0:7", c.getString("src"));
+    assertEquals("tcp", c.getString("proto"));
+    assertEquals("ev\"il\\\u0001", c.getString("user"));
+    assertEquals("bad \"user\"\n\u00e9", c.getString("detail"));
+    assertFalse(c.hasPath("timeout"));
+    assertFalse(c.hasPath("allow"));
+  }
+
+  @Test
+  void textFormatIsOneReadableLine() {
+    String t = render(EventFormat.TEXT, accept(new Nat(Nat.Kind.LOCAL, addr("127.0.0.1"), 2222, Nat.Snat.NONE, null, true)),
+        Event.plain(T, Event.Type.ERROR, "queue-full", "12 packets dropped"));
+    List<String> lines = t.lines().toList();
+    assertEquals("2026-11-21T08:29:02.123Z accept src=198.18.0.10:40000 dst=0.0.0.0:62201/udp user=\"alice\" "
+        + "allow=10.0.0.5 access=tcp/22,udp/53 nat=local:127.0.0.1:2222 timeout=30 stanza=\"ssh\"", lines.get(0));
+    assertEquals("2026-11-21T08:29:02.123Z error reason=queue-full detail=\"12 packets dropped\"", lines.get(1));
+  }
+}

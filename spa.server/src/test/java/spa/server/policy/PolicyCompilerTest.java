@@ -1,0 +1,116 @@
+package spa.server.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import spa.core.ConfigException;
+import spa.core.ProtoPort;
+import spa.server.testkit.TestKit;
+
+class PolicyCompilerTest {
+  @TempDir
+  Path dir;
+
+  private Policy compile(String server, String access) throws Exception {
+    return TestKit.policy(TestKit.config(dir, server, access));
+  }
+
+  private ConfigException fails(String server, String access) {
+    return assertThrows(ConfigException.class, () -> compile(server, access));
+  }
+
+  @Test
+  void compilesEveryStanzaVariable() throws Exception {
+    Policy p = compile("ENABLE_IPT_FORWARDING Y\nMAX_SPA_PACKET_AGE 60\n", """
+        SOURCE 10.0.0.0/8
+        DESTINATION 192.0.2.1
+        OPEN_PORTS tcp/22, udp/53
+        RESTRICT_PORTS tcp/23
+        KEY fwknoptest
+        HMAC_KEY hmactest
+        HMAC_DIGEST_TYPE sha512
+        ENCRYPTION_MODE cfb
+        FW_ACCESS_TIMEOUT 45
+        MAX_FW_TIMEOUT 90
+        REQUIRE_USERNAME alice
+        REQUIRE_SOURCE_ADDRESS Y
+        ACCESS_EXPIRE 12/31/2099
+        ENABLE_CMD_EXEC Y
+        CMD_EXEC_USER nobody
+        FORCE_NAT 192.168.1.2 2222
+        FORCE_SNAT 198.18.0.1
+        DISABLE_DNAT N
+        """);
+    Stanza s = p.stanzas().get(0);
+    assertEquals(60, p.server().maxAgeSeconds());
+    assertTrue(p.server().agingEnabled());
+    assertTrue(s.source().matches(TestKit.addr("10.1.1.1")));
+    assertTrue(s.destination().matches(TestKit.addr("192.0.2.1")));
+    assertTrue(s.openPorts().contains(new ProtoPort("udp", 53)));
+    assertTrue(s.restrictPorts().contains(new ProtoPort("tcp", 23)));
+    assertEquals(45, s.accessTimeout());
+    assertEquals(90, s.maxTimeout());
+    assertEquals("alice", s.requireUser());
+    assertTrue(s.requireSource());
+    assertEquals(LocalDate.of(2099, 12, 31).atStartOfDay(ZoneId.systemDefault()).toEpochSecond(), s.expiresEpoch());
+    assertTrue(s.cmdExec());
+    assertEquals("nobody", s.cmdExecUser());
+    assertEquals(2222, s.forceNat().port());
+    assertEquals(TestKit.addr("198.18.0.1"), s.forceSnat());
+    assertEquals(1, s.decryptors().size());
+    assertEquals("aes", s.cipherNames().get(0));
+    assertNull(s.cycle());
+  }
+
+  @Test
+  void agingDefaultsOffForPcapFilesOnly() throws Exception {
+    assertFalse(compile("PCAP_FILE /tmp/x.pcap\n", "SOURCE ANY\nKEY k\n").server().agingEnabled());
+    assertTrue(compile("PCAP_FILE /tmp/x.pcap\nENABLE_SPA_PACKET_AGING Y\n", "SOURCE ANY\nKEY k\n").server().agingEnabled());
+    assertTrue(compile("", "SOURCE ANY\nKEY k\n").server().agingEnabled());
+  }
+
+  @Test
+  void badValuesNameTheFileLineAndVariable() throws Exception {
+    Path access = dir.resolve("access.conf");
+    record Case(String access, String key, int line) {}
+    Case[] cases = {
+        new Case("SOURCE 10.0.0.300\nKEY k\n", "SOURCE", 1),
+        new Case("SOURCE ANY\nKEY k\nOPEN_PORTS tcp/22, icmp/1\n", "OPEN_PORTS", 3),
+        new Case("SOURCE ANY\nKEY k\nFW_ACCESS_TIMEOUT soon\n", "FW_ACCESS_TIMEOUT", 3),
+        new Case("SOURCE ANY\nKEY k\nACCESS_EXPIRE 2099-12-31\n", "ACCESS_EXPIRE", 3),
+        new Case("SOURCE ANY\nKEY k\nENCRYPTION_MODE XTS\n", "ENCRYPTION_MODE", 3),
+        new Case("SOURCE ANY\nKEY k\nHMAC_KEY h\nHMAC_DIGEST_TYPE sha999\n", "HMAC_DIGEST_TYPE", 4),
+        new Case("SOURCE ANY\nKEY __CHANGEME__\n", "KEY", 2),
+        new Case("SOURCE ANY\nKEY same\nHMAC_KEY same\n", "HMAC_KEY", 3),
+        new Case("SOURCE ANY\nOPEN_PORTS tcp/22\n", "SOURCE", 1),
+        new Case("SOURCE ANY\nKEY k\nFORCE_NAT 192.168.1.2 22\n", "FORCE_NAT", 3),
+        new Case("SOURCE ANY\nKEY k\nFORCE_SNAT 1.2.3.4\n", "FORCE_SNAT", 3),
+        new Case("SOURCE ANY\nKEY k\nCMD_CYCLE_OPEN /bin/true\n", "CMD_CYCLE_OPEN", 3),
+        new Case("SOURCE ANY\nKEY k\nCMD_CYCLE_OPEN /bin/true\nCMD_CYCLE_CLOSE /bin/false\n", "CMD_CYCLE_CLOSE", 4),
+        new Case("SOURCE ANY\nKEY 012345678901234567890123456789012\n", "KEY", 2),
+    };
+    for (Case c : cases) {
+      ConfigException e = fails("", c.access());
+      assertEquals(c.key(), e.key(), c.access() + " -> " + e);
+      assertEquals(access + ":" + c.line(), e.origin(), c.access() + " -> " + e);
+    }
+  }
+
+  @Test
+  void commandCycles() throws Exception {
+    Stanza s = compile("", "SOURCE ANY\nKEY k\nCMD_CYCLE_OPEN ipset add x $IP\nCMD_CYCLE_CLOSE ipset del x $IP\n"
+        + "CMD_CYCLE_TIMER 20\n").stanzas().get(0);
+    assertEquals("ipset add x $IP", s.cycle().open());
+    assertEquals(20, s.cycle().timerSeconds());
+    Stanza none = compile("", "SOURCE ANY\nKEY k\nCMD_CYCLE_OPEN /bin/true\nCMD_CYCLE_CLOSE NONE\n").stanzas().get(0);
+    assertNull(none.cycle().close());
+  }
+}
