@@ -4,6 +4,7 @@
  */
 module spa.server {
   requires spa.core;
+  requires spa.cmd.exec;
   requires info.picocli;
   requires typesafe.config;
   requires jdk.unsupported; // sun.misc.Signal: SIGHUP reload

@@ -11,9 +11,11 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import spa.cmd.exec.ExecRunner;
 import spa.core.ConfigException;
 import spa.core.FirewallException;
 import spa.core.Grant;
+import spa.core.ProtoPort;
 import spa.core.Settings;
 import spa.core.spi.Authorizer;
 import spa.core.spi.CaptureSource;
@@ -33,6 +35,9 @@ import spa.server.engine.SerialActuator;
 import spa.server.engine.Stats;
 import spa.server.event.EventFormat;
 import spa.server.event.EventOutput;
+import spa.server.grant.GrantEvents;
+import spa.server.grant.GrantJournal;
+import spa.server.grant.GrantManager;
 import spa.server.plugin.PluginInfo;
 import spa.server.plugin.Plugins;
 import spa.server.policy.DefaultAuthorizer;
@@ -209,7 +214,7 @@ public final class Daemon {
       return 0;
     }
     if (cmd.fwList || cmd.fwListAll || cmd.fwFlush) {
-      return firewallTool(config.globals());
+      return firewallTool(firewallSettings(config.globals(), chain.policy()));
     }
     try {
       return serve(config, chain, format);
@@ -312,21 +317,18 @@ public final class Daemon {
           throw new StartupException(pid + ": " + e.getMessage());
         }
       }
+      GrantManager grants = null;
       if (firewall != null) {
-        try {
-          Plugins.withContextLoader(firewall.loader(), () -> {
-            firewall.provider().start(g);
-            return null;
-          });
-        } catch (ConfigException e) {
-          throw new StartupException(e.toString());
-        } catch (Exception e) {
-          throw new StartupException("firewall " + firewall.info().name() + ": " + e.getMessage());
+        grants = startFirewall(firewall, firewallSettings(g, policy), events);
+        open.add(0, grants);
+        if (!firewall.provider().kernelExpiry() && g.flag("FLUSH_IPT_AT_EXIT", true)) {
+          GrantManager atExit = grants;
+          open.add(0, () -> atExit.flush());
         }
       }
       Actuator actuator = test ? Actuator.none()
-          : new SerialActuator(firewall == null ? null : firewall.provider(), null, replay.store(), events,
-              System::currentTimeMillis, 10_000);
+          : new SerialActuator(grants, firewall == null ? "none" : firewall.info().name(), new ExecRunner(),
+              replay.store(), events, System::currentTimeMillis, 10_000);
       open.add(0, actuator);
       Engine.Options options = new Engine.Options(test, offline, workers(g), intSetting(g, "SPA_QUEUE_SIZE", 65536),
           cmd.packetLimit, doubleSetting(g, "SPA_RATE_LIMIT", 0));
@@ -346,6 +348,7 @@ public final class Daemon {
       } catch (Exception ex) {
         throw new StartupException("capture " + capture.info().name() + ": " + ex.getMessage());
       }
+      info("ready: capturing with " + capture.info().name());
       cmd.hooks().install(e::stop, () -> reload(), cleanedUp);
       try {
         e.awaitEnd();
@@ -374,6 +377,59 @@ public final class Daemon {
       events.close();
       cleanedUp.countDown();
     }
+  }
+
+  /**
+   * Prepares the firewall and reconciles its openings with the grant journal: expired ones are removed,
+   * valid ones kept (or restored), untracked ones adopted until their expiry.
+   */
+  private GrantManager startFirewall(Plugins.Found<FirewallBackend> firewall, Settings fs, EventOutput events)
+      throws StartupException {
+    FirewallBackend fw = firewall.provider();
+    String name = firewall.info().name();
+    GrantManager grants = new GrantManager(fw, new GrantJournal(journalPath(fs)), java.time.Clock.systemUTC(),
+        new GrantEvents(events.newLog(false), name, System::currentTimeMillis));
+    try {
+      GrantManager.Reconciliation r = Plugins.withContextLoader(firewall.loader(), () -> {
+        fw.start(fs);
+        return grants.start();
+      });
+      r.problems().forEach(p -> warn("grant journal: " + p));
+      info("firewall " + name + ": " + r.kept() + " openings kept, " + r.restored() + " restored, " + r.adopted()
+          + " adopted, " + r.removed() + " expired removed");
+      return grants;
+    } catch (ConfigException e) {
+      grants.close();
+      throw new StartupException(e.toString());
+    } catch (Exception e) {
+      grants.close();
+      throw new StartupException("firewall " + name + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The daemon's settings as a firewall backend sees them: with OPEN_PORTS, the union of the stanzas'
+   * OPEN_PORTS, which nftables protects by default; absent when a stanza allows any port.
+   */
+  static Settings firewallSettings(Settings g, Policy policy) {
+    java.util.Set<ProtoPort> ports = new java.util.TreeSet<>(
+        java.util.Comparator.comparing(ProtoPort::proto).thenComparingInt(ProtoPort::port));
+    for (spa.server.policy.Stanza s : policy.stanzas()) {
+      if (s.openPorts() == null) {
+        return g;
+      }
+      ports.addAll(s.openPorts());
+    }
+    if (ports.isEmpty()) {
+      return g;
+    }
+    return g.with(Settings.of(java.util.Map.of("OPEN_PORTS",
+        String.join(",", ports.stream().map(ProtoPort::toString).toList())), "access stanzas (OPEN_PORTS)"));
+  }
+
+  static Path journalPath(Settings g) {
+    return g.get("GRANT_JOURNAL").map(Path::of)
+        .orElse(Path.of(g.get("FWKNOP_RUN_DIR").orElse(Variables.DEFAULT_RUN_DIR), "grants.journal"));
   }
 
   /** Re-reads the configuration; keeps the running policy when the new one is bad. */
@@ -471,9 +527,12 @@ public final class Daemon {
       }
       FirewallBackend fw = f.provider();
       return Plugins.withContextLoader(f.loader(), () -> {
-        fw.start(g);
+        fw.configure(g);
         if (cmd.fwFlush) {
-          fw.flush();
+          try (GrantManager grants = new GrantManager(fw, new GrantJournal(journalPath(g)), java.time.Clock.systemUTC(),
+              new GrantEvents(new EventOutput(out, EventFormat.TEXT).newLog(false), fw.name(), System::currentTimeMillis))) {
+            grants.flush();
+          }
           out.println("spad: removed every opening " + fw.name() + " held for spa");
         }
         if (cmd.fwList || cmd.fwListAll) {

@@ -111,6 +111,7 @@ public final class Variables {
     m.put("SPA_RATE_LIMIT", null); // packets per second per source; 0 = off
     m.put("SPA_WORKERS", null);
     m.put("SPA_QUEUE_SIZE", "65536");
+    m.put("GRANT_JOURNAL", null); // $FWKNOP_RUN_DIR/grants.journal: active grants, reconciled at start-up
     m.put("DIGEST_MIGRATE_FROM", "/run/fwknop/digest.cache, /var/run/fwknop/digest.cache");
     return java.util.Collections.unmodifiableMap(m);
   }

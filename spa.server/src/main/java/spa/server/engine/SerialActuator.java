@@ -1,45 +1,66 @@
 package spa.server.engine;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import spa.cmd.exec.Command;
+import spa.cmd.exec.CommandResult;
+import spa.cmd.exec.CommandRunner;
 import spa.core.Decision;
 import spa.core.FirewallException;
 import spa.core.Grant;
-import spa.core.spi.FirewallBackend;
 import spa.server.event.Event;
 import spa.server.event.EventLog;
 import spa.server.event.EventOutput;
+import spa.server.grant.GrantManager;
 
 /**
  * Carries out accepted decisions one at a time on its own thread: makes the replay record durable, then
- * opens the grant in the firewall backend, or runs the command or command cycle through the command runner.
- * Each outcome becomes a {@code grant}, {@code command} or {@code error} event.
+ * opens the grant through the grant manager (journal, firewall, expiry), or runs the command or the open
+ * half of a command cycle, scheduling its close. Each outcome becomes a {@code grant}, {@code command},
+ * {@code expire} or {@code error} event.
  */
 public final class SerialActuator implements Actuator {
   private static final Action STOP = new Action(null, null, null, null, 0, 0);
-  private final FirewallBackend backend;
+  /** Commands of command messages and cycles may not run longer than this. */
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  private final GrantManager grants;
+  private final String firewallName;
   private final CommandRunner runner;
   private final DigestStore store;
   private final EventLog log;
   private final LongSupplier clock;
   private final BlockingQueue<Action> queue;
   private final Thread thread;
+  private final ScheduledExecutorService cycleCloser;
 
   /**
-   * @param backend the firewall, or null to change none
-   * @param runner runs commands, or null when none is available
+   * @param grants the firewall's grant manager, or null to change no firewall
+   * @param firewallName the firewall's name, for events
+   * @param runner runs commands, or null when none may run
    * @param store replay records to make durable first, or null
    */
-  public SerialActuator(FirewallBackend backend, CommandRunner runner, DigestStore store, EventOutput events,
-      LongSupplier clock, int capacity) {
-    this.backend = backend;
+  public SerialActuator(GrantManager grants, String firewallName, CommandRunner runner, DigestStore store,
+      EventOutput events, LongSupplier clock, int capacity) {
+    this.grants = grants;
+    this.firewallName = firewallName;
     this.runner = runner;
     this.store = store;
     this.log = events.newLog(false);
     this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(capacity);
+    this.cycleCloser = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "spad-cycle-close");
+      t.setDaemon(true);
+      return t;
+    });
     this.thread = new Thread(this::loop, "spad-act");
     thread.setDaemon(true);
     thread.start();
@@ -83,51 +104,68 @@ public final class SerialActuator implements Actuator {
     switch (a.decision()) {
       case Decision.Open open when a.stanza().cycle() != null -> cycle(a, open.grant());
       case Decision.Open open -> grant(a, open.grant());
-      case Decision.RunCommand cmd -> command(a, cmd.command(), cmd.user());
+      case Decision.RunCommand cmd -> run(a, cmd.command(), cmd.user(), Event.Type.COMMAND);
       case Decision.Deny d -> { }
     }
   }
 
   private void grant(Action a, Grant g) {
-    if (backend == null) {
+    if (grants == null) {
       return;
     }
-    Thread t = Thread.currentThread();
-    ClassLoader old = t.getContextClassLoader();
-    t.setContextClassLoader(backend.getClass().getClassLoader());
     try {
-      backend.open(g);
-      log.emit(event(a, Event.Type.GRANT, null, backend.name()));
-    } catch (FirewallException | RuntimeException e) {
-      log.emit(event(a, Event.Type.ERROR, "firewall", backend.name() + ": " + e.getMessage()));
-    } finally {
-      t.setContextClassLoader(old);
+      boolean extended = grants.open(g);
+      log.emit(event(a, Event.Type.GRANT, null, firewallName + (extended ? ": extended" : "")));
+    } catch (FirewallException | IOException | RuntimeException e) {
+      log.emit(event(a, Event.Type.ERROR, "firewall", firewallName + ": " + e.getMessage()));
     }
   }
 
+  /** Runs CMD_CYCLE_OPEN now and schedules CMD_CYCLE_CLOSE (unless NONE) for the grant's expiry. */
   private void cycle(Action a, Grant g) {
     long timeout = Math.max(0, (g.expires().toEpochMilli() - a.timeMillis()) / 1000);
     String open = CycleCommands.expand(a.stanza().cycle().open(), g, a.packet(), a.message(), timeout);
-    run(a, open, null);
-  }
-
-  private void command(Action a, String command, String user) {
-    run(a, command, user);
-  }
-
-  private void run(Action a, String command, String user) {
-    if (runner == null) {
-      log.emit(withCommand(event(a, Event.Type.ERROR, "no-command-runner", "command execution is not available"), command));
+    if (!run(a, open, null, Event.Type.GRANT) || a.stanza().cycle().close() == null) {
       return;
     }
-    try {
-      CommandRunner.Result r = runner.run(CommandRunner.split(command), user);
-      Event e = event(a, r.exitCode() == 0 ? Event.Type.COMMAND : Event.Type.ERROR,
-          r.exitCode() == 0 ? null : "command-failed", "exit " + r.exitCode());
-      log.emit(withCommand(e, command));
-    } catch (IOException | RuntimeException e) {
-      log.emit(withCommand(event(a, Event.Type.ERROR, "command-failed", e.getMessage()), command));
+    String close = CycleCommands.expand(a.stanza().cycle().close(), g, a.packet(), a.message(), timeout);
+    long delay = Math.max(0, g.expires().toEpochMilli() - clock.getAsLong());
+    cycleCloser.schedule(() -> {
+      synchronized (log) {
+        run(a, close, null, Event.Type.EXPIRE);
+      }
+    }, delay, TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs a command; emits {@code type} on success and {@code error} otherwise; true on success. */
+  private boolean run(Action a, String command, String user, Event.Type type) {
+    if (runner == null) {
+      log.emit(withCommand(event(a, Event.Type.ERROR, "no-command-runner", "command execution is not available"), command));
+      return false;
     }
+    CommandResult r = runner.run(Command.of(argv(command, user, a.stanza().settings().get("CMD_EXEC_GROUP").orElse(null)))
+        .withTimeout(COMMAND_TIMEOUT));
+    Event e = r.ok() ? event(a, type, null, "exit 0")
+        : event(a, Event.Type.ERROR, "command-failed", r.failure());
+    log.emit(withCommand(e, command));
+    return r.ok();
+  }
+
+  /**
+   * The argv of a command: split on whitespace as fwknopd splits it (no shell, no quoting); run as
+   * {@code user} (and {@code group}) through runuser when a non-root user is configured.
+   */
+  static List<String> argv(String command, String user, String group) {
+    List<String> argv = new ArrayList<>();
+    if (user != null && !user.isBlank() && !"root".equals(user)) {
+      argv.addAll(List.of("runuser", "-u", user.strip()));
+      if (group != null && !group.isBlank()) {
+        argv.addAll(List.of("-g", group.strip()));
+      }
+      argv.add("--");
+    }
+    argv.addAll(List.of(command.strip().split("\\s+")));
+    return argv;
   }
 
   private static Event withCommand(Event e, String command) {
@@ -153,6 +191,7 @@ public final class SerialActuator implements Actuator {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    cycleCloser.shutdownNow();
     synchronized (log) {
       log.flush();
     }

@@ -26,9 +26,6 @@ public final class GrantManager implements AutoCloseable {
 
   /** Receives the lifecycle of grants, for the event log. */
   public interface Listener {
-    /** {@code grant} is open in the firewall; {@code extended} when it prolonged an existing opening. */
-    void opened(Grant grant, boolean extended);
-
     /** {@code grant} reached its expiry and is closed. */
     void expired(Grant grant);
 
@@ -103,8 +100,12 @@ public final class GrantManager implements AutoCloseable {
     return new Reconciliation(kept, restored, adopted, removed, problems);
   }
 
-  /** Opens {@code grant}, or extends the opening for the same source and access to the later expiry. */
-  public synchronized void open(Grant grant) throws FirewallException, IOException {
+  /**
+   * Opens {@code grant}, or extends the opening for the same source and access to the later expiry.
+   *
+   * @return true when an existing opening was extended rather than a new one made
+   */
+  public synchronized boolean open(Grant grant) throws FirewallException, IOException {
     Grant existing = find(grant);
     Grant target = existing != null && existing.expires().isAfter(grant.expires())
         ? grant.withExpiry(existing.expires()) : grant;
@@ -124,7 +125,7 @@ public final class GrantManager implements AutoCloseable {
     }
     active.add(target);
     scheduleClose(target);
-    listener.opened(target, existing != null);
+    return existing != null;
   }
 
   /** The openings spa holds now. */

@@ -31,13 +31,17 @@ class SignalTest {
 
   private static String line(BlockingQueue<String> q, String contains) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 20_000;
+    List<String> seen = new ArrayList<>();
     while (System.currentTimeMillis() < deadline) {
       String l = q.poll(200, TimeUnit.MILLISECONDS);
       if (l != null && l.contains(contains)) {
         return l;
       }
+      if (l != null) {
+        seen.add(l);
+      }
     }
-    throw new AssertionError("no line containing " + contains);
+    throw new AssertionError("no line containing " + contains + "; saw " + seen);
   }
 
   private static Thread pump(java.io.InputStream in, BlockingQueue<String> q) {
@@ -85,7 +89,7 @@ class SignalTest {
       BlockingQueue<String> err = new LinkedBlockingQueue<>();
       pump(p.getInputStream(), out);
       pump(p.getErrorStream(), err);
-      line(err, "capture udp");
+      line(err, "ready: capturing with udp");
       long deadline = System.currentTimeMillis() + 20_000;
       while (!Files.exists(run.resolve("spad.sock")) && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);

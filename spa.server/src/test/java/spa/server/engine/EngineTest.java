@@ -11,6 +11,7 @@ import com.typesafe.config.Config;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -31,6 +32,9 @@ import spa.server.event.EventOutput;
 import spa.server.policy.DefaultAuthorizer;
 import spa.server.policy.NatResolver;
 import spa.server.policy.Policy;
+import spa.server.grant.GrantEvents;
+import spa.server.grant.GrantJournal;
+import spa.server.grant.GrantManager;
 import spa.server.testkit.TestKit;
 
 class EngineTest {
@@ -46,7 +50,9 @@ class EngineTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     EventOutput events = new EventOutput(out, EventFormat.JSON);
     Actuator act = test ? Actuator.none()
-        : new SerialActuator(fw, null, store, events, System::currentTimeMillis, 100);
+        : new SerialActuator(fw == null ? null : new GrantManager(fw, new GrantJournal(dir.resolve("grants")),
+            Clock.systemUTC(), new GrantEvents(events.newLog(false), fw.name(), System::currentTimeMillis)),
+            fw == null ? "none" : fw.name(), null, store, events, System::currentTimeMillis, 100);
     Engine e = new Engine(new Engine.Options(test, true, 2, 1024, 0, 0),
         new DecisionChain(policy, new DefaultAuthorizer(policy, NatResolver.system()), List.of()),
         cache, store, act, events, new Prefilter(false, false, false), System::currentTimeMillis);

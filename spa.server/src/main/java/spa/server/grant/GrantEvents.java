@@ -1,0 +1,35 @@
+package spa.server.grant;
+
+import java.util.function.LongSupplier;
+import spa.core.Grant;
+import spa.server.event.Event;
+import spa.server.event.EventLog;
+
+/** Turns the grant lifecycle that happens away from any packet (expiry, failures) into events. */
+public final class GrantEvents implements GrantManager.Listener {
+  private final EventLog log;
+  private final String firewall;
+  private final LongSupplier clock;
+
+  /** @param log a log used only by this listener (its calls are serialised by the grant manager) */
+  public GrantEvents(EventLog log, String firewall, LongSupplier clock) {
+    this.log = log;
+    this.firewall = firewall;
+    this.clock = clock;
+  }
+
+  @Override
+  public void expired(Grant grant) {
+    log.emit(event(Event.Type.EXPIRE, grant, null, firewall));
+  }
+
+  @Override
+  public void failed(String operation, Grant grant, Exception cause) {
+    log.emit(event(Event.Type.ERROR, grant, "firewall", firewall + " " + operation + ": " + cause.getMessage()));
+  }
+
+  private Event event(Event.Type type, Grant g, String reason, String detail) {
+    return new Event(clock.getAsLong(), type, g.source(), 0, g.destination(), 0, 0, null, g.source().getHostAddress(),
+        g.access(), g.nat(), -1, g.stanza(), reason, detail, null);
+  }
+}
