@@ -1,8 +1,5 @@
 package spa.client;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -33,14 +30,6 @@ public record HttpTransport(Transport.Options options) implements Transport {
   public int send(String wire, Destination to) throws ClientException {
     byte[] payload = request(wire, to.host()).getBytes(StandardCharsets.ISO_8859_1);
     Destination via = options.proxy() == null ? to : options.proxy();
-    try (Socket s = Sockets.connect(options, via, name())) {
-      OutputStream out = s.getOutputStream();
-      out.write(payload);
-      out.flush();
-      s.shutdownOutput();
-      return payload.length;
-    } catch (IOException e) {
-      throw Sockets.failure(name(), via, e);
-    }
+    return Sockets.sendStream(options, via, name(), payload);
   }
 }

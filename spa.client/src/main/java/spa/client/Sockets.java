@@ -29,6 +29,20 @@ final class Sockets {
     }
   }
 
+  /** Connects to {@code to}, writes {@code payload}, and closes the sending side; returns the bytes sent. */
+  static int sendStream(Transport.Options options, Destination to, String mode, byte[] payload)
+      throws ClientException {
+    try (Socket s = connect(options, to, mode)) {
+      java.io.OutputStream out = s.getOutputStream();
+      out.write(payload);
+      out.flush();
+      s.shutdownOutput();
+      return payload.length;
+    } catch (IOException e) {
+      throw failure(mode, to, e);
+    }
+  }
+
   /** A one-line error for an I/O failure while sending. */
   static ClientException failure(String mode, Destination to, IOException e) {
     String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
