@@ -28,8 +28,9 @@ record Json(String line) {
     return Instant.parse(get("ts"));
   }
 
-  boolean is(String event, String src) {
-    return event.equals(event()) && src.equals(get("src"));
+  /** This is an {@code event} about {@code address}: the packet's source or, for expiry, the address let in. */
+  boolean is(String event, String address) {
+    return event.equals(event()) && (address.equals(get("src")) || address.equals(get("allow")));
   }
 
   @Override

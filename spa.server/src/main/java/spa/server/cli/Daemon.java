@@ -95,7 +95,7 @@ public final class Daemon {
       }
     }
 
-    /** Process signals: a shutdown hook for SIGTERM/SIGINT and a SIGHUP handler. */
+    /** Process signals: handlers for SIGTERM/SIGINT (stop) and SIGHUP (reload), and a shutdown hook. */
     static Hooks system() {
       return new Hooks() {
         private volatile boolean shutting;
@@ -112,6 +112,9 @@ public final class Daemon {
             }
           }, "spad-shutdown"));
           onSignal("HUP", () -> new Thread(reload, "spad-reload").start());
+          // a handled TERM/INT stops the engine and lets main exit 0, as fwknopd does; the hook stays for the rest
+          onSignal("TERM", () -> new Thread(stop, "spad-stop").start());
+          onSignal("INT", () -> new Thread(stop, "spad-stop").start());
         }
 
         @Override

@@ -29,7 +29,8 @@ public final class GrantEvents implements GrantManager.Listener {
   }
 
   private Event event(Event.Type type, Grant g, String reason, String detail) {
-    return new Event(clock.getAsLong(), type, g.source(), 0, g.destination(), 0, 0, null, g.source().getHostAddress(),
+    // no packet is involved: the packet fields stay empty, the address let in is "allow"
+    return new Event(clock.getAsLong(), type, null, 0, null, 0, 0, null, g.source().getHostAddress(),
         g.access(), g.nat(), -1, g.stanza(), reason, detail, null);
   }
 }

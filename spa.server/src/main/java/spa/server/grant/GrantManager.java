@@ -17,7 +17,8 @@ import spa.core.Grant;
 import spa.core.spi.FirewallBackend;
 
 /**
- * Keeps the openings spa made: writes each to the journal before the firewall sees it, extends an opening
+ * Keeps the openings spa made: records each in the journal once the firewall holds it (off the knock's
+ * critical path; should spad die in between, start-up adopts the opening from the firewall), extends an opening
  * on a re-knock instead of stacking a second one, closes it at expiry when the firewall does not do so
  * itself, and at start-up reconciles the journal with what the firewall holds so that nothing expired
  * survives and nothing valid is lost. All firewall calls are serialised on this object's lock.
@@ -75,7 +76,7 @@ public final class GrantManager implements AutoCloseable {
         closeQuietly(h);
         removed++;
       } else if (recorded.stream().anyMatch(h::sameOpening)) {
-        active.add(h);
+        active.add(recorded.stream().filter(h::sameOpening).findFirst().map(r -> precise(h, r)).orElseThrow());
         kept++;
       } else {
         active.add(h);
@@ -109,23 +110,31 @@ public final class GrantManager implements AutoCloseable {
     Grant existing = find(grant);
     Grant target = existing != null && existing.expires().isAfter(grant.expires())
         ? grant.withExpiry(existing.expires()) : grant;
-    List<Grant> next = new ArrayList<>(active);
-    next.remove(existing);
-    next.add(target);
-    journal.store(next);
-    try {
-      run(() -> backend.open(target));
-    } catch (FirewallException | RuntimeException e) {
-      journal.store(active);
-      throw e;
-    }
+    run(() -> backend.open(target));
     if (existing != null) {
       cancelClose(existing);
       active.remove(existing);
     }
     active.add(target);
     scheduleClose(target);
+    try {
+      journal.store(active);
+    } catch (IOException e) {
+      // the opening is made and will be closed on time; a restart would adopt it from the firewall
+      listener.failed("journal", target, e);
+    }
     return existing != null;
+  }
+
+  /**
+   * The held opening with the journal's details where the firewall's listing is coarser: the exact expiry
+   * (firewalls keep whole seconds) when both agree to the second, and the stanza name.
+   */
+  private static Grant precise(Grant held, Grant recorded) {
+    boolean sameSecond = Math.abs(Duration.between(held.expires(), recorded.expires()).toMillis()) < 1000;
+    String stanza = held.stanza() == null || held.stanza().isEmpty() ? recorded.stanza() : held.stanza();
+    return new Grant(held.source(), held.destination(), held.access(), held.nat(),
+        sameSecond ? recorded.expires() : held.expires(), stanza);
   }
 
   /** The openings spa holds now. */

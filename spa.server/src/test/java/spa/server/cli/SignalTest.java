@@ -106,6 +106,7 @@ class SignalTest {
 
       p.destroy(); // SIGTERM
       assertTrue(p.waitFor(20, TimeUnit.SECONDS), "spad did not stop on SIGTERM");
+      assertEquals(0, p.exitValue(), "a clean stop exits 0");
       assertFalse(Files.exists(run.resolve("spad.pid")), "pid file removed");
       assertFalse(Files.exists(run.resolve("spad.sock")), "control socket removed");
       assertTrue(Files.readString(dir.resolve("digest.cache")).lines().filter(l -> !l.startsWith("#")).count() == 2,

@@ -87,6 +87,20 @@ class GrantManagerTest {
   }
 
   @Test
+  void reconciliationKeepsTheJournalsExactExpiryOverTheFirewallsWholeSeconds() throws Exception {
+    TableBackend fw = new TableBackend(false);
+    GrantJournal journal = new GrantJournal(dir.resolve("grants"));
+    Grant exact = new Grant(InetAddress.getByName("198.18.0.2"), null, List.of(new ProtoPort("tcp", 22)), null,
+        Instant.parse("2099-01-01T00:00:00.900Z"), "office");
+    journal.store(List.of(exact));
+    fw.held.add(new Grant(exact.source(), null, exact.access(), null, Instant.parse("2099-01-01T00:00:00Z"), ""));
+    try (GrantManager m = new GrantManager(fw, journal, clock, events)) {
+      m.start();
+      assertEquals(List.of(exact), m.active());
+    }
+  }
+
+  @Test
   void kernelExpiryIsNotDoubledByTheScheduler() throws Exception {
     TableBackend fw = new TableBackend(true);
     try (GrantManager m = new GrantManager(fw, new GrantJournal(dir.resolve("grants")), clock, events)) {
