@@ -6,6 +6,8 @@
  *   java --module-path LIB --add-modules spa.core,spa.cipher.aes GenPackets.java valid N FILE KEY_B64 HMAC_B64
  *   java --module-path LIB --add-modules spa.core GenPackets.java garbage N FILE
  *   java --module-path LIB --add-modules spa.core GenPackets.java digests N FILE
+ *   java --module-path LIB --add-modules spa.core,spa.cipher.aes GenPackets.java mixed N FILE KEY_B64 HMAC_B64
+ * (mixed: valid and garbage packets in turn, a training input that takes every path of the packet code)
  */
 import java.io.BufferedWriter;
 import java.net.InetAddress;
@@ -37,6 +39,7 @@ public class GenPackets {
     Path file = Path.of(args[2]);
     switch (what) {
       case "valid" -> valid(n, file, args[3], args[4]);
+      case "mixed" -> mixed(n, file, args[3], args[4]);
       case "garbage" -> garbage(n, file);
       case "digests" -> digests(n, file);
       default -> throw new IllegalArgumentException(what);
@@ -44,6 +47,17 @@ public class GenPackets {
   }
 
   private static void valid(int n, Path file, String key, String hmac) throws Exception {
+    String[] wires = validWires(n, key, hmac);
+    write(file, n, i -> wires[i]);
+  }
+
+  private static void mixed(int n, Path file, String key, String hmac) throws Exception {
+    String[] wires = validWires((n + 1) / 2, key, hmac);
+    java.util.function.IntFunction<String> junk = garbageWires();
+    write(file, n, i -> i % 2 == 0 ? wires[i / 2] : junk.apply(i));
+  }
+
+  private static String[] validWires(int n, String key, String hmac) throws Exception {
     Settings s = Settings.of(Map.of("KEY_BASE64", key, "HMAC_KEY_BASE64", hmac, "USE_HMAC", "Y"), "bench");
     Encryptor.Keyed enc = null;
     for (Encryptor e : ServiceLoader.load(Encryptor.class)) {
@@ -71,21 +85,26 @@ public class GenPackets {
         throw new IllegalStateException(e);
       }
     });
-    write(file, n, i -> wires[i]);
+    return wires;
   }
 
   private static void garbage(int n, Path file) throws Exception {
+    write(file, n, garbageWires());
+  }
+
+  /** Base64 packets of real-packet length whose HMAC fails. */
+  private static java.util.function.IntFunction<String> garbageWires() {
     SecureRandom seed = new SecureRandom();
     SplittableRandom r = new SplittableRandom(seed.nextLong());
     byte[] junk = new byte[150]; // 200 base64 characters, like a real packet with an HMAC
-    write(file, n, i -> {
+    return i -> {
       for (int k = 0; k < junk.length; k++) {
         junk[k] = (byte) r.nextInt(256);
       }
       String w = Base64s.encode(junk);
       // never the stripped prefixes: those the prefilter drops without a look
       return w.startsWith("U2FsdGVkX1") || w.startsWith("hQ") ? "A" + w.substring(1) : w;
-    });
+    };
   }
 
   private static void write(Path file, int n, java.util.function.IntFunction<String> payload) throws Exception {

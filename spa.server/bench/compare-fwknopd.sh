@@ -6,7 +6,8 @@
 # and prints packets per second and the ratios the project tracks:
 #   spad/fwknopd (valid, garbage) and spad with D cached records / spad with an empty cache.
 #
-# Usage: compare-fwknopd.sh [-n PACKETS] [-d DIGESTS] [-k FWKNOPD_CACHE_PACKETS] [-w WORKDIR]
+# Usage: compare-fwknopd.sh [-n PACKETS] [-d DIGESTS] [-k FWKNOPD_CACHE_PACKETS] [-w WORKDIR [-r]]
+#   -r  reuse the inputs a previous run left in WORKDIR (same -n, -d, -k), so repeated runs skip generation
 # Environment:
 #   SPA_LIB    directory holding spa.core, spa.cipher.aes, spa.capture.pcap, spa.server and their
 #              dependencies (default: <distribution>/lib plus plugins when SPA_HOME is set)
@@ -20,13 +21,15 @@ N=1000000
 DIGESTS=200000
 FWKNOPD_CACHE_N=2000
 WORK=""
-while getopts "n:d:k:w:" opt; do
+REUSE=""
+while getopts "n:d:k:w:r" opt; do
   case $opt in
     n) N=$OPTARG ;;
     d) DIGESTS=$OPTARG ;;
     k) FWKNOPD_CACHE_N=$OPTARG ;;
     w) WORK=$OPTARG ;;
-    *) sed -n '2,20p' "$0"; exit 2 ;;
+    r) REUSE=1 ;;
+    *) sed -n '2,17p' "$0"; exit 2 ;;
   esac
 done
 
@@ -58,13 +61,21 @@ cd "$WORK"
 
 gen() { "$JAVA" --module-path "$SPA_LIB" --add-modules spa.core,spa.cipher.aes "$HERE/GenPackets.java" "$@"; }
 
-KEY=$(head -c 32 /dev/urandom | base64 -w0)
-HMAC=$(head -c 64 /dev/urandom | base64 -w0)
-echo "generating $N valid, $N garbage packets and $DIGESTS replay records in $WORK ..." >&2
-gen valid "$N" valid.pcap "$KEY" "$HMAC"
-gen garbage "$N" garbage.pcap
-gen digests "$DIGESTS" cache.full
-gen valid "$FWKNOPD_CACHE_N" valid-small.pcap "$KEY" "$HMAC"
+INPUTS="$N $DIGESTS $FWKNOPD_CACHE_N"
+if [ -n "$REUSE" ] && [ -f inputs ] && [ "$(head -1 inputs)" = "$INPUTS" ]; then
+  { read -r _; read -r KEY; read -r HMAC; } < inputs
+  echo "reusing the inputs in $WORK" >&2
+else
+  KEY=$(head -c 32 /dev/urandom | base64 -w0)
+  HMAC=$(head -c 64 /dev/urandom | base64 -w0)
+  echo "generating $N valid, $N garbage packets and $DIGESTS replay records in $WORK ..." >&2
+  rm -f inputs
+  gen valid "$N" valid.pcap "$KEY" "$HMAC"
+  gen garbage "$N" garbage.pcap
+  gen digests "$DIGESTS" cache.full
+  gen valid "$FWKNOPD_CACHE_N" valid-small.pcap "$KEY" "$HMAC"
+  printf '%s\n%s\n%s\n' "$INPUTS" "$KEY" "$HMAC" > inputs
+fi
 : > cache.empty
 
 cat > access.conf <<EOF
@@ -100,6 +111,16 @@ rate() { awk -v c="$2" -v w="$(cat "$1.wall")" 'BEGIN { printf "%.0f", c / w }';
 check() { # check NAME EXPECTED_ACCEPTS: spad's own summary line must agree
   grep -q "accepted=$2 " "$1.err" || { echo "$1: expected accepted=$2, got: $(grep received= "$1.err")" >&2; exit 1; }
 }
+
+# An installed image on Java 25+ gets its ahead-of-time cache trained once on this host (untimed, like an
+# install step; bin/spad uses lib/spad.aot when present).
+if [ -n "${SPA_HOME:-}" ] && [ ! -f "$SPA_HOME/lib/spad.aot" ] \
+    && "$JAVA" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1; then
+  echo "training $SPA_HOME/lib/spad.aot ..." >&2
+  [ -f train.pcap ] || gen valid 200000 train.pcap "$KEY" "$HMAC"
+  SPA_JAVA_OPTS="-XX:AOTCacheOutput=$SPA_HOME/lib/spad.aot" "$SPA_HOME/bin/spad" -t -a access.conf -c empty.conf \
+    --pcap-file train.pcap -C 200000 > /dev/null 2> aot-train.err || { tail -5 aot-train.err >&2; exit 1; }
+fi
 
 # shellcheck disable=SC2086 # $SPAD is a command line
 FW=("$FWKNOPD" -f -t -a access.conf)

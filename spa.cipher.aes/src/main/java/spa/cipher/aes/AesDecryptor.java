@@ -42,6 +42,11 @@ public final class AesDecryptor implements Decryptor {
     }
 
     @Override
+    public String decrypt(byte[] wire, int off, int len) {
+      return codec.openOrNull(wire, off, len);
+    }
+
+    @Override
     public String toString() {
       return "aes " + codec.keys();
     }

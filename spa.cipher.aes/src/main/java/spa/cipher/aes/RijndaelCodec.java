@@ -3,7 +3,6 @@ package spa.cipher.aes;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
@@ -17,7 +16,8 @@ import spa.core.codec.Digests;
  * fwknop's Rijndael packet format for one set of keys: the OpenSSL {@code enc} container
  * ({@code "Salted__" + salt + AES-256(pkcs7(plaintext))}, key and IV from EVP_BytesToKey-MD5), base64
  * without padding and without its constant {@code U2FsdGVkX1} head, then the HMAC of the full base64 text.
- * Immutable and thread-safe; JCA objects are pooled so no call pays for {@code getInstance}.
+ * Immutable and thread-safe; each thread keeps its own JCA objects and buffers, so no call pays for
+ * {@code getInstance} and opening a packet allocates little beyond the plaintext string.
  */
 final class RijndaelCodec {
   /** Base64 of {@code "Salted__"} as far as it is constant; absent from the wire. */
@@ -33,21 +33,81 @@ final class RijndaelCodec {
   private static final int BLOCK = 16;
   private static final int HEADER = 16;
   private static final byte[] MAGIC = "Salted__".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
   private static final String WRONG_KEY = "decryption failed: wrong key?";
 
   private final AesKeys keys;
   private final String transform;
   private final SecretKeySpec hmacKey;
-  private final ConcurrentLinkedQueue<Tools> pool = new ConcurrentLinkedQueue<>();
+  /** Per instance, not static: each stanza's keys have their own tools in each thread that uses them. */
+  private final ThreadLocal<Tools> tools = new ThreadLocal<>();
 
-  /** One caller's JCA objects; the Mac is keyed once and reset by every {@code doFinal}. */
-  private record Tools(Cipher cipher, MessageDigest md5, Mac mac) {}
+  /**
+   * One thread's JCA objects and buffers; the Mac is keyed once and reset by every {@code doFinal}. Dropped
+   * after any failure inside JCA, so a half-fed Mac or cipher is never used again.
+   */
+  private static final class Tools {
+    final Cipher cipher;
+    final MessageDigest md5;
+    final Mac mac;
+    /** EVP_BytesToKey output: 32 key bytes, 16 IV bytes. */
+    final byte[] keyIv = new byte[48];
+    /** EVP_BytesToKey input: previous digest, passphrase, salt. */
+    final byte[] kdf;
+    /** The base64 text with its prefix restored. */
+    final byte[] text = new byte[PREFIX.length() + MAX_LEN];
+    /** Its decoding: the container. */
+    final byte[] container = new byte[MAX_LEN];
+    final byte[] plain = new byte[MAX_LEN];
+    final byte[] mac64 = new byte[Digests.MAX_LENGTH];
+    final byte[] macB64 = new byte[Base64s.encodedLength(Digests.MAX_LENGTH)];
+    /** The last refusal, its number (a length) and, for a JCA failure, the exception's name. */
+    Refusal refusal;
+    int refusalArg;
+    String failure;
+    /** The HMAC type's name, for the too-short refusal. */
+    final String hmacName;
+
+    Tools(Cipher cipher, MessageDigest md5, Mac mac, String hmacName, byte[] kdf) {
+      this.kdf = kdf;
+      this.cipher = cipher;
+      this.md5 = md5;
+      this.mac = mac;
+      this.hmacName = hmacName;
+    }
+
+    String refuse(Refusal r, int arg) {
+      refusal = r;
+      refusalArg = arg;
+      return null;
+    }
+
+    /** The text of the last refusal, as {@link SpaException#reason()}. */
+    String refusal() {
+      int n = refusalArg;
+      return switch (refusal) {
+        case EMPTY -> "empty packet";
+        case TOO_LONG -> "packet of " + n + " characters, limit " + (MAX_LEN - 1);
+        case NOT_BASE64 -> "characters outside base64";
+        case EQUALS -> "'=' in packet";
+        case PREFIX -> "packet starts with the " + PREFIX + " prefix that the wire form strips (replay variant)";
+        case TOO_SHORT_FOR_HMAC -> "packet of " + n + " characters is too short to carry an HMAC-" + hmacName;
+        case HMAC_MISMATCH -> "HMAC mismatch: wrong HMAC key or digest type?";
+        case JCA_FAILURE -> "decryption failed: " + failure;
+        case GPG_SIZED -> "GPG-sized ciphertext: " + n + " base64 characters, Rijndael stays under " + GPG_MIN_B64;
+        case NOT_CANONICAL -> "not canonical base64";
+        case NOT_BLOCKS -> "ciphertext of " + n + " bytes is not a whole number of blocks";
+        case NO_HEADER -> "no Salted__ header";
+        case WRONG_KEY -> WRONG_KEY;
+      };
+    }
+  }
 
   RijndaelCodec(AesKeys keys) throws GeneralSecurityException {
     this.keys = keys;
     this.transform = transform(keys.mode());
     this.hmacKey = keys.hmac() ? new SecretKeySpec(keys.hmacKey(), keys.hmacType().jcaHmac()) : null;
-    pool.add(newTools()); // fail now, not per packet, if the JDK lacks an algorithm
+    newTools(); // fail now, not per packet, if the JDK lacks an algorithm
   }
 
   AesKeys keys() {
@@ -71,12 +131,8 @@ final class RijndaelCodec {
       mac = Mac.getInstance(keys.hmacType().jcaHmac());
       mac.init(hmacKey);
     }
-    return new Tools(Cipher.getInstance(transform), MessageDigest.getInstance("MD5"), mac);
-  }
-
-  private Tools take() throws GeneralSecurityException {
-    Tools t = pool.poll();
-    return t != null ? t : newTools();
+    return new Tools(Cipher.getInstance(transform), MessageDigest.getInstance("MD5"), mac,
+        keys.hmac() ? keys.hmacType().fwknopName() : null, kdfBuffer(keys.passphrase()));
   }
 
   /** The wire string for {@code plaintext} with the given 8-byte salt. */
@@ -100,23 +156,19 @@ final class RijndaelCodec {
       throw new SpaException(SpaException.Kind.ENCODE, null, "plaintext of " + n
           + " characters is too long for Rijndael: fwknopd would take the packet for GnuPG (limit 271)");
     }
-    Tools t = null;
     try {
-      t = take();
+      Tools t = tools();
       byte[] out = new byte[HEADER + padded.length];
       System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
       System.arraycopy(salt, 0, out, MAGIC.length, SALT_LEN);
-      init(t, Cipher.ENCRYPT_MODE, salt);
+      init(t, Cipher.ENCRYPT_MODE, salt, 0);
       t.cipher.doFinal(padded, 0, padded.length, out, HEADER);
       String b64 = Base64s.encode(out);
       String wire = b64.substring(PREFIX.length());
       return t.mac == null ? wire : wire + Base64s.encode(t.mac.doFinal(b64.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException | RuntimeException e) {
+      tools.remove();
       throw new SpaException(SpaException.Kind.ENCODE, null, "encryption failed: " + e.getClass().getSimpleName());
-    } finally {
-      if (t != null) {
-        pool.offer(t);
-      }
     }
   }
 
@@ -125,109 +177,205 @@ final class RijndaelCodec {
     if (wire == null || wire.isEmpty()) {
       throw SpaException.auth("empty packet");
     }
-    int n = wire.length();
-    if (n >= MAX_LEN) {
-      throw SpaException.auth("packet of " + n + " characters, limit " + (MAX_LEN - 1));
-    }
-    if (!Base64s.isBase64(wire)) {
-      throw SpaException.auth("characters outside base64");
-    }
-    if (wire.indexOf('=') >= 0) {
-      // fwknop strips every '='; one would only make a second spelling of a packet (a replay variant).
-      throw SpaException.auth("'=' in packet");
-    }
-    if (wire.startsWith(PREFIX)) {
-      throw SpaException.auth("packet starts with the " + PREFIX + " prefix that the wire form strips (replay variant)");
-    }
-    Tools t = null;
+    // a character beyond one byte becomes '?', outside base64 as it was
+    byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
+    Tools t;
     try {
-      t = take();
-      if (t.mac == null) {
-        return decrypt(t, PREFIX + wire);
-      }
-      int macLen = keys.hmacType().b64Length();
-      if (n - macLen < MIN_LEN) {
-        throw SpaException.auth("packet of " + n + " characters is too short to carry an HMAC-"
-            + keys.hmacType().fwknopName());
-      }
-      // The MAC covers the base64 text with its prefix; the type comes from the stanza, not the packet.
-      String prefixed = PREFIX + wire.substring(0, n - macLen);
-      String expected = Base64s.encode(t.mac.doFinal(prefixed.getBytes(StandardCharsets.US_ASCII)));
-      if (!Digests.constantTimeEquals(expected, wire.substring(n - macLen))) {
-        throw SpaException.auth("HMAC mismatch: wrong HMAC key or digest type?");
-      }
-      return decrypt(t, prefixed);
-    } catch (GeneralSecurityException | RuntimeException e) {
+      t = tools();
+    } catch (GeneralSecurityException e) {
       throw SpaException.auth("decryption failed: " + e.getClass().getSimpleName());
-    } finally {
-      if (t != null) {
-        pool.offer(t);
-      }
+    }
+    String plaintext = open(t, b, 0, b.length);
+    if (plaintext == null) {
+      throw SpaException.auth(t.refusal());
+    }
+    return plaintext;
+  }
+
+  /**
+   * {@link #open(String)} of the wire bytes {@code wire[off, off+n)}, without making a string of them; null
+   * where {@link #open(String)} throws, so that refusing a packet, the common case, throws nothing.
+   */
+  String openOrNull(byte[] wire, int off, int n) {
+    try {
+      return open(tools(), wire, off, n);
+    } catch (GeneralSecurityException e) {
+      return null; // the JDK lost an algorithm it had when the stanza was loaded
     }
   }
 
-  private String decrypt(Tools t, String prefixed) throws SpaException, GeneralSecurityException {
-    int len = prefixed.length();
+  /** The calling thread's tools, made on its first call. */
+  private Tools tools() throws GeneralSecurityException {
+    Tools t = tools.get();
+    if (t == null) {
+      t = newTools();
+      tools.set(t);
+    }
+    return t;
+  }
+
+  /** The plaintext, or null with the reason in {@code t}. */
+  private String open(Tools t, byte[] wire, int off, int n) {
+    if (wire == null || n == 0) {
+      return t.refuse(Refusal.EMPTY, 0);
+    }
+    if (n >= MAX_LEN) {
+      return t.refuse(Refusal.TOO_LONG, n);
+    }
+    if (!Base64s.isAlphabet(wire, off, n)) {
+      // fwknop strips every '='; one would only make a second spelling of a packet (a replay variant).
+      return t.refuse(Base64s.isBase64(wire, off, n) ? Refusal.EQUALS : Refusal.NOT_BASE64, 0);
+    }
+    if (startsWith(wire, off, n, PREFIX_BYTES)) {
+      return t.refuse(Refusal.PREFIX, 0);
+    }
+    try {
+      if (t.mac == null) {
+        return decrypt(t, restorePrefix(t, wire, off, n));
+      }
+      int macLen = keys.hmacType().b64Length();
+      if (n - macLen < MIN_LEN) {
+        return t.refuse(Refusal.TOO_SHORT_FOR_HMAC, n);
+      }
+      // The MAC covers the base64 text with its prefix; the type comes from the stanza, not the packet.
+      int body = n - macLen;
+      int len = restorePrefix(t, wire, off, body);
+      t.mac.update(t.text, 0, len);
+      t.mac.doFinal(t.mac64, 0);
+      Base64s.encode(t.mac64, 0, t.mac.getMacLength(), t.macB64, 0);
+      if (!Digests.constantTimeEquals(t.macB64, 0, wire, off + body, macLen)) {
+        return t.refuse(Refusal.HMAC_MISMATCH, 0);
+      }
+      return decrypt(t, len);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      tools.remove();
+      t.failure = e.getClass().getSimpleName();
+      return t.refuse(Refusal.JCA_FAILURE, 0);
+    }
+  }
+
+  private static boolean startsWith(byte[] b, int off, int n, byte[] prefix) {
+    if (n < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[off + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Puts the prefix and {@code wire[off, off+n)} in {@code t.text}; returns the length of the whole. */
+  private static int restorePrefix(Tools t, byte[] wire, int off, int n) {
+    System.arraycopy(PREFIX_BYTES, 0, t.text, 0, PREFIX_BYTES.length);
+    System.arraycopy(wire, off, t.text, PREFIX_BYTES.length, n);
+    return PREFIX_BYTES.length + n;
+  }
+
+  /** Decrypts {@code t.text[0, len)}, base64 characters only; null with the reason in {@code t}. */
+  private String decrypt(Tools t, int len) throws GeneralSecurityException {
     if (len >= GPG_MIN_B64) {
-      throw SpaException.auth("GPG-sized ciphertext: " + len + " base64 characters, Rijndael stays under " + GPG_MIN_B64);
+      return t.refuse(Refusal.GPG_SIZED, len);
     }
-    byte[] data = Base64s.decode(prefixed);
-    if (data == null || !Base64s.encode(data).equals(prefixed)) {
-      throw SpaException.auth("not canonical base64");
+    byte[] text = t.text;
+    if (!Base64s.isCanonical(text, 0, len)) {
+      return t.refuse(Refusal.NOT_CANONICAL, 0);
     }
-    if (data.length % BLOCK != 0 || data.length < HEADER + BLOCK) {
-      throw SpaException.auth("ciphertext of " + data.length + " bytes is not a whole number of blocks");
+    byte[] data = t.container;
+    int dataLen = Base64s.decode(text, 0, len, data, 0);
+    if (dataLen % BLOCK != 0 || dataLen < HEADER + BLOCK) {
+      return t.refuse(Refusal.NOT_BLOCKS, dataLen);
     }
-    for (int i = 0; i < MAGIC.length; i++) {
-      if (data[i] != MAGIC[i]) {
-        throw SpaException.auth("no Salted__ header");
-      }
+    if (!startsWith(data, 0, dataLen, MAGIC)) {
+      return t.refuse(Refusal.NO_HEADER, 0);
     }
-    byte[] salt = java.util.Arrays.copyOfRange(data, MAGIC.length, HEADER);
-    init(t, Cipher.DECRYPT_MODE, salt);
-    byte[] plain = t.cipher.doFinal(data, HEADER, data.length - HEADER);
-    int plen = unpaddedLength(plain);
-    if (plen < MIN_LEN || plen >= MAX_LEN || plain[16] != ':') {
-      throw SpaException.auth(WRONG_KEY);
-    }
-    for (int i = 0; i < 16; i++) {
-      if (plain[i] < '0' || plain[i] > '9') {
-        throw SpaException.auth(WRONG_KEY);
-      }
-    }
-    // fwknop's decoder refuses any non-printable byte too; checking here reports a wrong key or mode as such.
-    for (int i = 17; i < plen; i++) {
-      if (plain[i] < 0x20 || plain[i] > 0x7e) {
-        throw SpaException.auth(WRONG_KEY);
-      }
+    init(t, Cipher.DECRYPT_MODE, data, MAGIC.length);
+    byte[] plain = t.plain;
+    int plen = unpaddedLength(plain, t.cipher.doFinal(data, HEADER, dataLen - HEADER, plain, 0));
+    if (!looksLikePlaintext(plain, plen)) {
+      return t.refuse(Refusal.WRONG_KEY, 0);
     }
     return new String(plain, 0, plen, StandardCharsets.ISO_8859_1);
   }
 
-  private void init(Tools t, int opmode, byte[] salt) throws GeneralSecurityException {
-    byte[] keyIv = deriveKeyIv(t.md5, keys.passphrase(), salt);
-    SecretKeySpec key = new SecretKeySpec(keyIv, 0, 32, "AES");
-    if (keys.mode() == EncryptionMode.ECB) {
-      t.cipher.init(opmode, key);
-    } else {
-      t.cipher.init(opmode, key, new IvParameterSpec(keyIv, 32, BLOCK));
+  /**
+   * 16 digits, ':' and printable characters after: what a right key and mode give. fwknop's decoder refuses any
+   * non-printable byte too; checking here reports a wrong key or mode as such. (Loops kept out of
+   * {@code decrypt} so that they do not make the compiler build it twice.)
+   */
+  private static boolean looksLikePlaintext(byte[] plain, int plen) {
+    if (plen < MIN_LEN || plen >= MAX_LEN || plain[16] != ':') {
+      return false;
+    }
+    for (int i = 0; i < 16; i++) {
+      if (plain[i] < '0' || plain[i] > '9') {
+        return false;
+      }
+    }
+    for (int i = 17; i < plen; i++) {
+      if (plain[i] < 0x20 || plain[i] > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Why a packet was refused; the text is made only when asked for, not for every refused packet. */
+  private enum Refusal {
+    EMPTY, TOO_LONG, NOT_BASE64, EQUALS, PREFIX, TOO_SHORT_FOR_HMAC, HMAC_MISMATCH, JCA_FAILURE, GPG_SIZED,
+    NOT_CANONICAL, NOT_BLOCKS, NO_HEADER, WRONG_KEY
+  }
+
+  private void init(Tools t, int opmode, byte[] salt, int saltOff) throws GeneralSecurityException {
+    deriveKeyIv(t.md5, t.kdf, keys.passphrase().length, salt, saltOff, t.keyIv);
+    try {
+      SecretKeySpec key = new SecretKeySpec(t.keyIv, 0, 32, "AES");
+      if (keys.mode() == EncryptionMode.ECB) {
+        t.cipher.init(opmode, key);
+      } else {
+        t.cipher.init(opmode, key, new IvParameterSpec(t.keyIv, 32, BLOCK));
+      }
+    } finally {
+      java.util.Arrays.fill(t.keyIv, (byte) 0); // the specs keep copies; the per-thread buffer keeps nothing
     }
   }
 
   /** OpenSSL's EVP_BytesToKey with MD5 and one round: 32 key bytes then 16 IV bytes. */
   static byte[] deriveKeyIv(MessageDigest md5, byte[] pass, byte[] salt) {
     byte[] out = new byte[48];
-    byte[] prev = null;
-    for (int off = 0; off < out.length; off += prev.length) {
-      if (prev != null) {
-        md5.update(prev);
-      }
-      md5.update(pass);
-      md5.update(salt);
-      prev = md5.digest();
-      System.arraycopy(prev, 0, out, off, prev.length);
+    try {
+      deriveKeyIv(md5, kdfBuffer(pass), pass.length, salt, 0, out);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
     return out;
+  }
+
+  /**
+   * {@link #deriveKeyIv(MessageDigest, byte[], byte[])} of {@code salt[saltOff, saltOff+8)} into {@code out}, with
+   * {@code buf} holding the passphrase of {@code passLen} bytes from index 16: each round digests
+   * {@code buf[0..]} as previous digest, passphrase and salt in one piece.
+   */
+  static void deriveKeyIv(MessageDigest md5, byte[] buf, int passLen, byte[] salt, int saltOff, byte[] out)
+      throws GeneralSecurityException {
+    int end = 16 + passLen + SALT_LEN;
+    System.arraycopy(salt, saltOff, buf, 16 + passLen, SALT_LEN);
+    md5.update(buf, 16, end - 16);
+    md5.digest(out, 0, 16);
+    for (int off = 16; off < 48; off += 16) {
+      System.arraycopy(out, off - 16, buf, 0, 16);
+      md5.update(buf, 0, end);
+      md5.digest(out, off, 16);
+    }
+    java.util.Arrays.fill(buf, 0, 16, (byte) 0);
+  }
+
+  /** A buffer for {@link #deriveKeyIv(MessageDigest, byte[], int, byte[], int, byte[])} holding {@code pass}. */
+  static byte[] kdfBuffer(byte[] pass) {
+    byte[] buf = new byte[16 + pass.length + SALT_LEN];
+    System.arraycopy(pass, 0, buf, 16, pass.length);
+    return buf;
   }
 
   /** PKCS#7: 1..16 bytes of value n, a whole block when already aligned. */
@@ -240,7 +388,11 @@ final class RijndaelCodec {
 
   /** fwknop's lenient unpadding: strip p bytes only when 1 <= p <= 16 and the last p bytes all equal p. */
   static int unpaddedLength(byte[] b) {
-    int n = b.length;
+    return unpaddedLength(b, b.length);
+  }
+
+  /** {@link #unpaddedLength(byte[])} of {@code b[0, n)}. */
+  static int unpaddedLength(byte[] b, int n) {
     if (n == 0) {
       return 0;
     }

@@ -18,28 +18,39 @@ public final class SpaFields {
   public static final int MAX_NAT_HOST = 70;
   public static final int MAX_CLIENT_TIMEOUT = 65536;
   private static final String BAD_USER_CHARS = "\"/\\[]:;|=,+*?<>";
+  /** The characters of {@link #BAD_USER_CHARS}, by code. */
+  private static final boolean[] BAD_USER = new boolean[128];
+
+  static {
+    for (int i = 0; i < BAD_USER_CHARS.length(); i++) {
+      BAD_USER[BAD_USER_CHARS.charAt(i)] = true;
+    }
+  }
   private static final String BAD_NAT_HOST_CHARS = " /?\"'\\";
 
   private SpaFields() {}
 
   /** A valid dotted-quad IPv4 address as fwknop accepts it for the allow IP: 7..15 chars, four decimal octets. */
   public static boolean isIpv4(String s) {
-    int len = s.length();
+    return isIpv4(s, 0, s.length());
+  }
+
+  /** {@link #isIpv4(String)} of {@code s[from, to)}. */
+  static boolean isIpv4(String s, int from, int to) {
+    int len = to - from;
     if (len < 7 || len > 15) {
       return false;
     }
     int dots = 0;
     int octet = 0;
     int digits = 0;
-    for (int i = 0; i <= len; i++) {
-      char c = i == len ? '.' : s.charAt(i);
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
       if (c == '.') {
         if (digits == 0 || octet > 255) {
           return false;
         }
-        if (i < len) {
-          dots++;
-        }
+        dots++;
         octet = 0;
         digits = 0;
       } else if (c >= '0' && c <= '9') {
@@ -53,7 +64,7 @@ public final class SpaFields {
         return false;
       }
     }
-    return dots == 3;
+    return dots == 3 && digits > 0 && octet <= 255;
   }
 
   public static void checkAllowIp(String field, String ip) throws SpaException {
@@ -68,7 +79,7 @@ public final class SpaFields {
     }
     for (int i = 0; i < user.length(); i++) {
       char c = user.charAt(i);
-      if (c < 0x20 || c > 0x7e || BAD_USER_CHARS.indexOf(c) >= 0) {
+      if (c < 0x20 || c > 0x7e || BAD_USER[c]) {
         throw SpaException.message("username", "character " + describe(c) + " is not allowed");
       }
     }
@@ -80,32 +91,44 @@ public final class SpaFields {
     if (comma < 0) {
       throw SpaException.message("message", "no access list after the allow IP");
     }
-    checkAllowIp("message", msg.substring(0, comma));
-    String list = msg.substring(comma + 1);
-    if (list.isEmpty()) {
+    if (!isIpv4(msg, 0, comma)) {
+      checkAllowIp("message", msg.substring(0, comma));
+    }
+    if (comma == msg.length() - 1) {
       throw SpaException.message("message", "empty access list");
     }
-    for (String spec : list.split(",", -1)) {
-      checkProtoPort(spec);
+    // each comma-separated spec in place, the empty ones too (a trailing comma is an error)
+    for (int from = comma + 1; ; ) {
+      int next = msg.indexOf(',', from);
+      int to = next < 0 ? msg.length() : next;
+      checkProtoPort(msg, from, to);
+      if (next < 0) {
+        return;
+      }
+      from = next + 1;
     }
   }
 
-  private static void checkProtoPort(String spec) throws SpaException {
-    int slash = spec.indexOf('/');
-    if (slash != 3) {
-      throw SpaException.message("message", "'" + printable(spec) + "' is not tcp/<port> or udp/<port>");
+  /** One {@code proto/port} spec, {@code msg[from, to)}. */
+  private static void checkProtoPort(String msg, int from, int to) throws SpaException {
+    int slash = msg.indexOf('/', from);
+    if (slash < 0 || slash >= to || slash - from != 3) {
+      throw SpaException.message("message", "'" + printable(msg.substring(from, to)) + "' is not tcp/<port> or udp/<port>");
     }
-    String proto = spec.substring(0, 3);
-    if (!proto.equalsIgnoreCase("tcp") && !proto.equalsIgnoreCase("udp")) {
-      throw SpaException.message("message", "protocol in '" + printable(spec) + "' is not tcp or udp");
+    if (!msg.regionMatches(true, from, "tcp", 0, 3) && !msg.regionMatches(true, from, "udp", 0, 3)) {
+      throw SpaException.message("message", "protocol in '" + printable(msg.substring(from, to)) + "' is not tcp or udp");
     }
-    String port = spec.substring(4);
-    if (port.isEmpty() || port.length() > 5 || !allDigits(port)) {
-      throw SpaException.message("message", "port in '" + printable(spec) + "' is not 1 to 5 digits");
+    int digits = to - slash - 1;
+    int p = 0;
+    for (int i = slash + 1; i < to && p >= 0; i++) {
+      char c = msg.charAt(i);
+      p = c >= '0' && c <= '9' ? p * 10 + (c - '0') : -1;
     }
-    int p = Integer.parseInt(port);
+    if (digits == 0 || digits > 5 || p < 0) {
+      throw SpaException.message("message", "port in '" + printable(msg.substring(from, to)) + "' is not 1 to 5 digits");
+    }
     if (p < 1 || p > 65535) {
-      throw SpaException.message("message", "port in '" + printable(spec) + "' is not 1..65535");
+      throw SpaException.message("message", "port in '" + printable(msg.substring(from, to)) + "' is not 1..65535");
     }
   }
 

@@ -1,5 +1,6 @@
 package spa.core.spi;
 
+import java.nio.charset.StandardCharsets;
 import spa.core.ConfigException;
 import spa.core.Settings;
 import spa.core.SpaException;
@@ -23,5 +24,21 @@ public interface Decryptor {
   interface Keyed {
     /** The plaintext, or {@link SpaException} of kind {@code AUTH} when MAC or decryption fails. */
     String decrypt(String wire) throws SpaException;
+
+    /**
+     * {@link #decrypt(String)} of the wire bytes {@code wire[off, off+len)} (one byte per character), for the
+     * packet path: null where {@link #decrypt(String)} fails with kind {@code AUTH}, as refusing a packet is
+     * the common case and costs no exception. Ciphers override it to work on the bytes in place.
+     */
+    default String decrypt(byte[] wire, int off, int len) throws SpaException {
+      try {
+        return decrypt(new String(wire, off, len, StandardCharsets.ISO_8859_1));
+      } catch (SpaException e) {
+        if (e.kind() == SpaException.Kind.AUTH) {
+          return null;
+        }
+        throw e;
+      }
+    }
   }
 }

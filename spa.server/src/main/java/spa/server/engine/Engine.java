@@ -2,7 +2,6 @@ package spa.server.engine;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +42,13 @@ public final class Engine {
   private static final Packet[] POISON = new Packet[0];
   /** Packets an offline capture hands over at once; live packets go one by one, at once. */
   private static final int OFFLINE_BATCH = 128;
+  /**
+   * Batches an offline capture may queue per worker: enough to keep every worker busy. A file is read faster
+   * than it is decided, so a deeper queue would only hold more packets alive through each garbage collection.
+   */
+  private static final int OFFLINE_BATCHES_PER_WORKER = 4;
+  /** Live packets a worker takes from the queue at once. */
+  private static final int LIVE_DRAIN = 64;
 
   /**
    * How the engine runs.
@@ -97,7 +103,11 @@ public final class Engine {
     this.prefilter = prefilter;
     this.rateLimiter = options.ratePerSource() > 0 ? new RateLimiter(options.ratePerSource()) : null;
     int perEntry = options.offline() ? OFFLINE_BATCH : 1;
-    this.queue = new ArrayBlockingQueue<>(Math.max(16, options.queueSize() / perEntry));
+    int capacity = Math.max(16, options.queueSize() / perEntry);
+    if (options.offline()) {
+      capacity = Math.min(capacity, OFFLINE_BATCHES_PER_WORKER * Math.max(1, options.workers()));
+    }
+    this.queue = new ArrayBlockingQueue<>(capacity);
     this.batch = new Packet[perEntry];
     this.intakeLog = events.newLog(false);
     for (int i = 0; i < ignored.length; i++) {
@@ -278,13 +288,18 @@ public final class Engine {
 
     @Override
     public void run() {
-      List<Packet[]> batch = new ArrayList<>(64);
+      List<Packet[]> batch = new ArrayList<>(LIVE_DRAIN);
+      // an offline batch is already large: taking one at a time leaves the others to the other workers
+      int drain = options.offline() ? 0 : LIVE_DRAIN - 1;
       try {
         while (true) {
           batch.add(queue.take());
-          queue.drainTo(batch, 63);
+          if (drain > 0) {
+            queue.drainTo(batch, drain);
+          }
           int poisons = 0;
-          for (Packet[] ps : batch) {
+          for (int b = 0; b < batch.size(); b++) {
+            Packet[] ps = batch.get(b);
             if (ps == POISON) {
               poisons++;
             } else {
@@ -343,7 +358,6 @@ public final class Engine {
         replay(p, now, seen);
         return;
       }
-      String wire = new String(payload, StandardCharsets.ISO_8859_1);
       long nowSec = Math.floorDiv(now, 1000);
       boolean destinationMatched = false;
       boolean recorded = false;
@@ -371,7 +385,7 @@ public final class Engine {
           expired.add(s);
           continue;
         }
-        SpaMessage m = authenticate(s, wire);
+        SpaMessage m = authenticate(s, payload);
         if (m == null) {
           continue;
         }
@@ -402,7 +416,7 @@ public final class Engine {
         deny(p, now, null, null, null, Reasons.SOURCE, "no access stanza's SOURCE and DESTINATION match");
       } else if (firstDeny != null) {
         deny(p, now, denyStanza, denyMessage, null, firstDeny.reason(), firstDeny.detail());
-      } else if (expired != null && authenticatesAny(expired, wire)) {
+      } else if (expired != null && authenticatesAny(expired, payload)) {
         Stanza s = expired.get(0);
         deny(p, now, s, null, null, Reasons.STANZA_EXPIRED, "the stanza's ACCESS_EXPIRE has passed");
       } else if (badMessage) {
@@ -432,12 +446,12 @@ public final class Engine {
     }
 
     /** The message if one of the stanza's ciphers verifies, decrypts and decodes the packet, else null. */
-    private SpaMessage authenticate(Stanza s, String wire) {
+    private SpaMessage authenticate(Stanza s, byte[] wire) {
       List<Decryptor.Keyed> ds = s.decryptors();
       for (int j = 0; j < ds.size(); j++) {
         String plaintext;
         try {
-          plaintext = ds.get(j).decrypt(wire);
+          plaintext = ds.get(j).decrypt(wire, 0, wire.length);
         } catch (SpaException e) {
           if (e.kind() == SpaException.Kind.MESSAGE) {
             badMessage = true;
@@ -461,7 +475,7 @@ public final class Engine {
       return null;
     }
 
-    private boolean authenticatesAny(List<Stanza> stanzas, String wire) {
+    private boolean authenticatesAny(List<Stanza> stanzas, byte[] wire) {
       for (Stanza s : stanzas) {
         if (authenticate(s, wire) != null) {
           return true;

@@ -3,6 +3,7 @@ package spa.server.engine;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import spa.core.Packet;
+import spa.core.codec.Base64s;
 import spa.core.codec.SpaFields;
 
 /**
@@ -23,23 +24,6 @@ public final class Prefilter {
   public static final int NOT_BASE64 = 4;
   public static final int HTTP = 5;
   static final String[] NAMES = {"pass", "too-short", "too-long", "prefix", "not-base64", "http"};
-
-  private static final boolean[] B64 = new boolean[256];
-
-  static {
-    for (char c = 'A'; c <= 'Z'; c++) {
-      B64[c] = true;
-    }
-    for (char c = 'a'; c <= 'z'; c++) {
-      B64[c] = true;
-    }
-    for (char c = '0'; c <= '9'; c++) {
-      B64[c] = true;
-    }
-    B64['+'] = true;
-    B64['/'] = true;
-    B64['='] = true;
-  }
 
   private final boolean http;
   private final boolean anyUserAgent;
@@ -71,12 +55,7 @@ public final class Prefilter {
     if (http && startsWith(p, GET)) {
       return HTTP;
     }
-    for (int i = 0; i < n; i++) {
-      if (!B64[p[i] & 0xff]) {
-        return NOT_BASE64;
-      }
-    }
-    return PASS;
+    return Base64s.isBase64(p, 0, n) ? PASS : NOT_BASE64;
   }
 
   private static final byte[] SALTED = "U2FsdGVkX1".getBytes(StandardCharsets.US_ASCII);

@@ -106,23 +106,21 @@ public final class ReplayCache {
   }
 
   /**
-   * Open addressing with linear probing. Probes read only {@code tags}, 32-bit fingerprints of the first key
-   * long (never 0; 0 marks a free slot), a compact array that stays in cache; the full key and the recorded
-   * second are read on a fingerprint match only.
+   * Open addressing with linear probing. Probes read only {@code tags}, 8-bit fingerprints of the first key
+   * long (never 0; 0 marks a free slot), one byte per slot so that the array stays in cache even for a million
+   * records; the full key and the recorded second are read on a fingerprint match only (a false match is
+   * one probe in 255), from {@code records}, three longs per slot side by side, so that a match or an insert
+   * touches one more place in memory, not three.
    */
   private static final class Table {
-    final int[] tags;
-    final long[] k0s;
-    final long[] k1s;
-    final long[] when;
+    final byte[] tags;
+    final long[] records;
     final int mask;
     int size;
 
     Table(int capacity) {
-      tags = new int[capacity];
-      k0s = new long[capacity];
-      k1s = new long[capacity];
-      when = new long[capacity];
+      tags = new byte[capacity];
+      records = new long[capacity * 3];
       mask = capacity - 1;
     }
 
@@ -130,8 +128,8 @@ public final class ReplayCache {
       return mask + 1;
     }
 
-    private static int tag(long k0) {
-      int t = (int) k0;
+    private static byte tag(long k0) {
+      byte t = (byte) k0;
       return t == 0 ? 1 : t;
     }
 
@@ -140,13 +138,14 @@ public final class ReplayCache {
     }
 
     long get(long k0, long k1) {
-      int tag = tag(k0);
-      int[] t = tags;
+      byte tag = tag(k0);
+      byte[] t = tags;
+      long[] r = records;
       int i = slot(k1) & mask;
-      int x;
+      byte x;
       while ((x = t[i]) != 0) {
-        if (x == tag && k0s[i] == k0 && k1s[i] == k1) {
-          return when[i];
+        if (x == tag && r[3 * i] == k0 && r[3 * i + 1] == k1) {
+          return r[3 * i + 2];
         }
         i = i + 1 & mask;
       }
@@ -158,9 +157,9 @@ public final class ReplayCache {
       while (tags[i] != 0) {
         i = i + 1 & mask;
       }
-      k0s[i] = k0;
-      k1s[i] = k1;
-      when[i] = epoch;
+      records[3 * i] = k0;
+      records[3 * i + 1] = k1;
+      records[3 * i + 2] = epoch;
       tags[i] = tag(k0);
       size++;
     }
@@ -169,7 +168,7 @@ public final class ReplayCache {
     Table rebuilt(int capacity, long minEpoch) {
       int live = 0;
       for (int i = 0; i < tags.length; i++) {
-        if (tags[i] != 0 && when[i] >= minEpoch) {
+        if (tags[i] != 0 && records[3 * i + 2] >= minEpoch) {
           live++;
         }
       }
@@ -178,8 +177,8 @@ public final class ReplayCache {
       }
       Table n = new Table(capacity);
       for (int i = 0; i < tags.length; i++) {
-        if (tags[i] != 0 && when[i] >= minEpoch) {
-          n.insert(k0s[i], k1s[i], when[i]);
+        if (tags[i] != 0 && records[3 * i + 2] >= minEpoch) {
+          n.insert(records[3 * i], records[3 * i + 1], records[3 * i + 2]);
         }
       }
       return n;

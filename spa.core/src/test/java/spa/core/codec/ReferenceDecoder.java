@@ -1,0 +1,406 @@
+package spa.core.codec;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import spa.core.DigestType;
+import spa.core.MessageType;
+import spa.core.SpaException;
+import spa.core.SpaMessage;
+
+/**
+ * The straightforward String-based decoder (substrings, fresh digests, java.util.Base64) that
+ * {@link SpaCodec#decode} must agree with on every input: same message, or the same refusal.
+ */
+final class ReferenceDecoder {
+  private static final int RANDOM_DIGITS = 16;
+  private static final long MAX_TIMESTAMP = Integer.MAX_VALUE;
+
+  private ReferenceDecoder() {}
+
+  static String b64Digest(DigestType type, String text) {
+    try {
+      byte[] d = MessageDigest.getInstance(type.jcaDigest()).digest(text.getBytes(StandardCharsets.ISO_8859_1));
+      return java.util.Base64.getEncoder().withoutPadding().encodeToString(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** fwknop's lenient base64: stop at the first '=', refuse other characters outside the alphabet, ignore a lone tail. */
+  static String decodeText(CharSequence text) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    StringBuilder out = new StringBuilder();
+    int acc = 0;
+    int bits = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '=') {
+        break;
+      }
+      int v = alphabet.indexOf(c);
+      if (v < 0) {
+        return null;
+      }
+      acc = (acc << 6) | v;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out.append((char) ((acc >> bits) & 0xff));
+        acc &= (1 << bits) - 1;
+      }
+    }
+    return out.toString();
+  }
+
+  // The field rules as first written, on substrings.
+
+  static boolean isIpv4(String s) {
+    int len = s.length();
+    if (len < 7 || len > 15) {
+      return false;
+    }
+    int dots = 0;
+    int octet = 0;
+    int digits = 0;
+    for (int i = 0; i <= len; i++) {
+      char c = i == len ? '.' : s.charAt(i);
+      if (c == '.') {
+        if (digits == 0 || octet > 255) {
+          return false;
+        }
+        if (i < len) {
+          dots++;
+        }
+        octet = 0;
+        digits = 0;
+      } else if (c >= '0' && c <= '9') {
+        // a leading zero would be octal to inet_aton; refuse the ambiguity
+        if (digits == 1 && octet == 0) {
+          return false;
+        }
+        octet = octet * 10 + (c - '0');
+        digits++;
+      } else {
+        return false;
+      }
+    }
+    return dots == 3;
+  }
+
+  static void checkAllowIp(String field, String ip) throws SpaException {
+    if (!isIpv4(ip)) {
+      throw SpaException.message(field, "allow IP '" + SpaFields.printable(ip) + "' is not a dotted-quad IPv4 address");
+    }
+  }
+
+  static void checkUsername(String user) throws SpaException {
+    if (user == null || user.isEmpty()) {
+      throw SpaException.message("username", "empty");
+    }
+    for (int i = 0; i < user.length(); i++) {
+      char c = user.charAt(i);
+      if (c < 0x20 || c > 0x7e || "\"/\\[]:;|=,+*?<>".indexOf(c) >= 0) {
+        throw SpaException.message("username", "character " + SpaFields.describe(c) + " is not allowed");
+      }
+    }
+  }
+
+  /** An access message: {@code allow_ip,proto/port[,proto/port...]} with tcp or udp and ports 1..65535. */
+  static void checkAccessMessage(String msg) throws SpaException {
+    int comma = msg.indexOf(',');
+    if (comma < 0) {
+      throw SpaException.message("message", "no access list after the allow IP");
+    }
+    checkAllowIp("message", msg.substring(0, comma));
+    String list = msg.substring(comma + 1);
+    if (list.isEmpty()) {
+      throw SpaException.message("message", "empty access list");
+    }
+    for (String spec : list.split(",", -1)) {
+      checkProtoPort(spec);
+    }
+  }
+
+  private static void checkProtoPort(String spec) throws SpaException {
+    int slash = spec.indexOf('/');
+    if (slash != 3) {
+      throw SpaException.message("message", "'" + SpaFields.printable(spec) + "' is not tcp/<port> or udp/<port>");
+    }
+    String proto = spec.substring(0, 3);
+    if (!proto.equalsIgnoreCase("tcp") && !proto.equalsIgnoreCase("udp")) {
+      throw SpaException.message("message", "protocol in '" + SpaFields.printable(spec) + "' is not tcp or udp");
+    }
+    String port = spec.substring(4);
+    if (port.isEmpty() || port.length() > 5 || !SpaFields.allDigits(port)) {
+      throw SpaException.message("message", "port in '" + SpaFields.printable(spec) + "' is not 1 to 5 digits");
+    }
+    int p = Integer.parseInt(port);
+    if (p < 1 || p > 65535) {
+      throw SpaException.message("message", "port in '" + SpaFields.printable(spec) + "' is not 1..65535");
+    }
+  }
+
+  /** A command message: {@code allow_ip,command} with a non-empty command, under 1400 characters in all. */
+  static void checkCommandMessage(String msg) throws SpaException {
+    int comma = msg.indexOf(',');
+    if (comma < 0) {
+      throw SpaException.message("message", "no command after the allow IP");
+    }
+    checkAllowIp("message", msg.substring(0, comma));
+    if (comma == msg.length() - 1) {
+      throw SpaException.message("message", "empty command");
+    }
+    if (msg.length() >= SpaFields.MAX_COMMAND) {
+      throw SpaException.message("message", "command message is " + msg.length() + " characters, limit " + (SpaFields.MAX_COMMAND - 1));
+    }
+  }
+
+  /** nat_access: {@code host,port}, one comma, host up to 70 characters without space / ? " ' \, port 1..65535. */
+  static void checkNatAccess(String nat) throws SpaException {
+    int comma = nat.indexOf(',');
+    if (comma < 0 || nat.indexOf(',', comma + 1) >= 0) {
+      throw SpaException.message("nat_access", "expected exactly one comma in host,port");
+    }
+    String host = nat.substring(0, comma);
+    String port = nat.substring(comma + 1);
+    if (host.isEmpty() || host.length() > SpaFields.MAX_NAT_HOST) {
+      throw SpaException.message("nat_access", "host must be 1.." + SpaFields.MAX_NAT_HOST + " characters");
+    }
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c < 0x21 || c > 0x7e || " /?\"'\\".indexOf(c) >= 0) {
+        throw SpaException.message("nat_access", "host has a forbidden character " + SpaFields.describe(c));
+      }
+    }
+    if (port.isEmpty() || port.length() > 5 || !SpaFields.allDigits(port)) {
+      throw SpaException.message("nat_access", "port must be 1 to 5 digits");
+    }
+    int p = Integer.parseInt(port);
+    if (p < 1 || p > 65535) {
+      throw SpaException.message("nat_access", "port must be 1..65535");
+    }
+  }
+
+  private static boolean allDigits(CharSequence s) {
+    return SpaFields.allDigits(s);
+  }
+
+  private static String describe(char c) {
+    return SpaFields.describe(c);
+  }
+
+  /**
+   * Decodes and validates a plaintext (the reference behaviour). The digest type is inferred from the digest's length (43 tries
+   * SHA-256 then SHA3-256; 86 tries SHA-512 then SHA3-512) and the digest must match.
+   */
+  static SpaMessage decode(String plaintext) throws SpaException {
+    if (plaintext == null) {
+      throw SpaException.message(null, "no plaintext");
+    }
+    int len = plaintext.length();
+    if (len < SpaFields.MIN_PLAINTEXT || len >= SpaFields.MAX_PLAINTEXT_EXCLUSIVE) {
+      throw SpaException.message(null, "plaintext length " + len + " outside " + SpaFields.MIN_PLAINTEXT + ".."
+          + (SpaFields.MAX_PLAINTEXT_EXCLUSIVE - 1));
+    }
+    int colons = 0;
+    for (int i = 0; i < len; i++) {
+      char c = plaintext.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        throw SpaException.message(null, "non-printable character " + describe(c));
+      }
+      if (c == ':') {
+        colons++;
+      }
+    }
+    if (colons < 6) {
+      throw SpaException.message(null, "only " + (colons + 1) + " fields, at least 7 needed");
+    }
+    int lastColon = plaintext.lastIndexOf(':');
+    String encoded = plaintext.substring(0, lastColon);
+    DigestType digestType = verifyDigest(encoded, plaintext.substring(lastColon + 1));
+
+    Cursor cur = new Cursor(encoded);
+    String rand = cur.next();
+    if (rand.length() < RANDOM_DIGITS) {
+      throw SpaException.message("random", "shorter than 16 characters");
+    }
+    rand = rand.substring(0, RANDOM_DIGITS);
+
+    String userB64 = cur.next();
+    if (userB64.isEmpty() || userB64.length() > SpaFields.MAX_USER_B64) {
+      throw SpaException.message("username", "base64 length " + userB64.length() + " outside 1.." + SpaFields.MAX_USER_B64);
+    }
+    String user = b64Field("username", userB64);
+    checkUsername(user);
+
+    String ts = cur.next();
+    if (ts.isEmpty() || ts.length() > 12 || !allDigits(ts)) {
+      throw SpaException.message("timestamp", "must be 1 to 12 decimal digits");
+    }
+    long timestamp = Long.parseLong(ts);
+    if (timestamp > MAX_TIMESTAMP) {
+      throw SpaException.message("timestamp", "beyond 32 bits");
+    }
+
+    String version = cur.next();
+    if (version.isEmpty() || version.length() > 8) {
+      throw SpaException.message("version", "length " + version.length() + " outside 1..8");
+    }
+
+    String typeText = cur.next();
+    if (typeText.isEmpty() || typeText.length() > 2 || !allDigits(typeText)) {
+      throw SpaException.message("message_type", "must be 1 or 2 digits");
+    }
+    int typeCode = Integer.parseInt(typeText);
+    if (typeCode > 6) {
+      throw SpaException.message("message_type", "unknown type " + typeCode);
+    }
+    MessageType type = MessageType.ofCode(typeCode);
+
+    int remainingFields = cur.remainingFields();
+    int maxFields = type.hasNat() && type.hasClientTimeout() ? 4 : type.hasNat() || type.hasClientTimeout() ? 3 : 2;
+    if (remainingFields > maxFields) {
+      throw SpaException.message(null, remainingFields + " fields after the type, at most " + maxFields + " for type " + typeCode);
+    }
+
+    String msgB64 = cur.next();
+    checkFieldLength("message", msgB64);
+    String message = b64Field("message", msgB64);
+    if (type.isCommand()) {
+      checkCommandMessage(message);
+    } else {
+      checkAccessMessage(message);
+    }
+
+    String nat = null;
+    if (type.hasNat()) {
+      if (!cur.hasNext()) {
+        throw SpaException.message("nat_access", "missing for type " + typeCode);
+      }
+      String natB64 = cur.next();
+      checkFieldLength("nat_access", natB64);
+      nat = b64Field("nat_access", natB64);
+      checkNatAccess(nat);
+    }
+
+    String serverAuth = null;
+    int clientTimeout = 0;
+    if (type.hasClientTimeout()) {
+      if (!cur.hasNext()) {
+        throw SpaException.message("client_timeout", "missing for type " + typeCode);
+      }
+      String rest = cur.rest();
+      int colon = rest.indexOf(':');
+      if (colon >= 0) {
+        serverAuth = serverAuth(rest.substring(0, colon));
+        rest = rest.substring(colon + 1);
+      }
+      if (rest.length() > 6 || !allDigits(rest)) {
+        throw SpaException.message("client_timeout", "must be decimal digits");
+      }
+      clientTimeout = Integer.parseInt(rest);
+      if (clientTimeout > SpaFields.MAX_CLIENT_TIMEOUT) {
+        throw SpaException.message("client_timeout", clientTimeout + " beyond " + SpaFields.MAX_CLIENT_TIMEOUT);
+      }
+    } else if (cur.hasNext()) {
+      String rest = cur.rest();
+      if (!rest.isEmpty()) {
+        serverAuth = serverAuth(rest);
+      }
+    }
+    return new SpaMessage(rand, user, timestamp, version, type, message, nat, serverAuth, clientTimeout, digestType);
+  }
+
+  private static String serverAuth(String b64) throws SpaException {
+    checkFieldLength("server_auth", b64);
+    return b64Field("server_auth", b64);
+  }
+
+  private static DigestType verifyDigest(String encoded, String digest) throws SpaException {
+    DigestType first;
+    DigestType second = null;
+    switch (digest.length()) {
+      case 22 -> first = DigestType.MD5;
+      case 27 -> first = DigestType.SHA1;
+      case 43 -> {
+        first = DigestType.SHA256;
+        second = DigestType.SHA3_256;
+      }
+      case 64 -> first = DigestType.SHA384;
+      case 86 -> {
+        first = DigestType.SHA512;
+        second = DigestType.SHA3_512;
+      }
+      default -> throw SpaException.message("digest", "length " + digest.length() + " matches no digest type");
+    }
+    if (Digests.constantTimeEquals(b64Digest(first, encoded), digest)) {
+      return first;
+    }
+    if (second != null && Digests.constantTimeEquals(b64Digest(second, encoded), digest)) {
+      return second;
+    }
+    throw SpaException.message("digest", "does not match the message");
+  }
+
+  private static void checkFieldLength(String field, String b64) throws SpaException {
+    if (b64.isEmpty() || b64.length() > SpaFields.MAX_FIELD_B64) {
+      throw SpaException.message(field, "base64 length " + b64.length() + " outside 1.." + SpaFields.MAX_FIELD_B64);
+    }
+  }
+
+  private static String b64Field(String field, String b64) throws SpaException {
+    String v = decodeText(b64);
+    if (v == null) {
+      throw SpaException.message(field, "not base64");
+    }
+    if (v.isEmpty()) {
+      throw SpaException.message(field, "decodes to nothing");
+    }
+    return v;
+  }
+
+  /** Walks ':'-separated fields. */
+  static final class Cursor {
+    private final String s;
+    private int pos;
+
+    Cursor(String s) {
+      this.s = s;
+    }
+
+    boolean hasNext() {
+      return pos <= s.length();
+    }
+
+    String next() throws SpaException {
+      if (pos > s.length()) {
+        throw SpaException.message(null, "too few fields");
+      }
+      int colon = s.indexOf(':', pos);
+      int end = colon < 0 ? s.length() : colon;
+      String f = s.substring(pos, end);
+      pos = end + 1;
+      return f;
+    }
+
+    /** Everything not yet read (may contain ':'). */
+    String rest() {
+      String r = pos > s.length() ? "" : s.substring(pos);
+      pos = s.length() + 1;
+      return r;
+    }
+
+    int remainingFields() {
+      if (pos > s.length()) {
+        return 0;
+      }
+      int n = 1;
+      for (int i = pos; i < s.length(); i++) {
+        if (s.charAt(i) == ':') {
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+}
