@@ -161,6 +161,10 @@ public final class PolicyCompiler {
         names.add(d.name());
       }
     }
+    if (s.flag("ENABLE_CMD_SUDO_EXEC", false)) {
+      // running the command without the sudo the admin asked for would widen its rights silently
+      throw s.invalid("ENABLE_CMD_SUDO_EXEC", "not supported by spad: use CMD_EXEC_USER and CMD_EXEC_GROUP instead");
+    }
     if (keyed.isEmpty()) {
       boolean hasKey = s.has("KEY") || s.has("KEY_BASE64") || s.has("GPG_DECRYPT_PW") || s.has("GPG_ALLOW_NO_PW");
       String installed = decryptors.stream().map(Decryptor::name).toList().toString();

@@ -96,6 +96,7 @@ class PolicyCompilerTest {
         new Case("SOURCE ANY\nKEY k\nCMD_CYCLE_OPEN /bin/true\n", "CMD_CYCLE_OPEN", 3),
         new Case("SOURCE ANY\nKEY k\nCMD_CYCLE_OPEN /bin/true\nCMD_CYCLE_CLOSE /bin/false\n", "CMD_CYCLE_CLOSE", 4),
         new Case("SOURCE ANY\nKEY 012345678901234567890123456789012\n", "KEY", 2),
+        new Case("SOURCE ANY\nKEY k\nENABLE_CMD_EXEC Y\nENABLE_CMD_SUDO_EXEC Y\n", "ENABLE_CMD_SUDO_EXEC", 4),
     };
     for (Case c : cases) {
       ConfigException e = fails("", c.access());
