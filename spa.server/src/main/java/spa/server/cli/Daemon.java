@@ -235,7 +235,7 @@ public final class Daemon {
       long window;
       try {
         spa.server.policy.ServerPolicy sp = PolicyCompiler.server(g);
-        window = sp.agingEnabled() ? 2L * sp.maxAgeSeconds() + 60 : 0;
+        window = replayWindow(sp);
       } catch (ConfigException e) {
         window = 0; // reported by the policy compiler
       }
@@ -246,6 +246,14 @@ public final class Daemon {
     Thread t = new Thread(replayLoad, "spad-replay-load");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * Seconds a replay record must be kept: a packet older than the age window (either side, plus a minute of
+   * skew) is refused on its timestamp anyway; 0 (keep all) when aging is off.
+   */
+  private static long replayWindow(spa.server.policy.ServerPolicy sp) {
+    return sp.agingEnabled() ? 2L * sp.maxAgeSeconds() + 60 : 0;
   }
 
   /** A start-up failure with its one-line message. */
@@ -287,7 +295,7 @@ public final class Daemon {
     Plugins.Found<CaptureSource> capture = selectCapture(g);
     Plugins.Found<FirewallBackend> firewall = test ? null : selectFirewall(g, false);
     Policy policy = chain.policy();
-    long window = policy.server().agingEnabled() ? 2L * policy.server().maxAgeSeconds() + 60 : 0;
+    long window = replayWindow(policy.server());
     info("configuration: " + config.files() + ", " + policy.stanzas().size() + " access stanzas; capture "
         + capture.info().name() + "; firewall " + (firewall == null ? "none" : firewall.info().name())
         + (test ? "; test mode" : ""));
