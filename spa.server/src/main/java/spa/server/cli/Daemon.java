@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import spa.cmd.exec.ExecRunner;
@@ -30,6 +31,8 @@ import spa.server.engine.DecisionChain;
 import spa.server.engine.Engine;
 import spa.server.engine.Maintenance;
 import spa.server.engine.Prefilter;
+import spa.server.engine.DigestStore;
+import spa.server.engine.ReplayCache;
 import spa.server.engine.ReplayStore;
 import spa.server.engine.SerialActuator;
 import spa.server.engine.Stats;
@@ -227,25 +230,49 @@ public final class Daemon {
     }
   }
 
-  private java.util.concurrent.FutureTask<ReplayStore> replayLoad;
+  /** The replay cache, usable at once: until its records are in, its queries wait (see ReplayCache). */
+  private ReplayCache replayCache;
+  private CompletableFuture<ReplayStore> replayLoad;
 
-  /** Starts opening the replay cache on its own thread. */
+  /** Starts reading the replay cache on its own thread. */
   private void startReplayLoad(Settings g) {
-    replayLoad = new java.util.concurrent.FutureTask<>(() -> {
+    ReplayCache cache = ReplayStore.newCache(g);
+    cache.beginLoad();
+    replayCache = cache;
+    CompletableFuture<ReplayStore> done = new CompletableFuture<>();
+    replayLoad = done;
+    Thread t = new Thread(() -> {
       long window;
       try {
-        spa.server.policy.ServerPolicy sp = PolicyCompiler.server(g);
-        window = replayWindow(sp);
+        window = replayWindow(PolicyCompiler.server(g));
       } catch (ConfigException e) {
         window = 0; // reported by the policy compiler
       }
       long nowSec = System.currentTimeMillis() / 1000;
-      return ReplayStore.open(g, cmd.test, window > 0 ? nowSec - window : Long.MIN_VALUE, cmd.rotateDigestCache,
-          this::info);
-    });
-    Thread t = new Thread(replayLoad, "spad-replay-load");
+      try {
+        ReplayStore r = ReplayStore.open(g, cache, cmd.test, window > 0 ? nowSec - window : Long.MIN_VALUE,
+            cmd.rotateDigestCache, this::info);
+        cache.endLoad(null);
+        done.complete(r);
+      } catch (IOException | RuntimeException | Error e) {
+        cache.endLoad(e);
+        done.completeExceptionally(e);
+      }
+    }, "spad-replay-load");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** The opened replay store, once read; a start-up failure when it could not be. */
+  private ReplayStore awaitReplay(Settings g) throws StartupException {
+    try {
+      return replayLoad.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new StartupException("replay cache " + g.get("DIGEST_FILE").orElse("") + ": " + e.getCause().getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while loading the replay cache");
+    }
   }
 
   /**
@@ -307,17 +334,14 @@ public final class Daemon {
       if (replayLoad == null) {
         startReplayLoad(g);
       }
-      ReplayStore replay;
-      try {
-        replay = replayLoad.get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new StartupException("replay cache " + g.get("DIGEST_FILE").orElse("") + ": " + e.getCause().getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StartupException("interrupted while loading the replay cache");
-      }
-      if (replay.store() != null) {
-        open.add(0, replay.store());
+      // Serving needs the file the records go to before anything acts; test mode writes none, so it captures
+      // (and refuses what does not authenticate) while the records are still being read.
+      DigestStore store = null;
+      if (!test) {
+        store = awaitReplay(g).store();
+        if (store != null) {
+          open.add(0, store);
+        }
       }
       if (!offline) {
         Path pid = pidPath(g);
@@ -339,17 +363,20 @@ public final class Daemon {
       }
       Actuator actuator = test ? Actuator.none()
           : new SerialActuator(grants, firewall == null ? "none" : firewall.info().name(), new ExecRunner(),
-              replay.store(), events, System::currentTimeMillis, 10_000);
+              store, events, System::currentTimeMillis, 10_000);
       open.add(0, actuator);
       Engine.Options options = new Engine.Options(test, offline, workers(g), intSetting(g, "SPA_QUEUE_SIZE", 65536),
           cmd.packetLimit, doubleSetting(g, "SPA_RATE_LIMIT", 0));
       Prefilter prefilter = new Prefilter(g.flag("ENABLE_SPA_OVER_HTTP", false), g.flag("ALLOW_ANY_USER_AGENT", false),
           g.flag("ENABLE_X_FORWARDED_FOR", false));
-      Engine e = new Engine(options, chain, replay.cache(), replay.store(), actuator, events, prefilter,
-          System::currentTimeMillis);
+      Engine e = new Engine(options, chain, replayCache, store, actuator, events, prefilter, System::currentTimeMillis);
       engine = e;
-      open.add(0, new Maintenance(replay.cache(), test ? null : replay.store(), window, System::currentTimeMillis,
-          this::warn));
+      replayLoad.whenComplete((r, failure) -> {
+        if (failure != null) {
+          e.stop();
+        }
+      });
+      open.add(0, new Maintenance(replayCache, store, window, System::currentTimeMillis, this::warn));
       e.start();
       CaptureSource.Capture running;
       try {
@@ -371,6 +398,9 @@ public final class Daemon {
         e.finish();
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
+      }
+      if (test) {
+        awaitReplay(g); // a cache that could not be read fails the run
       }
       Stats stats = e.stats();
       if (verbose > 0 || stats.queueDropped() > 0) {

@@ -113,7 +113,7 @@ public final class DigestStore implements AutoCloseable {
           invalid++;
         } else if (epoch < minEpoch) {
           expired++;
-        } else if (into.putIfAbsent(key[0], key[1], epoch) == ReplayCache.INSERTED) {
+        } else if (into.load(key[0], key[1], epoch) == ReplayCache.INSERTED) {
           loaded++;
           if (kept != null) {
             for (int i = pos; i < lineEnd; i++) {

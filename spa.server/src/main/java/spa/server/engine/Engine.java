@@ -35,8 +35,9 @@ import spa.server.policy.Stanza;
 
 /**
  * The packet path. The capture thread runs the prefilter and hands packets to a bounded queue; worker
- * threads match sources, check the replay cache, try each matching stanza's keys, record the replay key
- * (before any effect), decide, emit one event per decision, and pass accepted decisions to the actuator.
+ * threads match sources, try each matching stanza's keys, check and record the replay key of a packet that
+ * authenticates (before any effect), decide, emit one event per decision, and pass accepted decisions to the
+ * actuator.
  */
 public final class Engine {
   private static final Packet[] POISON = new Packet[0];
@@ -345,19 +346,6 @@ public final class Engine {
         return;
       }
       byte[] payload = p.payload();
-      sha256.update(payload);
-      try {
-        sha256.digest(digest, 0, 32);
-      } catch (java.security.DigestException e) {
-        throw new IllegalStateException(e);
-      }
-      long k0 = DigestStore.key0(digest);
-      long k1 = DigestStore.key1(digest);
-      long seen = cache.lookup(k0, k1);
-      if (seen != ReplayCache.ABSENT) {
-        replay(p, now, seen);
-        return;
-      }
       long nowSec = Math.floorDiv(now, 1000);
       boolean destinationMatched = false;
       boolean recorded = false;
@@ -390,7 +378,15 @@ public final class Engine {
           continue;
         }
         if (!recorded) {
-          long existing = cache.putIfAbsent(k0, k1, nowSec);
+          // Only a packet that authenticates can be a replay (only such packets are recorded), so the digest
+          // and the cache are left alone until one does: a flood of forged packets never touches them.
+          sha256.update(payload);
+          try {
+            sha256.digest(digest, 0, 32);
+          } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+          }
+          long existing = cache.putIfAbsent(DigestStore.key0(digest), DigestStore.key1(digest), nowSec);
           if (existing != ReplayCache.INSERTED) {
             replay(p, now, existing);
             return;

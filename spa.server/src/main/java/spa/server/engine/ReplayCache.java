@@ -1,5 +1,8 @@
 package spa.server.engine;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
 /**
  * The set of packets already seen, keyed by the first 128 bits of SHA-256 over the wire payload, each
  * with the unix second it was recorded. O(1) lookups and inserts: lock-striped open-addressing tables
@@ -8,6 +11,10 @@ package spa.server.engine;
  * <p>{@link #lookup} takes no lock. Slots are written once and only ever dropped by building a new table,
  * so an unlocked reader can miss a record being added at that moment but never finds one that is not
  * there; {@link #putIfAbsent}, which runs under the stripe's lock, is the authoritative check.
+ *
+ * <p>A cache can be in use while its records are still being read from disk: between {@link #beginLoad} and
+ * {@link #endLoad}, {@link #lookup} and {@link #putIfAbsent} wait, so packets can be captured and refused
+ * meanwhile but none is found new before every record is in. After a failed load they throw.
  */
 public final class ReplayCache {
   /** {@link #putIfAbsent} result when the key was new. */
@@ -33,17 +40,61 @@ public final class ReplayCache {
     }
   }
 
+  /** Set while a loader fills the cache; completed (exceptionally when the load failed) at its end. */
+  private volatile CompletableFuture<Void> load;
+
   private Stripe stripe(long k0) {
     return stripes[(int) (k0 >>> (64 - STRIPE_BITS))];
   }
 
+  /** From now until {@link #endLoad}, only {@link #load} adds records; everybody else waits. */
+  public void beginLoad() {
+    load = new CompletableFuture<>();
+  }
+
+  /** Ends a load: on success the cache opens; with a failure every later query throws. */
+  public void endLoad(Throwable failure) {
+    CompletableFuture<Void> f = load;
+    if (f == null) {
+      return;
+    }
+    if (failure == null) {
+      load = null;
+      f.complete(null);
+    } else {
+      f.completeExceptionally(failure);
+    }
+  }
+
+  private void awaitLoad() {
+    CompletableFuture<Void> f = load;
+    if (f == null) {
+      return;
+    }
+    try {
+      f.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("replay cache not loaded: " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the replay cache loads");
+    }
+  }
+
   /** The second {@code k0,k1} was recorded, or {@link #ABSENT}. */
   public long lookup(long k0, long k1) {
+    awaitLoad();
     return stripe(k0).table.get(k0, k1);
   }
 
   /** Records the key unless present; {@link #INSERTED}, or the second of the existing record (never negative). */
   public long putIfAbsent(long k0, long k1, long epochSecond) {
+    awaitLoad();
+    return load(k0, k1, epochSecond);
+  }
+
+  /** {@link #putIfAbsent} for the loader, which does not wait for itself. */
+  long load(long k0, long k1, long epochSecond) {
     Stripe s = stripe(k0);
     synchronized (s) {
       long existing = s.table.get(k0, k1);

@@ -17,15 +17,34 @@ import spa.core.Settings;
  */
 public record ReplayStore(ReplayCache cache, DigestStore store) {
 
+  /** An empty cache sized for the records {@link #open} will read into it. */
+  public static ReplayCache newCache(Settings g) {
+    if (!g.flag("ENABLE_DIGEST_PERSISTENCE", true)) {
+      return new ReplayCache();
+    }
+    Path file = Path.of(g.get("DIGEST_FILE").orElseThrow());
+    Path from = Files.exists(file) ? file : migrationSource(g);
+    long size = 0;
+    try {
+      size = from == null ? 0 : Files.size(from);
+    } catch (IOException e) {
+      // open() reports it
+    }
+    // about 90 bytes a record: size the table once instead of growing it record by record
+    return new ReplayCache((int) Math.min(Integer.MAX_VALUE / 2, size / 80));
+  }
+
   /**
+   * Reads the records into {@code cache} (made by {@link #newCache}) and opens the file for appending.
+   *
    * @param minEpoch records older than this are dropped (a replay that old fails the age check)
    * @param rotate rename an existing file to {@code <file>-old} first ({@code --rotate-digest-cache})
    */
-  public static ReplayStore open(Settings g, boolean testMode, long minEpoch, boolean rotate, Consumer<String> info)
-      throws IOException {
+  public static ReplayStore open(Settings g, ReplayCache cache, boolean testMode, long minEpoch, boolean rotate,
+      Consumer<String> info) throws IOException {
     if (!g.flag("ENABLE_DIGEST_PERSISTENCE", true)) {
       info.accept("replay cache: in memory only (ENABLE_DIGEST_PERSISTENCE is N)");
-      return new ReplayStore(new ReplayCache(), null);
+      return new ReplayStore(cache, null);
     }
     Path file = Path.of(g.get("DIGEST_FILE").orElseThrow());
     if (rotate && !testMode && Files.exists(file)) {
@@ -34,8 +53,6 @@ public record ReplayStore(ReplayCache cache, DigestStore store) {
     }
     Path migrate = Files.exists(file) ? null : migrationSource(g);
     Path from = migrate != null ? migrate : file;
-    // about 90 bytes a record: size the table once instead of growing it record by record
-    ReplayCache cache = new ReplayCache(Files.exists(from) ? (int) Math.min(Integer.MAX_VALUE / 2, Files.size(from) / 80) : 0);
     if (testMode) {
       DigestStore.LoadResult r = DigestStore.read(from, cache, minEpoch);
       info.accept("replay cache: " + r.loaded() + " records read from " + from + " (test mode: nothing written)");

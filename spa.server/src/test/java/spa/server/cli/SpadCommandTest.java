@@ -131,6 +131,48 @@ class SpadCommandTest {
   }
 
   @Test
+  void testModeFindsReplaysInARecordedCacheWhileItIsStillBeingRead() throws Exception {
+    files("", ACCESS);
+    var enc = TestKit.defaultEncryptor();
+    String seen = wire(enc, access("alice", "10.0.0.5", "tcp/22", now()).build());
+    String fresh = wire(enc, access("bob", "10.0.0.6", "tcp/22", now()).build());
+    // a large cache (read while packets are already being captured) whose last record is the first packet's
+    StringBuilder cache = new StringBuilder("# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n");
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    long t = now() / 1000;
+    for (int i = 0; i < 150_000; i++) {
+      cache.append(Base64s.encode(sha.digest(("other " + i).getBytes(StandardCharsets.US_ASCII))))
+          .append(" 17 198.18.0.9 40000 198.18.0.1 62201 ").append(t).append('\n');
+    }
+    cache.append(Base64s.encode(sha.digest(seen.getBytes(StandardCharsets.US_ASCII))))
+        .append(" 17 198.18.0.10 40000 198.18.0.1 62201 ").append(t).append('\n');
+    Path digest = dir.resolve("digest.cache");
+    Files.writeString(digest, cache);
+    byte[] junk = new byte[150];
+    new Random(9).nextBytes(junk);
+    Path pcap = dir.resolve("in.pcap");
+    TestKit.writePcap(pcap, List.of(udp("198.18.0.13", "198.18.0.1", Base64s.encode(junk)),
+        udp("198.18.0.10", "198.18.0.1", seen), udp("198.18.0.11", "198.18.0.1", fresh)));
+    TestKit.Run r = spad("-t", "--pcap-file", pcap.toString(), "-C", "3", "-c", conf.toString(), "-a",
+        access.toString(), "--log-format", "json", "-d", digest.toString());
+    assertEquals(0, r.status(), r.err());
+    List<Config> ev = r.json();
+    assertEquals(3, ev.size(), r.events());
+    assertEquals(List.of("accept", "deny", "replay"), ev.stream().map(c -> c.getString("event")).sorted().toList());
+    assertEquals("198.18.0.10", ev.stream().filter(c -> c.getString("event").equals("replay")).findFirst()
+        .orElseThrow().getString("src"));
+
+    // a cache that cannot be read fails the run, and nothing is accepted
+    Path unreadable = dir.resolve("a-directory");
+    Files.createDirectory(unreadable);
+    TestKit.Run bad = spad("-t", "--pcap-file", pcap.toString(), "-C", "3", "-c", conf.toString(), "-a",
+        access.toString(), "--log-format", "json", "-d", unreadable.toString());
+    assertEquals(1, bad.status(), bad.err());
+    assertTrue(bad.err().contains("spad: replay cache " + unreadable), bad.err());
+    assertTrue(bad.json().stream().noneMatch(c -> c.getString("event").equals("accept")), bad.events());
+  }
+
+  @Test
   void aLiveDaemonReloadsReportsStatusAndStops() throws Exception {
     int port;
     try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

@@ -1,8 +1,14 @@
 package spa.server.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ReplayCacheTest {
@@ -55,5 +61,34 @@ class ReplayCacheTest {
       assertEquals(ReplayCache.INSERTED, c.putIfAbsent(r.nextLong(), r.nextLong(), 7));
     }
     assertEquals(200_000, c.size());
+  }
+
+  @Test
+  void queriesWaitForALoadInProgressAndThenSeeItsRecords() throws Exception {
+    ReplayCache c = new ReplayCache();
+    c.beginLoad();
+    CompletableFuture<Long> knock = CompletableFuture.supplyAsync(() -> c.putIfAbsent(1, 2, 500));
+    CompletableFuture<Long> look = CompletableFuture.supplyAsync(() -> c.lookup(1, 2));
+    Thread.sleep(200);
+    assertFalse(knock.isDone(), "a packet must not be found new before the records are in");
+    assertFalse(look.isDone());
+    assertEquals(ReplayCache.INSERTED, c.load(1, 2, 100)); // the record on disk for the same packet
+    c.endLoad(null);
+    assertEquals(100, knock.get(5, TimeUnit.SECONDS), "the knock is a replay of the loaded record");
+    assertEquals(100, look.get(5, TimeUnit.SECONDS));
+    assertEquals(ReplayCache.INSERTED, c.putIfAbsent(3, 4, 600));
+  }
+
+  @Test
+  void aFailedLoadRefusesEveryQuery() throws Exception {
+    ReplayCache c = new ReplayCache();
+    c.beginLoad();
+    CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> c.putIfAbsent(1, 2, 500));
+    c.endLoad(new IOException("disk gone"));
+    var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+    assertTrue(e.getCause().getMessage().contains("disk gone"), e.getCause().getMessage());
+    assertThrows(IllegalStateException.class, () -> c.lookup(1, 2));
+    assertThrows(IllegalStateException.class, () -> c.putIfAbsent(5, 6, 500));
   }
 }
