@@ -232,14 +232,15 @@ public final class Daemon {
 
   /** The replay cache, usable at once: until its records are in, its queries wait (see ReplayCache). */
   private ReplayCache replayCache;
-  private CompletableFuture<ReplayStore> replayLoad;
+  /** Completes with the file records are appended to (null when none is written) once the records are in. */
+  private CompletableFuture<DigestStore> replayLoad;
 
   /** Starts reading the replay cache on its own thread. */
   private void startReplayLoad(Settings g) {
     ReplayCache cache = ReplayStore.newCache(g);
     cache.beginLoad();
     replayCache = cache;
-    CompletableFuture<ReplayStore> done = new CompletableFuture<>();
+    CompletableFuture<DigestStore> done = new CompletableFuture<>();
     replayLoad = done;
     Thread t = new Thread(() -> {
       long window;
@@ -250,7 +251,7 @@ public final class Daemon {
       }
       long nowSec = System.currentTimeMillis() / 1000;
       try {
-        ReplayStore r = ReplayStore.open(g, cache, cmd.test, window > 0 ? nowSec - window : Long.MIN_VALUE,
+        DigestStore r = ReplayStore.open(g, cache, cmd.test, window > 0 ? nowSec - window : Long.MIN_VALUE,
             cmd.rotateDigestCache, this::info);
         cache.endLoad(null);
         done.complete(r);
@@ -263,8 +264,8 @@ public final class Daemon {
     t.start();
   }
 
-  /** The opened replay store, once read; a start-up failure when it could not be. */
-  private ReplayStore awaitReplay(Settings g) throws StartupException {
+  /** The replay file to append to (or null), once read; a start-up failure when it could not be. */
+  private DigestStore awaitReplay(Settings g) throws StartupException {
     try {
       return replayLoad.get();
     } catch (java.util.concurrent.ExecutionException e) {
@@ -338,7 +339,7 @@ public final class Daemon {
       // (and refuses what does not authenticate) while the records are still being read.
       DigestStore store = null;
       if (!test) {
-        store = awaitReplay(g).store();
+        store = awaitReplay(g);
         if (store != null) {
           open.add(0, store);
         }

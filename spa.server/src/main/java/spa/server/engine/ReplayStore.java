@@ -11,11 +11,9 @@ import spa.core.Settings;
  * Opens the replay cache as configured: {@code DIGEST_FILE} loaded (records outside the age window dropped),
  * an fwknopd {@code digest.cache} imported when spad has none yet ({@code DIGEST_MIGRATE_FROM}), and
  * nothing written in test mode or with {@code ENABLE_DIGEST_PERSISTENCE N} (the cache then lives in memory).
- *
- * @param cache the in-memory cache
- * @param store the file records are appended to, or null
  */
-public record ReplayStore(ReplayCache cache, DigestStore store) {
+public final class ReplayStore {
+  private ReplayStore() {}
 
   /** An empty cache sized for the records {@link #open} will read into it. */
   public static ReplayCache newCache(Settings g) {
@@ -35,16 +33,17 @@ public record ReplayStore(ReplayCache cache, DigestStore store) {
   }
 
   /**
-   * Reads the records into {@code cache} (made by {@link #newCache}) and opens the file for appending.
+   * Reads the records into {@code cache} (made by {@link #newCache}); returns the file to append records to, or
+   * null when none is written.
    *
    * @param minEpoch records older than this are dropped (a replay that old fails the age check)
    * @param rotate rename an existing file to {@code <file>-old} first ({@code --rotate-digest-cache})
    */
-  public static ReplayStore open(Settings g, ReplayCache cache, boolean testMode, long minEpoch, boolean rotate,
+  public static DigestStore open(Settings g, ReplayCache cache, boolean testMode, long minEpoch, boolean rotate,
       Consumer<String> info) throws IOException {
     if (!g.flag("ENABLE_DIGEST_PERSISTENCE", true)) {
       info.accept("replay cache: in memory only (ENABLE_DIGEST_PERSISTENCE is N)");
-      return new ReplayStore(cache, null);
+      return null;
     }
     Path file = Path.of(g.get("DIGEST_FILE").orElseThrow());
     if (rotate && !testMode && Files.exists(file)) {
@@ -56,7 +55,7 @@ public record ReplayStore(ReplayCache cache, DigestStore store) {
     if (testMode) {
       DigestStore.LoadResult r = DigestStore.read(from, cache, minEpoch);
       info.accept("replay cache: " + r.loaded() + " records read from " + from + " (test mode: nothing written)");
-      return new ReplayStore(cache, null);
+      return null;
     }
     if (migrate != null) {
       Path dir = file.toAbsolutePath().getParent();
@@ -70,7 +69,7 @@ public record ReplayStore(ReplayCache cache, DigestStore store) {
     DigestStore store = DigestStore.open(file, cache, minEpoch, r);
     info.accept("replay cache: " + r[0].loaded() + " records from " + file + " (" + r[0].expired()
         + " past the age window dropped)");
-    return new ReplayStore(cache, store);
+    return store;
   }
 
   private static Path migrationSource(Settings g) {
