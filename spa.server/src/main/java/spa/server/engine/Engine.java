@@ -41,13 +41,16 @@ import spa.server.policy.Stanza;
  */
 public final class Engine {
   private static final Packet[] POISON = new Packet[0];
-  /** Packets an offline capture hands over at once; live packets go one by one, at once. */
-  private static final int OFFLINE_BATCH = 128;
+  /**
+   * Packets an offline capture hands over at once; live packets go one by one, at once. Large, so that the
+   * reader and the workers seldom wait for each other: each wait is a thread switch.
+   */
+  private static final int OFFLINE_BATCH = 512;
   /**
    * Batches an offline capture may queue per worker: enough to keep every worker busy. A file is read faster
    * than it is decided, so a deeper queue would only hold more packets alive through each garbage collection.
    */
-  private static final int OFFLINE_BATCHES_PER_WORKER = 4;
+  private static final int OFFLINE_BATCHES_PER_WORKER = 2;
   /** Live packets a worker takes from the queue at once. */
   private static final int LIVE_DRAIN = 64;
 
@@ -269,10 +272,6 @@ public final class Engine {
         cache.size());
   }
 
-  private void countDeny(String reason) {
-    denied.computeIfAbsent(reason, k -> new LongAdder()).increment();
-  }
-
   /** One decision thread's state: its digest, buffers and event log. */
   private final class Worker implements Runnable {
     private final EventLog log;
@@ -282,6 +281,9 @@ public final class Engine {
     private String authDetail;
     private boolean badMessage;
     private String badDetail;
+    /** The counter of the last refusal reason: a flood is mostly one reason, so most counts skip the map. */
+    private String lastDenyReason;
+    private LongAdder lastDenyCount;
 
     Worker(EventLog log) {
       this.log = log;
@@ -325,6 +327,14 @@ public final class Engine {
       } finally {
         log.flush();
       }
+    }
+
+    private void countDeny(String reason) {
+      if (reason != lastDenyReason) {
+        lastDenyCount = denied.computeIfAbsent(reason, k -> new LongAdder());
+        lastDenyReason = reason;
+      }
+      lastDenyCount.increment();
     }
 
     private void processSafely(Packet p) {

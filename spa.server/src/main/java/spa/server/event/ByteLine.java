@@ -7,8 +7,20 @@ import java.util.Arrays;
 /** A growable byte buffer with the few appends event formatting needs, free of per-call allocation. */
 public final class ByteLine {
   private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  /** Strings at least this long are remembered once encoded; shorter ones cost less to encode than to look up. */
+  private static final int RECALL_MIN = 24;
+  private static final int JSON = 0;
+  private static final int PRINTABLE = 1;
   private byte[] buf;
   private int len;
+  /**
+   * The last few long strings encoded, by identity and encoding, with their bytes: an event's reason and detail
+   * are mostly the same constant strings, so a flood of refusals encodes each text once, not once per event.
+   */
+  private final String[] recentStrings = new String[4];
+  private final int[] recentKinds = new int[4];
+  private final byte[][] recentBytes = new byte[4][];
+  private int recentNext;
 
   public ByteLine(int capacity) {
     buf = new byte[capacity];
@@ -97,8 +109,40 @@ public final class ByteLine {
     return ascii(a.getHostAddress());
   }
 
+  /** Appends the remembered encoding of {@code s}, if there is one; false otherwise. */
+  private boolean recall(String s, int kind) {
+    for (int i = 0; i < recentStrings.length; i++) {
+      if (recentStrings[i] == s && recentKinds[i] == kind) {
+        bytes(recentBytes[i]);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Remembers {@code buf[start, len)} as the encoding of {@code s}, when {@code s} is long enough to be worth it. */
+  private void remember(String s, int kind, int start) {
+    if (s.length() >= RECALL_MIN) {
+      int i = recentNext;
+      recentStrings[i] = s;
+      recentKinds[i] = kind;
+      recentBytes[i] = Arrays.copyOfRange(buf, start, len);
+      recentNext = (i + 1) % recentStrings.length;
+    }
+  }
+
   /** A JSON string literal, quotes included; non-ASCII and control characters as {@code \\uXXXX}. */
   public ByteLine jsonString(String s) {
+    if (recall(s, JSON)) {
+      return this;
+    }
+    int start = len;
+    appendJson(s);
+    remember(s, JSON, start);
+    return this;
+  }
+
+  private void appendJson(String s) {
     int n = s.length();
     int i = 0;
     while (i < n) {
@@ -110,7 +154,8 @@ public final class ByteLine {
     }
     put('"');
     if (i == n) {
-      return ascii(s).put('"');
+      ascii(s).put('"');
+      return;
     }
     ascii(s.substring(0, i));
     for (; i < n; i++) {
@@ -135,11 +180,21 @@ public final class ByteLine {
         buf[len++] = HEX[c & 15];
       }
     }
-    return put('"');
+    put('"');
   }
 
   /** Text for a text-format value: printable ASCII kept, others as {@code \\xNN}. */
   public ByteLine printable(String s) {
+    if (recall(s, PRINTABLE)) {
+      return this;
+    }
+    int start = len;
+    appendPrintable(s);
+    remember(s, PRINTABLE, start);
+    return this;
+  }
+
+  private void appendPrintable(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
@@ -153,6 +208,5 @@ public final class ByteLine {
             .put((char) HEX[c & 15]);
       }
     }
-    return this;
   }
 }
