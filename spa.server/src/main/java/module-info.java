@@ -5,11 +5,8 @@
 module spa.server {
   requires spa.core;
   requires spa.cmd.exec;
-  requires info.picocli;
   requires typesafe.config;
   requires jdk.unsupported; // sun.misc.Signal: SIGHUP reload
-
-  opens spa.server.cli to info.picocli;
 
   uses spa.core.spi.CaptureSource;
   uses spa.core.spi.Decryptor;

@@ -173,7 +173,7 @@ public final class Daemon {
     this.cmd = cmd;
     this.err = cmd.err();
     this.out = cmd.out();
-    this.verbose = cmd.verbose.length;
+    this.verbose = cmd.verbose;
   }
 
   int run() {

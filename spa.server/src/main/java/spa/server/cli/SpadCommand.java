@@ -10,117 +10,130 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import spa.core.Settings;
 
 /**
  * {@code spad}: fwknopd's command line with fwknopd's meaning, plus plugin selection, plugin listing and
  * JSON events.
  */
-@Command(name = "spad", sortOptions = false, usageHelpAutoWidth = true, versionProvider = SpadCommand.Version.class,
-    description = "Single Packet Authorization daemon, wire-compatible with fwknop 2.6 (fwknopd).")
-public final class SpadCommand implements Callable<Integer> {
+public final class SpadCommand {
+  static final String DESCRIPTION = "Single Packet Authorization daemon, wire-compatible with fwknop 2.6 (fwknopd).";
 
-  @Option(names = {"-c", "--config-file"}, paramLabel = "FILE", description = "fwknopd.conf or HOCON spad.conf")
   Path configFile;
-
-  @Option(names = {"-O", "--override-config"}, paramLabel = "FILE[,FILE]", split = ",",
-      description = "further configuration files whose variables win")
   List<Path> overrideFiles = new ArrayList<>();
-
-  @Option(names = {"-a", "--access-file"}, paramLabel = "FILE", description = "access.conf (fwknop syntax or HOCON)")
   Path accessFile;
-
-  @Option(names = "--access-folder", paramLabel = "DIR", description = "read every *.conf in DIR as access.conf")
   Path accessFolder;
-
-  @Option(names = {"-d", "--digest-file"}, paramLabel = "FILE", description = "replay cache file (fwknop digest.cache format)")
   Path digestFile;
-
-  @Option(names = "--rotate-digest-cache", description = "rename the replay cache file to FILE-old at start")
   boolean rotateDigestCache;
-
-  @Option(names = {"-p", "--pid-file"}, paramLabel = "FILE", description = "pid file")
   Path pidFile;
-
-  @Option(names = {"-r", "--run-dir"}, paramLabel = "DIR", description = "directory of the pid file and control socket")
   Path runDir;
-
-  @Option(names = {"-i", "--interface"}, paramLabel = "IF", description = "capture interface (pcap)")
   String pcapInterface;
-
-  @Option(names = {"-P", "--pcap-filter"}, paramLabel = "FILTER", description = "BPF filter (pcap)")
   String pcapFilter;
-
-  @Option(names = "--pcap-file", paramLabel = "FILE", description = "read packets from a pcap file (packet aging then defaults to off)")
   Path pcapFile;
-
-  @Option(names = "--pcap-any-direction", description = "also capture outbound and forwarded packets (pcap)")
   boolean pcapAnyDirection;
-
-  @Option(names = {"-U", "--udp-server"}, description = "receive SPA packets on a UDP socket instead of sniffing")
   boolean udpServer;
-
-  @Option(names = "--capture", paramLabel = "NAME", description = "capture plugin to use (udp, pcap, ulogd, ...)")
   String capture;
-
-  @Option(names = "--firewall", paramLabel = "NAME", description = "firewall plugin to use (nftables, iptables, ...)")
   String firewall;
-
-  @Option(names = "--plugins", paramLabel = "DIR", description = "plugin directory (default: <spa.home>/plugins)")
   Path pluginsDir;
-
-  @Option(names = "--list-plugins", description = "list the plugins found and where, then exit")
   boolean listPlugins;
-
-  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "events as 'text' (default) or 'json' (one object per line)")
-  String logFormat;
-
-  @Option(names = {"-t", "--test"}, description = "decide and log only: no firewall change, no command, no replay-cache write")
+  String logFormat = "text";
   boolean test;
-
-  @Option(names = {"-C", "--packet-limit"}, paramLabel = "N", description = "exit after N packets")
   long packetLimit;
-
-  @Option(names = {"-f", "--foreground"}, description = "run in the foreground (spad always does)")
   boolean foreground;
-
-  @Option(names = {"-v", "--verbose"}, description = "more diagnostics on standard error (repeatable)")
-  boolean[] verbose = new boolean[0];
-
-  @Option(names = {"-D", "--dump-config"}, description = "print the effective configuration (secrets masked) and exit")
+  int verbose;
   boolean dumpConfig;
-
-  @Option(names = "--exit-parse-config", description = "check the configuration and exit")
   boolean exitParseConfig;
-
-  @Option(names = {"-K", "--kill"}, description = "stop the running spad")
   boolean kill;
-
-  @Option(names = {"-R", "--restart"}, description = "make the running spad re-read its configuration")
   boolean restart;
-
-  @Option(names = {"-S", "--status"}, description = "tell whether spad is running")
   boolean status;
-
-  @Option(names = "--fw-list", description = "list the openings spad holds in the firewall")
   boolean fwList;
-
-  @Option(names = "--fw-list-all", description = "same as --fw-list")
   boolean fwListAll;
-
-  @Option(names = "--fw-flush", description = "remove every opening spad added, and nothing else")
   boolean fwFlush;
-
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
   boolean help;
-
-  @Option(names = {"-V", "--version"}, versionHelp = true, description = "print the version and exit")
   boolean version;
+
+  /** fwknopd's options and spad's own, in the order {@code --help} lists them. */
+  private static final Getopt<SpadCommand> OPTIONS = new Getopt<>(List.of(
+      value('c', "config-file", "FILE", "fwknopd.conf or HOCON spad.conf", (c, v) -> c.configFile = path(v)),
+      value('O', "override-config", "FILE[,FILE...]", "further configuration files whose variables win (repeatable)",
+          (c, v) -> {
+            for (String f : v.split(",")) {
+              c.overrideFiles.add(path(f));
+            }
+          }),
+      value('a', "access-file", "FILE", "access.conf (fwknop syntax or HOCON)", (c, v) -> c.accessFile = path(v)),
+      value((char) 0, "access-folder", "DIR", "read every *.conf in DIR as access.conf",
+          (c, v) -> c.accessFolder = path(v)),
+      value('d', "digest-file", "FILE", "replay cache file (fwknop digest.cache format)",
+          (c, v) -> c.digestFile = path(v)),
+      flag((char) 0, "rotate-digest-cache", "rename the replay cache file to FILE-old at start",
+          c -> c.rotateDigestCache = true),
+      value('p', "pid-file", "FILE", "pid file", (c, v) -> c.pidFile = path(v)),
+      value('r', "run-dir", "DIR", "directory of the pid file and control socket", (c, v) -> c.runDir = path(v)),
+      value('i', "interface", "IF", "capture interface (pcap)", (c, v) -> c.pcapInterface = v),
+      value('P', "pcap-filter", "FILTER", "BPF filter (pcap)", (c, v) -> c.pcapFilter = v),
+      value((char) 0, "pcap-file", "FILE", "read packets from a pcap file (packet aging then defaults to off)",
+          (c, v) -> c.pcapFile = path(v)),
+      flag((char) 0, "pcap-any-direction", "also capture outbound and forwarded packets (pcap)",
+          c -> c.pcapAnyDirection = true),
+      flag('U', "udp-server", "receive SPA packets on a UDP socket instead of sniffing", c -> c.udpServer = true),
+      value((char) 0, "capture", "NAME", "capture plugin to use (udp, pcap, ulogd, ...)", (c, v) -> c.capture = v),
+      value((char) 0, "firewall", "NAME", "firewall plugin to use (nftables, iptables, ...)",
+          (c, v) -> c.firewall = v),
+      value((char) 0, "plugins", "DIR", "plugin directory (default: <spa.home>/plugins)",
+          (c, v) -> c.pluginsDir = path(v)),
+      flag((char) 0, "list-plugins", "list the plugins found and where, then exit", c -> c.listPlugins = true),
+      value((char) 0, "log-format", "FORMAT", "events as 'text' (default) or 'json' (one object per line)",
+          (c, v) -> c.logFormat = v),
+      flag('t', "test", "decide and log only: no firewall change, no command, no replay-cache write",
+          c -> c.test = true),
+      value('C', "packet-limit", "N", "exit after N packets", (c, v) -> c.packetLimit = count(v)),
+      flag('f', "foreground", "run in the foreground (spad always does)", c -> c.foreground = true),
+      flag('v', "verbose", "more diagnostics on standard error (repeatable)", c -> c.verbose++),
+      flag('D', "dump-config", "print the effective configuration (secrets masked) and exit",
+          c -> c.dumpConfig = true),
+      flag((char) 0, "exit-parse-config", "check the configuration and exit", c -> c.exitParseConfig = true),
+      flag('K', "kill", "stop the running spad", c -> c.kill = true),
+      flag('R', "restart", "make the running spad re-read its configuration", c -> c.restart = true),
+      flag('S', "status", "tell whether spad is running", c -> c.status = true),
+      flag((char) 0, "fw-list", "list the openings spad holds in the firewall", c -> c.fwList = true),
+      flag((char) 0, "fw-list-all", "same as --fw-list", c -> c.fwListAll = true),
+      flag((char) 0, "fw-flush", "remove every opening spad added, and nothing else", c -> c.fwFlush = true),
+      flag('h', "help", "show this help and exit", c -> c.help = true),
+      flag('V', "version", "print the version and exit", c -> c.version = true)));
+
+  static Getopt<SpadCommand> options() {
+    return OPTIONS;
+  }
+
+  private static Getopt.Option<SpadCommand> value(char shortName, String longName, String label, String help,
+      java.util.function.BiConsumer<SpadCommand, String> action) {
+    return new Getopt.Option<>(shortName, longName, label, help, action);
+  }
+
+  private static Getopt.Option<SpadCommand> flag(char shortName, String longName, String help,
+      java.util.function.Consumer<SpadCommand> action) {
+    return new Getopt.Option<>(shortName, longName, null, help, (c, v) -> action.accept(c));
+  }
+
+  private static Path path(String v) {
+    if (v.isEmpty()) {
+      throw new Getopt.BadValue("empty path");
+    }
+    return Path.of(v); // InvalidPathException is an IllegalArgumentException: reported as a bad value
+  }
+
+  private static long count(String v) {
+    try {
+      long n = Long.parseLong(v);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new Getopt.BadValue("'" + v + "' is not a number of packets");
+  }
 
   private PrintStream err = System.err;
   private OutputStream events = System.out;
@@ -166,8 +179,8 @@ public final class SpadCommand implements Callable<Integer> {
     if (firewall != null) {
       b.put("FIREWALL", firewall);
     }
-    if (verbose.length > 0) {
-      b.put("VERBOSE", Integer.toString(verbose.length));
+    if (verbose > 0) {
+      b.put("VERBOSE", Integer.toString(verbose));
     }
     return b.build();
   }
@@ -188,10 +201,6 @@ public final class SpadCommand implements Callable<Integer> {
     return hooks;
   }
 
-  @Override
-  public Integer call() {
-    return new Daemon(this).run();
-  }
 
   /**
    * Runs spad with {@code args}; events go to {@code events}, messages to {@code out} and {@code err}.
@@ -203,19 +212,29 @@ public final class SpadCommand implements Callable<Integer> {
     cmd.out = out;
     cmd.err = err;
     cmd.hooks = hooks;
-    CommandLine cl = new CommandLine(cmd);
-    cl.setOut(new java.io.PrintWriter(out, true));
-    cl.setErr(new java.io.PrintWriter(err, true));
-    cl.setParameterExceptionHandler((e, a) -> {
+    try {
+      OPTIONS.parse(args, cmd);
+    } catch (Getopt.UsageException e) {
       err.println("spad: " + e.getMessage());
       err.println("Try 'spad --help' for more information.");
       return 2;
-    });
-    cl.setExecutionExceptionHandler((e, c, p) -> {
+    }
+    if (cmd.help) {
+      out.print("Usage: spad [OPTION]...\n" + DESCRIPTION + "\n\n" + OPTIONS.help(80));
+      out.flush();
+      return 0;
+    }
+    if (cmd.version) {
+      out.println("spad " + version() + " (fwknop 2.6 wire protocol " + spa.core.SpaMessage.PROTOCOL_VERSION + ")");
+      out.flush();
+      return 0;
+    }
+    try {
+      return new Daemon(cmd).run();
+    } catch (RuntimeException e) {
       err.println("spad: " + e);
       return 1;
-    });
-    return cl.execute(args);
+    }
   }
 
   public static void main(String[] args) {
@@ -227,14 +246,7 @@ public final class SpadCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code -V}: the version this build was made from. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {"spad " + version() + " (fwknop 2.6 wire protocol " + spa.core.SpaMessage.PROTOCOL_VERSION + ")"};
-    }
-  }
-
+  /** The version this build was made from. */
   static String version() {
     try (InputStream in = SpadCommand.class.getResourceAsStream("/spa/server/version.properties")) {
       Properties p = new Properties();
