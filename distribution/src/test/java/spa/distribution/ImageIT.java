@@ -125,6 +125,43 @@ class ImageIT {
         r.stderr().strip());
   }
 
+  @Test
+  void spadLeavesOutAStaleAheadOfTimeCacheAndKeepsJvmMessagesOffStandardOutput(@TempDir Path dir) throws Exception {
+    // a copy of bin/spad and lib/, so that lib/spad.aot can be planted; the JDK is the one running this test
+    Path home = dir.resolve("spa");
+    Files.createDirectories(home.resolve("bin"));
+    Files.copy(image.spad(), home.resolve("bin/spad"));
+    Files.createDirectories(home.resolve("lib"));
+    try (Stream<Path> jars = Files.list(image.lib())) {
+      for (Path j : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+        Files.copy(j, home.resolve("lib").resolve(j.getFileName()));
+      }
+    }
+    Path aot = home.resolve("lib/spad.aot");
+    Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"));
+    String version = Run.run(List.of(image.spad().toString(), "-V"), env, dir, LIMIT).stdout();
+    assertTrue(version.startsWith("spad "), version);
+
+    Files.writeString(aot, "not an AOT cache");
+    Files.setLastModifiedTime(aot, java.nio.file.attribute.FileTime.fromMillis(946_684_800_000L)); // 2000
+    Run.Result stale = Run.run(List.of(home.resolve("bin/spad").toString(), "-V"), env, dir, LIMIT);
+    assertEquals(0, stale.exitCode(), stale::describe);
+    assertEquals(version, stale.stdout(), stale::describe);
+    if (Runtime.version().feature() >= 25) {
+      assertTrue(stale.stderr().contains(aot + " is older than the jars in " + home.resolve("lib")
+          + " and is not used"), stale::describe);
+    }
+
+    Files.setLastModifiedTime(aot, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60)));
+    Run.Result broken = Run.run(List.of(home.resolve("bin/spad").toString(), "-V"), env, dir, LIMIT);
+    assertEquals(0, broken.exitCode(), broken::describe);
+    assertEquals(version, broken.stdout(), broken::describe);
+    assertFalse(broken.stderr().contains("is older than"), broken::describe);
+    if (Runtime.version().feature() >= 25) {
+      assertTrue(broken.stderr().contains("AOT cache"), broken::describe); // the JVM's complaint, on stderr
+    }
+  }
+
   private static Set<String> moduleNames(Path dir) {
     return ModuleFinder.of(dir).findAll().stream().map(ModuleReference::descriptor).map(ModuleDescriptor::name)
         .collect(Collectors.toCollection(TreeSet::new));
