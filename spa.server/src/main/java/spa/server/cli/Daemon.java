@@ -62,6 +62,9 @@ public final class Daemon {
     /** True once the process is shutting down (the exit status can no longer be set). */
     boolean shuttingDown();
 
+    /** Called once the capture runs: packets sent from now on are seen. */
+    default void ready() {}
+
     /** No signals: the daemon ends when its capture ends or its packet limit is reached. */
     Hooks NONE = new Hooks() {
       @Override
@@ -132,13 +135,17 @@ public final class Daemon {
   public static final class ManualHooks implements Hooks {
     private volatile Runnable stop = () -> { };
     private volatile Runnable reload = () -> { };
-    private final CountDownLatch installed = new CountDownLatch(1);
+    private final CountDownLatch running = new CountDownLatch(1);
 
     @Override
     public void install(Runnable stop, Runnable reload, CountDownLatch cleanedUp) {
       this.stop = stop;
       this.reload = reload;
-      installed.countDown();
+    }
+
+    @Override
+    public void ready() {
+      running.countDown();
     }
 
     @Override
@@ -146,9 +153,9 @@ public final class Daemon {
       return false;
     }
 
-    /** Waits until the daemon runs. */
+    /** Waits until the daemon captures. */
     public boolean awaitRunning(long millis) throws InterruptedException {
-      return installed.await(millis, TimeUnit.MILLISECONDS);
+      return running.await(millis, TimeUnit.MILLISECONDS);
     }
 
     public void stop() {
@@ -379,6 +386,8 @@ public final class Daemon {
       });
       open.add(0, new Maintenance(replayCache, store, window, System::currentTimeMillis, this::warn));
       e.start();
+      // signals are handled from before the first packet on: "ready" means a SIGHUP reloads, not kills
+      cmd.hooks().install(e::stop, () -> reload(), cleanedUp);
       CaptureSource.Capture running;
       try {
         running = Plugins.withContextLoader(capture.loader(), () -> capture.provider().start(g, e.sink()));
@@ -388,7 +397,7 @@ public final class Daemon {
         throw new StartupException("capture " + capture.info().name() + ": " + ex.getMessage());
       }
       info("ready: capturing with " + capture.info().name());
-      cmd.hooks().install(e::stop, () -> reload(), cleanedUp);
+      cmd.hooks().ready();
       try {
         e.awaitEnd();
       } catch (InterruptedException ex) {
