@@ -113,11 +113,14 @@ check() { # check NAME EXPECTED_ACCEPTS: spad's own summary line must agree
 }
 
 # An installed image on Java 25+ gets its ahead-of-time cache trained once on this host (untimed, like an
-# install step; bin/spad uses lib/spad.aot when present).
-if [ -n "${SPA_HOME:-}" ] && [ ! -f "$SPA_HOME/lib/spad.aot" ] \
-    && "$JAVA" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1; then
+# install step; bin/spad uses lib/spad.aot when present and not older than the jars in lib/).
+aot_stale() {
+  [ ! -f "$SPA_HOME/lib/spad.aot" ] || [ -n "$(find "$SPA_HOME/lib" -name '*.jar' -newer "$SPA_HOME/lib/spad.aot" | head -n 1)" ]
+}
+if [ -n "${SPA_HOME:-}" ] && aot_stale && "$JAVA" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1; then
   echo "training $SPA_HOME/lib/spad.aot ..." >&2
   [ -f train.pcap ] || gen valid 200000 train.pcap "$KEY" "$HMAC"
+  rm -f "$SPA_HOME/lib/spad.aot"
   SPA_JAVA_OPTS="-XX:AOTCacheOutput=$SPA_HOME/lib/spad.aot" "$SPA_HOME/bin/spad" -t -a access.conf -c empty.conf \
     --pcap-file train.pcap -C 200000 > /dev/null 2> aot-train.err || { tail -5 aot-train.err >&2; exit 1; }
 fi

@@ -67,4 +67,45 @@ class DigestStoreTest {
     assertEquals(1, again.size());
     assertEquals(1, Files.readAllLines(f).stream().filter(l -> !l.startsWith("#")).count(), "expired records dropped from the file");
   }
+
+  @Test
+  void readsLargeCachesWhoseLinesCrossReadPiecesWholeAndOnce() throws Exception {
+    // ~9 MB: read in 1 MiB pieces by two threads, so pieces and the halves split lines; CRLF, comments,
+    // duplicates, a line longer than a piece and a last line without a newline all along the way
+    StringBuilder b = new StringBuilder(DigestStore.HEADER);
+    int n = 100_000;
+    for (int i = 0; i < n; i++) {
+      b.append(Base64s.encode(sha("p" + i))).append(" 17 198.18.").append(i % 250).append('.').append(i % 200)
+          .append(' ').append(40000 + i % 20000).append(" 198.18.0.1 62201 ").append(1_800_000_000L + i)
+          .append(i % 7 == 0 ? "\r\n" : "\n");
+      if (i == 30_000) {
+        b.append("x".repeat(3 << 20)).append('\n');
+      }
+      if (i % 10_000 == 0) {
+        b.append("# a comment\n").append(Base64s.encode(sha("p" + i))).append(" 17 127.0.0.1 1 127.0.0.1 2 5\n");
+      }
+    }
+    b.append(Base64s.encode(sha("last"))).append(" 17 127.0.0.1 1 127.0.0.1 2 1800000000");
+    Path f = dir.resolve("digest.cache");
+    Files.writeString(f, b);
+    ReplayCache c = new ReplayCache();
+    DigestStore.LoadResult r = DigestStore.read(f, c, 0);
+    assertEquals(n + 1, r.loaded());
+    assertEquals(1, r.invalid());
+    assertEquals(n + 1 + 1 + 10, r.lines());
+    assertEquals(n + 1, c.size());
+    for (int i = 0; i < n; i += 997) {
+      byte[] d = sha("p" + i);
+      assertEquals(1_800_000_000L + i, c.lookup(DigestStore.key0(d), DigestStore.key1(d)), "record " + i);
+    }
+    byte[] last = sha("last");
+    assertEquals(1_800_000_000L, c.lookup(DigestStore.key0(last), DigestStore.key1(last)));
+
+    // the same file opened for appending: one pass, the duplicates and the long line dropped from the file
+    ReplayCache again = new ReplayCache();
+    DigestStore.LoadResult[] opened = new DigestStore.LoadResult[1];
+    DigestStore.open(f, again, 0, opened).close();
+    assertEquals(r, opened[0]);
+    assertEquals(n + 1, Files.readAllLines(f).stream().filter(l -> !l.startsWith("#")).count());
+  }
 }
