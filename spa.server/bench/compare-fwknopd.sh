@@ -5,8 +5,11 @@
 #   cache   both again with spad's replay cache preloaded with D records (fwknop digest.cache format)
 # and prints packets per second and the ratios the project tracks:
 #   spad/fwknopd (valid, garbage) and spad with D cached records / spad with an empty cache.
+# Each case runs R times, the cases taking turns; rates and ratios are of the median times (a shared machine
+# makes single runs vary by 10% and more), and every time is printed.
 #
-# Usage: compare-fwknopd.sh [-n PACKETS] [-d DIGESTS] [-k FWKNOPD_CACHE_PACKETS] [-w WORKDIR [-r]]
+# Usage: compare-fwknopd.sh [-n PACKETS] [-d DIGESTS] [-k FWKNOPD_CACHE_PACKETS] [-R ROUNDS] [-w WORKDIR [-r]]
+#   -R  runs of each case (default 3)
 #   -r  reuse the inputs a previous run left in WORKDIR (same -n, -d, -k), so repeated runs skip generation
 # Environment:
 #   SPA_LIB    directory holding spa.core, spa.cipher.aes, spa.capture.pcap, spa.server and their
@@ -20,16 +23,18 @@ set -euo pipefail
 N=1000000
 DIGESTS=200000
 FWKNOPD_CACHE_N=2000
+ROUNDS=3
 WORK=""
 REUSE=""
-while getopts "n:d:k:w:r" opt; do
+while getopts "n:d:k:R:w:r" opt; do
   case $opt in
     n) N=$OPTARG ;;
     d) DIGESTS=$OPTARG ;;
     k) FWKNOPD_CACHE_N=$OPTARG ;;
+    R) ROUNDS=$OPTARG ;;
     w) WORK=$OPTARG ;;
     r) REUSE=1 ;;
-    *) sed -n '2,17p' "$0"; exit 2 ;;
+    *) sed -n '2,20p' "$0"; exit 2 ;;
   esac
 done
 
@@ -69,7 +74,7 @@ else
   KEY=$(head -c 32 /dev/urandom | base64 -w0)
   HMAC=$(head -c 64 /dev/urandom | base64 -w0)
   echo "generating $N valid, $N garbage packets and $DIGESTS replay records in $WORK ..." >&2
-  rm -f inputs
+  rm -f inputs train.pcap
   gen valid "$N" valid.pcap "$KEY" "$HMAC"
   gen garbage "$N" garbage.pcap
   gen digests "$DIGESTS" cache.full
@@ -96,7 +101,8 @@ EOF
 conf empty.conf "$WORK/cache.empty"
 conf full.conf "$WORK/cache.run"
 
-# run NAME COUNT COMMAND...: prints "NAME seconds user sys", keeps stdout/stderr in NAME.out/.err
+# run NAME COUNT COMMAND...: prints "NAME seconds user sys", keeps stdout/stderr in NAME.out/.err and adds the
+# wall time to NAME.walls
 run() {
   local name=$1 count=$2; shift 2
   sync
@@ -105,9 +111,14 @@ run() {
   read -r wall user sys < "$name.time"
   awk -v n="$name" -v c="$count" -v w="$wall" -v u="$user" -v s="$sys" \
     'BEGIN { printf "%-22s %9d pkts %7.2f s %10.0f pkt/s  (cpu %.2f s)\n", n, c, w, c / w, u + s }'
-  echo "$wall" > "$name.wall"
+  echo "$wall" >> "$name.walls"
 }
-rate() { awk -v c="$2" -v w="$(cat "$1.wall")" 'BEGIN { printf "%.0f", c / w }'; }
+median() { sort -n "$1.walls" | awk '{ w[NR] = $1 } END { print NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }'; }
+rate() { awk -v c="$2" -v w="$(median "$1")" 'BEGIN { printf "%.0f", c / w }'; }
+summary() { # summary NAME COUNT: the median and every time
+  awk -v n="$1" -v c="$2" -v m="$(median "$1")" -v all="$(tr '\n' ' ' < "$1.walls")" \
+    'BEGIN { printf "%-22s %9d pkts %7.2f s %10.0f pkt/s  (runs: %s)\n", n, c, m, c / m, all }'
+}
 check() { # check NAME EXPECTED_ACCEPTS: spad's own summary line must agree
   grep -q "accepted=$2 " "$1.err" || { echo "$1: expected accepted=$2, got: $(grep received= "$1.err")" >&2; exit 1; }
 }
@@ -119,27 +130,38 @@ aot_stale() {
 }
 if [ -n "${SPA_HOME:-}" ] && aot_stale && "$JAVA" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1; then
   echo "training $SPA_HOME/lib/spad.aot ..." >&2
-  [ -f train.pcap ] || gen valid 200000 train.pcap "$KEY" "$HMAC"
+  TRAIN_N=$((N < 200000 ? N : 200000))
+  [ -f train.pcap ] || gen valid "$TRAIN_N" train.pcap "$KEY" "$HMAC"
   rm -f "$SPA_HOME/lib/spad.aot"
   SPA_JAVA_OPTS="-XX:AOTCacheOutput=$SPA_HOME/lib/spad.aot" "$SPA_HOME/bin/spad" -t -a access.conf -c empty.conf \
-    --pcap-file train.pcap -C 200000 > /dev/null 2> aot-train.err || { tail -5 aot-train.err >&2; exit 1; }
+    --pcap-file train.pcap > /dev/null 2> aot-train.err || { tail -5 aot-train.err >&2; exit 1; }
 fi
 
 # shellcheck disable=SC2086 # $SPAD is a command line
 FW=("$FWKNOPD" -f -t -a access.conf)
+CASES="fwknopd-valid spad-valid fwknopd-garbage spad-garbage spad-valid-cache spad-garbage-cache"
+for c in $CASES fwknopd-valid-cache; do rm -f "$c.walls"; done
+for round in $(seq "$ROUNDS"); do
+  echo
+  echo "round $round of $ROUNDS"
+  run fwknopd-valid "$N" "${FW[@]}" --pcap-file valid.pcap -c empty.conf -C "$N"
+  run spad-valid "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file valid.pcap -c empty.conf -C "$N"
+  check spad-valid "$N"
+  run fwknopd-garbage "$N" "${FW[@]}" --pcap-file garbage.pcap -c empty.conf -C "$N"
+  run spad-garbage "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file garbage.pcap -c empty.conf -C "$N"
+  check spad-garbage 0
+  cp cache.full cache.run
+  run spad-valid-cache "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file valid.pcap -c full.conf -C "$N"
+  check spad-valid-cache "$N"
+  run spad-garbage-cache "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file garbage.pcap -c full.conf -C "$N"
+  check spad-garbage-cache 0
+done
 echo
-run fwknopd-valid "$N" "${FW[@]}" --pcap-file valid.pcap -c empty.conf -C "$N"
-run spad-valid "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file valid.pcap -c empty.conf -C "$N"
-check spad-valid "$N"
-run fwknopd-garbage "$N" "${FW[@]}" --pcap-file garbage.pcap -c empty.conf -C "$N"
-run spad-garbage "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file garbage.pcap -c empty.conf -C "$N"
-check spad-garbage 0
-cp cache.full cache.run
-run spad-valid-cache "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file valid.pcap -c full.conf -C "$N"
-check spad-valid-cache "$N"
-run spad-garbage-cache "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file garbage.pcap -c full.conf -C "$N"
 run fwknopd-valid-cache "$FWKNOPD_CACHE_N" "${FW[@]}" --pcap-file valid-small.pcap -c full.conf -C "$FWKNOPD_CACHE_N"
 
+echo
+echo "medians of $ROUNDS runs"
+for c in $CASES; do summary "$c" "$N"; done
 echo
 awk -v sv="$(rate spad-valid "$N")" -v fv="$(rate fwknopd-valid "$N")" \
     -v sg="$(rate spad-garbage "$N")" -v fg="$(rate fwknopd-garbage "$N")" \

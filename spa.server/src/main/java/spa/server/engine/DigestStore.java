@@ -54,77 +54,24 @@ public final class DigestStore implements AutoCloseable {
 
   /**
    * Reads a cache file into {@code into}, skipping records older than {@code minEpoch} and lines that are
-   * not records (as fwknopd skips them). A missing file reads as empty. A large file is parsed by two
-   * threads.
+   * not records (as fwknopd skips them). A missing file reads as empty. One thread: a second one would only
+   * double the time spent in code not yet compiled.
    */
   public static LoadResult read(Path file, ReplayCache into, long minEpoch) throws IOException {
     if (!Files.exists(file)) {
       return new LoadResult(0, 0, 0, 0);
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size < 4 << 20) {
-        return scan(ch, 0, size, into, minEpoch, null);
-      }
-      long split = lineStartAfter(ch, size / 2);
-      LoadResult[] second = new LoadResult[1];
-      Exception[] failed = new Exception[1];
-      Thread t = new Thread(() -> {
-        try {
-          second[0] = scan(ch, split, size, into, minEpoch, null);
-        } catch (IOException | RuntimeException e) {
-          failed[0] = e;
-        }
-      }, "spad-replay-load-2");
-      t.start();
-      LoadResult first = scan(ch, 0, split, into, minEpoch, null);
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while reading " + file);
-      }
-      if (failed[0] instanceof IOException e) {
-        throw e;
-      }
-      if (failed[0] instanceof RuntimeException e) {
-        throw e;
-      }
-      LoadResult b = second[0];
-      return new LoadResult(first.loaded() + b.loaded(), first.expired() + b.expired(), first.invalid() + b.invalid(),
-          first.lines() + b.lines());
+      return scan(ch, into, minEpoch, null);
     }
   }
 
-  /** The offset just after the first newline at or after {@code pos} (the file's size when there is none). */
-  private static long lineStartAfter(FileChannel ch, long pos) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(4096);
-    long p = pos;
-    while (true) {
-      b.clear();
-      int n = ch.read(b, p);
-      if (n <= 0) {
-        return ch.size();
-      }
-      for (int i = 0; i < n; i++) {
-        if (b.get(i) == '\n') {
-          return p + i + 1;
-        }
-      }
-      p += n;
-    }
-  }
-
-  /**
-   * Parses the lines that start in {@code file[from, to)} ({@code from} a line start) piece by piece; keeps the
-   * lines that are loaded in {@code kept} when given.
-   */
-  private static LoadResult scan(FileChannel ch, long from, long to, ReplayCache into, long minEpoch, ByteLine kept)
-      throws IOException {
-    byte[] buf = new byte[(int) Math.min(PIECE, Math.max(to - from, 1))];
-    Batch batch = new Batch();
+  /** Parses the file piece by piece; keeps the lines that are loaded in {@code kept} when given. */
+  private static LoadResult scan(FileChannel ch, ReplayCache into, long minEpoch, ByteLine kept) throws IOException {
+    long to = ch.size();
+    byte[] buf = new byte[(int) Math.min(PIECE, Math.max(to, 1))];
     int held = 0; // bytes of an unfinished line carried over from the previous piece
-    long pos = from;
+    long pos = 0;
     int loaded = 0;
     int expired = 0;
     int invalid = 0;
@@ -153,7 +100,7 @@ public final class DigestStore implements AutoCloseable {
           continue;
         }
       }
-      LoadResult r = scan(buf, 0, complete, into, minEpoch, kept, batch);
+      LoadResult r = scan(buf, 0, complete, into, minEpoch, kept);
       loaded += r.loaded();
       expired += r.expired();
       invalid += r.invalid();
@@ -164,46 +111,13 @@ public final class DigestStore implements AutoCloseable {
     return new LoadResult(loaded, expired, invalid, lines);
   }
 
-  /** Records parsed from one piece of a file, before they go into the cache together. */
-  private static final class Batch {
-    long[] k0 = new long[1024];
-    long[] k1 = new long[1024];
-    long[] epoch = new long[1024];
-    int[] from = new int[1024];
-    int[] to = new int[1024];
-    boolean[] fresh = new boolean[1024];
-    int n;
-
-    void add(long key0, long key1, long e, int lineFrom, int lineTo) {
-      if (n == k0.length) {
-        int c = n * 2;
-        k0 = java.util.Arrays.copyOf(k0, c);
-        k1 = java.util.Arrays.copyOf(k1, c);
-        epoch = java.util.Arrays.copyOf(epoch, c);
-        from = java.util.Arrays.copyOf(from, c);
-        to = java.util.Arrays.copyOf(to, c);
-        fresh = new boolean[c];
-      }
-      k0[n] = key0;
-      k1[n] = key1;
-      epoch[n] = e;
-      from[n] = lineFrom;
-      to[n] = lineTo;
-      n++;
-    }
-  }
-
-  /**
-   * Parses records in {@code data[from, to)} and adds them to {@code into} together; keeps the lines that are
-   * loaded in {@code kept} when given.
-   */
-  private static LoadResult scan(byte[] data, int from, int to, ReplayCache into, long minEpoch, ByteLine kept,
-      Batch batch) {
+  /** Parses records in {@code data[from, to)}; keeps the lines that are loaded in {@code kept} when given. */
+  private static LoadResult scan(byte[] data, int from, int to, ReplayCache into, long minEpoch, ByteLine kept) {
+    int loaded = 0;
     int expired = 0;
     int invalid = 0;
     int lines = 0;
     long[] key = new long[2];
-    batch.n = 0;
     int pos = from;
     while (pos < to) {
       // a record starts with the 43-character digest: validate it first, then look for the line end after it
@@ -228,22 +142,17 @@ public final class DigestStore implements AutoCloseable {
           invalid++;
         } else if (epoch < minEpoch) {
           expired++;
-        } else {
-          batch.add(key[0], key[1], epoch, pos, lineEnd);
+        } else if (into.load(key[0], key[1], epoch) == ReplayCache.INSERTED) {
+          loaded++;
+          if (kept != null) {
+            for (int i = pos; i < lineEnd; i++) {
+              kept.put((char) data[i]);
+            }
+            kept.put('\n');
+          }
         }
       }
       pos = end + 1;
-    }
-    int loaded = into.loadAll(batch.k0, batch.k1, batch.epoch, batch.n, batch.fresh);
-    if (kept != null) {
-      for (int r = 0; r < batch.n; r++) {
-        if (batch.fresh[r]) {
-          for (int i = batch.from[r]; i < batch.to[r]; i++) {
-            kept.put((char) data[i]);
-          }
-          kept.put('\n');
-        }
-      }
     }
     return new LoadResult(loaded, expired, invalid, lines);
   }
@@ -340,7 +249,7 @@ public final class DigestStore implements AutoCloseable {
     kept.ascii(HEADER);
     LoadResult r;
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      r = scan(in, 0, in.size(), into, minEpoch, kept);
+      r = scan(in, into, minEpoch, kept);
     }
     if (result != null) {
       result[0] = r;
@@ -431,7 +340,7 @@ public final class DigestStore implements AutoCloseable {
     kept.ascii(HEADER);
     LoadResult r;
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      r = scan(in, 0, in.size(), new ReplayCache(), minEpoch, kept);
+      r = scan(in, new ReplayCache(), minEpoch, kept);
     }
     channel.close();
     replace(file, kept);

@@ -110,45 +110,6 @@ public final class ReplayCache {
     }
   }
 
-  /**
-   * {@link #load} of records {@code [0, n)} of the arrays, taking each stripe's lock once instead of once per
-   * record, so that the memory accesses of successive inserts overlap. {@code fresh[i]} tells whether record i
-   * was new; of records with one key, the first is kept.
-   */
-  int loadAll(long[] k0, long[] k1, long[] epoch, int n, boolean[] fresh) {
-    int[] start = new int[stripes.length + 1];
-    for (int i = 0; i < n; i++) {
-      start[stripeIndex(k0[i]) + 1]++;
-    }
-    for (int s = 0; s < stripes.length; s++) {
-      start[s + 1] += start[s];
-    }
-    int[] order = new int[n];
-    int[] next = java.util.Arrays.copyOf(start, stripes.length);
-    for (int i = 0; i < n; i++) {
-      order[next[stripeIndex(k0[i])]++] = i; // stable: a stripe's records keep their order
-    }
-    int inserted = 0;
-    for (int s = 0; s < stripes.length; s++) {
-      if (start[s] == start[s + 1]) {
-        continue;
-      }
-      Stripe st = stripes[s];
-      synchronized (st) {
-        for (int j = start[s]; j < start[s + 1]; j++) {
-          int i = order[j];
-          boolean isNew = st.table.get(k0[i], k1[i]) == ABSENT;
-          if (isNew) {
-            st.put(k0[i], k1[i], Math.max(epoch[i], 0));
-            inserted++;
-          }
-          fresh[i] = isNew;
-        }
-      }
-    }
-    return inserted;
-  }
-
   /** Removes records older than {@code minEpochSecond}; returns how many. */
   public int prune(long minEpochSecond) {
     int removed = 0;

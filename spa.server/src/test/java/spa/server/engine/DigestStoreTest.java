@@ -70,7 +70,7 @@ class DigestStoreTest {
 
   @Test
   void readsLargeCachesWhoseLinesCrossReadPiecesWholeAndOnce() throws Exception {
-    // ~9 MB: read in 1 MiB pieces by two threads, so pieces and the halves split lines; CRLF, comments,
+    // ~12 MB: read in 1 MiB pieces, so pieces split lines; CRLF, comments,
     // duplicates, a line longer than a piece and a last line without a newline all along the way
     StringBuilder b = new StringBuilder(DigestStore.HEADER);
     int n = 100_000;

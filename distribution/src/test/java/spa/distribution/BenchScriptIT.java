@@ -1,0 +1,45 @@
+package spa.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The side-by-side benchmark script, run small against this image and Debian's fwknopd: it must finish, check
+ * spad's counts, and print the ratios. (The figures themselves come from full-size runs; see the README.)
+ */
+class BenchScriptIT {
+  private static final Path SCRIPT = Path.of("..", "spa.server", "bench", "compare-fwknopd.sh").toAbsolutePath();
+
+  @Test
+  void comparesSpadWithFwknopdAndPrintsTheRatios(@TempDir Path dir) throws Exception {
+    assertTrue(Files.isRegularFile(SCRIPT), SCRIPT.toString());
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Run.Result r = Run.run(List.of("bash", SCRIPT.toString(), "-n", "3000", "-d", "2000", "-k", "20", "-R", "2",
+        "-w", work.toString()), Map.of("SPA_HOME", Image.get().home().toString(),
+        "JAVA_HOME", System.getProperty("java.home")), dir, Duration.ofMinutes(5));
+    assertEquals(0, r.exitCode(), r::describe);
+    String out = r.stdout();
+    for (String c : List.of("fwknopd-valid", "spad-valid", "fwknopd-garbage", "spad-garbage", "spad-valid-cache",
+        "spad-garbage-cache")) {
+      Matcher m = Pattern.compile("(?m)^" + c + " +3000 pkts +[0-9.]+ s +[0-9]+ pkt/s +\\(runs: [0-9.]+ [0-9.]+ \\)$")
+          .matcher(out);
+      assertTrue(m.find(), c + " median line in\n" + out);
+    }
+    assertTrue(Pattern.compile("(?m)^spad/fwknopd valid: +[0-9.]+x \\(goal >= 4\\)$").matcher(out).find(), out);
+    assertTrue(Pattern.compile("(?m)^spad/fwknopd garbage: +[0-9.]+x \\(goal >= 4\\)$").matcher(out).find(), out);
+    assertTrue(Pattern.compile("(?m)^spad 2000-record cache / empty cache: valid [0-9]+%, garbage [0-9]+% "
+        + "\\(goal >= 90%\\)$").matcher(out).find(), out);
+    // spad's own summary of the last valid run: every packet accepted in test mode
+    assertTrue(Files.readString(work.resolve("spad-valid.err")).contains("accepted=3000 "), r::describe);
+  }
+}
