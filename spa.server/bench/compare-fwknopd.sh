@@ -124,7 +124,8 @@ check() { # check NAME EXPECTED_ACCEPTS: spad's own summary line must agree
 }
 
 # An installed image on Java 25+ gets its ahead-of-time cache trained once on this host (untimed, like an
-# install step; bin/spad uses lib/spad.aot when present and not older than the jars in lib/).
+# install step; bin/spad uses lib/spad.aot when present and not older than the jars in lib/): a start-up like a
+# daemon's, replay cache included, then valid packets.
 aot_stale() {
   [ ! -f "$SPA_HOME/lib/spad.aot" ] || [ -n "$(find "$SPA_HOME/lib" -name '*.jar' -newer "$SPA_HOME/lib/spad.aot" | head -n 1)" ]
 }
@@ -133,7 +134,8 @@ if [ -n "${SPA_HOME:-}" ] && aot_stale && "$JAVA" -XX:AOTCacheOutput=/dev/null -
   TRAIN_N=$((N < 200000 ? N : 200000))
   [ -f train.pcap ] || gen valid "$TRAIN_N" train.pcap "$KEY" "$HMAC"
   rm -f "$SPA_HOME/lib/spad.aot"
-  SPA_JAVA_OPTS="-XX:AOTCacheOutput=$SPA_HOME/lib/spad.aot" "$SPA_HOME/bin/spad" -t -a access.conf -c empty.conf \
+  cp cache.full cache.run
+  SPA_JAVA_OPTS="-XX:AOTCacheOutput=$SPA_HOME/lib/spad.aot" "$SPA_HOME/bin/spad" -t -a access.conf -c full.conf \
     --pcap-file train.pcap > /dev/null 2> aot-train.err || { tail -5 aot-train.err >&2; exit 1; }
 fi
 
