@@ -196,13 +196,9 @@ public final class Daemon {
     if (cmd.kill || cmd.restart || cmd.status) {
       return control();
     }
-    plugins = Plugins.load(pluginsDir(), Set.of("com.sun.jna"));
     if (cmd.listPlugins) {
+      plugins = Plugins.load(pluginsDir(), Set.of("com.sun.jna"));
       return listPlugins();
-    }
-    if (!plugins.problems().isEmpty()) {
-      plugins.problems().forEach(p -> err.println("spad: plugin " + p));
-      return 1;
     }
     ServerConfig config;
     DecisionChain chain;
@@ -217,6 +213,16 @@ public final class Daemon {
       if (serving && cmd.test) {
         startReplayLoad(config.globals()); // read-only in test mode: overlaps the rest of start-up
       }
+    } catch (ConfigException e) {
+      err.println("spad: " + e);
+      return 1;
+    }
+    plugins = Plugins.load(pluginsDir(), Set.of("com.sun.jna"));
+    if (!plugins.problems().isEmpty()) {
+      plugins.problems().forEach(p -> err.println("spad: plugin " + p));
+      return 1;
+    }
+    try {
       chain = compile(config);
     } catch (ConfigException e) {
       err.println("spad: " + e);
@@ -339,19 +345,8 @@ public final class Daemon {
     CountDownLatch cleanedUp = new CountDownLatch(1);
     EventOutput events = new EventOutput(cmd.events(), format);
     try {
-      if (replayLoad == null) {
-        startReplayLoad(g);
-      }
-      // Serving needs the file the records go to before anything acts; test mode writes none, so it captures
-      // (and refuses what does not authenticate) while the records are still being read.
-      DigestStore store = null;
-      if (!test) {
-        store = awaitReplay(g);
-        if (store != null) {
-          open.add(0, store);
-        }
-      }
       if (!offline) {
+        // first: a second spad must stop here, before it opens (and may rewrite) the running one's replay file
         Path pid = pidPath(g);
         try {
           open.add(0, PidFile.acquire(pid));
@@ -359,6 +354,15 @@ public final class Daemon {
         } catch (IOException e) {
           throw new StartupException(pid + ": " + e.getMessage());
         }
+      }
+      if (replayLoad == null) {
+        startReplayLoad(g);
+      }
+      // Every record is in before capture starts: what a load costs is then paid before the packet path warms
+      // up, not while it does. Serving also needs the file new records go to before anything acts.
+      DigestStore store = awaitReplay(g);
+      if (store != null) {
+        open.add(0, store);
       }
       GrantManager grants = null;
       if (firewall != null) {
@@ -379,11 +383,6 @@ public final class Daemon {
           g.flag("ENABLE_X_FORWARDED_FOR", false));
       Engine e = new Engine(options, chain, replayCache, store, actuator, events, prefilter, System::currentTimeMillis);
       engine = e;
-      replayLoad.whenComplete((r, failure) -> {
-        if (failure != null) {
-          e.stop();
-        }
-      });
       open.add(0, new Maintenance(replayCache, store, window, System::currentTimeMillis, this::warn));
       e.start();
       // signals are handled from before the first packet on: "ready" means a SIGHUP reloads, not kills
@@ -408,9 +407,6 @@ public final class Daemon {
         e.finish();
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
-      }
-      if (test) {
-        awaitReplay(g); // a cache that could not be read fails the run
       }
       Stats stats = e.stats();
       if (verbose > 0 || stats.queueDropped() > 0) {

@@ -1,8 +1,11 @@
 package spa.server.engine;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -127,10 +130,7 @@ public final class DigestStore implements AutoCloseable {
         scanFrom = pos + 44;
         epoch = -2;
       }
-      int end = scanFrom;
-      while (end < to && data[end] != '\n') {
-        end++;
-      }
+      int end = lineEnd(data, scanFrom, to);
       int lineEnd = end;
       while (lineEnd > pos && (data[lineEnd - 1] == '\r' || data[lineEnd - 1] == ' ' || data[lineEnd - 1] == '\t')) {
         lineEnd--;
@@ -157,6 +157,26 @@ public final class DigestStore implements AutoCloseable {
     return new LoadResult(loaded, expired, invalid, lines);
   }
 
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long NEWLINES = ONES * '\n';
+
+  /** The index of the first newline in {@code d[from, to)}, or {@code to}; eight bytes at a time. */
+  private static int lineEnd(byte[] d, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(d, i) ^ NEWLINES; // a zero byte where d holds '\n'
+      long zero = (x - ONES) & ~x & ONES << 7; // the lowest flagged byte is the first zero byte
+      if (zero != 0) {
+        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+      }
+    }
+    while (i < to && d[i] != '\n') {
+      i++;
+    }
+    return i;
+  }
+
   /** The epoch of one record line with its key in {@code key}, or -1 when the line is not a record. */
   static long parseRecord(byte[] d, int from, int to, long[] key) {
     int sp = from;
@@ -175,24 +195,33 @@ public final class DigestStore implements AutoCloseable {
 
   /** Checks the 43 base64 characters at {@code from} and puts the first 128 bits they encode in {@code key}. */
   private static boolean decodeKey(byte[] d, int from, long[] key) {
-    for (int i = from; i < from + 43; i++) {
-      int c = d[i];
-      if (c < 0 || B64[c] < 0) {
-        return false;
-      }
-    }
-    // characters 0..20 carry bits 0..125, character 21 the last two of the 128
+    // characters 0..20 carry bits 0..125, character 21 the last two of the 128; any character outside base64
+    // (a negative byte, or -1 in the table) makes {@code bad} negative, checked once at the end
+    int bad = 0;
     long k0 = 0;
-    for (int i = 0; i < 10; i++) {
-      k0 = k0 << 6 | B64[d[from + i]];
+    for (int i = from; i < from + 10; i++) {
+      int v = B64[d[i] & 0x7f];
+      bad |= d[i] | v;
+      k0 = k0 << 6 | v;
     }
-    int c10 = B64[d[from + 10]];
-    k0 = k0 << 4 | c10 >>> 2;
-    long k1 = c10 & 3;
-    for (int i = 11; i < 21; i++) {
-      k1 = k1 << 6 | B64[d[from + i]];
+    int v10 = B64[d[from + 10] & 0x7f];
+    bad |= d[from + 10] | v10;
+    k0 = k0 << 4 | (v10 & 63) >>> 2;
+    long k1 = v10 & 3;
+    for (int i = from + 11; i < from + 21; i++) {
+      int v = B64[d[i] & 0x7f];
+      bad |= d[i] | v;
+      k1 = k1 << 6 | v;
     }
-    k1 = k1 << 2 | B64[d[from + 21]] >>> 4;
+    int v21 = B64[d[from + 21] & 0x7f];
+    k1 = k1 << 2 | (v21 & 63) >>> 4;
+    bad |= d[from + 21] | v21;
+    for (int i = from + 22; i < from + 43; i++) {
+      bad |= d[i] | B64[d[i] & 0x7f];
+    }
+    if (bad < 0) {
+      return false;
+    }
     key[0] = k0;
     key[1] = k1;
     return true;

@@ -94,24 +94,24 @@ public final class ReplayCache {
   /** Records the key unless present; {@link #INSERTED}, or the second of the existing record (never negative). */
   public long putIfAbsent(long k0, long k1, long epochSecond) {
     awaitLoad();
-    return load(k0, k1, epochSecond);
-  }
-
-  /** {@link #putIfAbsent} for the loader, which does not wait for itself. */
-  long load(long k0, long k1, long epochSecond) {
     Stripe s = stripe(k0);
     synchronized (s) {
-      long existing = s.table.get(k0, k1);
-      if (existing != ABSENT) {
-        return existing;
-      }
-      s.put(k0, k1, Math.max(epochSecond, 0));
-      return INSERTED;
+      return s.putIfAbsent(k0, k1, epochSecond);
     }
+  }
+
+  /**
+   * {@link #putIfAbsent} for the one thread that fills the cache before anybody else uses it: between
+   * {@link #beginLoad} and {@link #endLoad} (everybody else waits), or while the cache is not yet shared. It
+   * takes no lock: a large file loads without a lock operation per record.
+   */
+  long load(long k0, long k1, long epochSecond) {
+    return stripe(k0).putIfAbsent(k0, k1, epochSecond);
   }
 
   /** Removes records older than {@code minEpochSecond}; returns how many. */
   public int prune(long minEpochSecond) {
+    awaitLoad(); // the loader takes no locks
     int removed = 0;
     for (Stripe s : stripes) {
       synchronized (s) {
@@ -137,6 +137,15 @@ public final class ReplayCache {
 
     Stripe(int capacity) {
       table = new Table(capacity);
+    }
+
+    long putIfAbsent(long k0, long k1, long epoch) {
+      long existing = table.get(k0, k1);
+      if (existing != ABSENT) {
+        return existing;
+      }
+      put(k0, k1, Math.max(epoch, 0));
+      return INSERTED;
     }
 
     void put(long k0, long k1, long epoch) {

@@ -131,12 +131,12 @@ class SpadCommandTest {
   }
 
   @Test
-  void testModeFindsReplaysInARecordedCacheWhileItIsStillBeingRead() throws Exception {
+  void testModeFindsReplaysInALargeRecordedCache() throws Exception {
     files("", ACCESS);
     var enc = TestKit.defaultEncryptor();
     String seen = wire(enc, access("alice", "10.0.0.5", "tcp/22", now()).build());
     String fresh = wire(enc, access("bob", "10.0.0.6", "tcp/22", now()).build());
-    // a large cache (read while packets are already being captured) whose last record is the first packet's
+    // a large cache (read while the rest of start-up proceeds) whose last record is the first packet's
     StringBuilder cache = new StringBuilder("# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n");
     java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
     long t = now() / 1000;
@@ -191,10 +191,15 @@ class SpadCommandTest {
     TestKit.Run status = spad("-S", "-r", run.toString(), "-c", conf.toString());
     assertEquals(0, status.status(), status.out() + status.err());
     assertTrue(status.out().contains("spad is running (pid " + ProcessHandle.current().pid() + ")"), status.out());
+    // a second spad stops at the pid file before it opens the running one's replay file, which it would tidy
+    Files.writeString(digest, "not a record\n", java.nio.file.StandardOpenOption.APPEND);
+    Object inode = Files.getAttribute(digest, "unix:ino");
     TestKit.Run second = spad("-f", "-U", "-c", conf.toString(), "-a", access.toString(), "-r", run.toString(),
         "-d", digest.toString(), "--firewall", "none");
     assertEquals(1, second.status());
     assertTrue(second.err().contains("another spad holds"), second.err());
+    assertEquals(inode, Files.getAttribute(digest, "unix:ino"));
+    assertTrue(Files.readString(digest).endsWith("not a record\n"));
 
     byte[] payload = wire(TestKit.defaultEncryptor(), access("alice", "10.0.0.5", "tcp/22", now()).build())
         .getBytes(StandardCharsets.US_ASCII);
