@@ -1,5 +1,7 @@
 package spa.server.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -95,8 +97,11 @@ public final class ReplayCache {
   public long putIfAbsent(long k0, long k1, long epochSecond) {
     awaitLoad();
     Stripe s = stripe(k0);
-    synchronized (s) {
+    s.lock();
+    try {
       return s.putIfAbsent(k0, k1, epochSecond);
+    } finally {
+      s.unlock();
     }
   }
 
@@ -114,8 +119,11 @@ public final class ReplayCache {
     awaitLoad(); // the loader takes no locks
     int removed = 0;
     for (Stripe s : stripes) {
-      synchronized (s) {
+      s.lock();
+      try {
         removed += s.prune(minEpochSecond);
+      } finally {
+        s.unlock();
       }
     }
     return removed;
@@ -124,16 +132,59 @@ public final class ReplayCache {
   public int size() {
     int n = 0;
     for (Stripe s : stripes) {
-      synchronized (s) {
+      s.lock();
+      try {
         n += s.table.size;
+      } finally {
+        s.unlock();
       }
     }
     return n;
   }
 
-  /** One stripe: its current table, replaced whole when it grows or is pruned. */
+  /**
+   * One stripe: its current table, replaced whole when it grows or is pruned, and the lock writers hold. The
+   * lock is taken with a compare-and-set and given back with a release store: a monitor or a
+   * {@code ReentrantLock} gives it back with a full fence, which makes the worker wait for the insert's store
+   * to reach memory (a cache miss in a large table) instead of going on with the next packet.
+   */
   private static final class Stripe {
+    private static final VarHandle LOCKED;
+
+    static {
+      try {
+        LOCKED = MethodHandles.lookup().findVarHandle(Stripe.class, "locked", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    /** 1 while a writer holds the stripe; read and written through {@link #LOCKED} only. */
+    @SuppressWarnings("unused")
+    private volatile int locked;
     volatile Table table;
+
+    void lock() {
+      if (!LOCKED.compareAndSet(this, 0, 1)) {
+        lockContended();
+      }
+    }
+
+    /** Another writer holds the stripe: spin briefly (inserts are short), then let it run (a rebuild is not). */
+    private void lockContended() {
+      int spins = 0;
+      while ((int) LOCKED.getOpaque(this) != 0 || !LOCKED.compareAndSet(this, 0, 1)) {
+        if (++spins < 200) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
+      }
+    }
+
+    void unlock() {
+      LOCKED.setRelease(this, 0);
+    }
 
     Stripe(int capacity) {
       table = new Table(capacity);

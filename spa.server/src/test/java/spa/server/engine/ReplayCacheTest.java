@@ -91,4 +91,48 @@ class ReplayCacheTest {
     assertThrows(IllegalStateException.class, () -> c.lookup(1, 2));
     assertThrows(IllegalStateException.class, () -> c.putIfAbsent(5, 6, 500));
   }
+
+  @Test
+  void concurrentWritersRecordEachKeyOnceThroughGrowth() throws Exception {
+    // four threads insert the same 200,000 keys, half of them crowded into one stripe, while tables grow
+    int n = 200_000;
+    long[] k0 = new long[n];
+    long[] k1 = new long[n];
+    SplittableRandom r = new SplittableRandom(7);
+    for (int i = 0; i < n; i++) {
+      k0[i] = i % 2 == 0 ? r.nextLong() & 0x03ff_ffff_ffff_ffffL : r.nextLong(); // even keys share stripe 0
+      k1[i] = r.nextLong();
+    }
+    ReplayCache c = new ReplayCache();
+    java.util.concurrent.atomic.AtomicIntegerArray wins = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+    int threads = 4;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    java.util.List<Thread> ts = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int offset = t * 997;
+      Thread th = new Thread(() -> {
+        try {
+          start.await();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        for (int j = 0; j < n; j++) {
+          int i = (j + offset) % n;
+          if (c.putIfAbsent(k0[i], k1[i], 100 + i) == ReplayCache.INSERTED) {
+            wins.incrementAndGet(i);
+          }
+        }
+      });
+      ts.add(th);
+      th.start();
+    }
+    for (Thread th : ts) {
+      th.join(60_000);
+    }
+    for (int i = 0; i < n; i++) {
+      assertEquals(1, wins.get(i), "key " + i + " recorded once");
+      assertEquals(100 + i, c.lookup(k0[i], k1[i]));
+    }
+    assertEquals(n, c.size());
+  }
 }
