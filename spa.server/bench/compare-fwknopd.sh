@@ -126,8 +126,10 @@ check() { # check NAME EXPECTED_ACCEPTS: spad's own summary line must agree
 # An installed image on Java 25+ gets its ahead-of-time cache trained once on this host (untimed, like an
 # install step; bin/spad uses lib/spad.aot when present and not older than the jars in lib/): a start-up like a
 # daemon's, replay cache included, then valid packets.
-aot_stale() {
-  [ ! -f "$SPA_HOME/lib/spad.aot" ] || [ -n "$(find "$SPA_HOME/lib" -name '*.jar' -newer "$SPA_HOME/lib/spad.aot" | head -n 1)" ]
+aot_stale() { # the launcher decides, and says so on stderr
+  [ ! -f "$SPA_HOME/lib/spad.aot" ] && return 0
+  case "$("$SPA_HOME/bin/spad" -V 2>&1 >/dev/null)" in *"spad.aot is older than"*) return 0 ;; esac
+  return 1
 }
 if [ -n "${SPA_HOME:-}" ] && aot_stale && "$JAVA" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1; then
   echo "training $SPA_HOME/lib/spad.aot ..." >&2

@@ -46,11 +46,7 @@ public final class ReplayCache {
   private volatile CompletableFuture<Void> load;
 
   private Stripe stripe(long k0) {
-    return stripes[stripeIndex(k0)];
-  }
-
-  private static int stripeIndex(long k0) {
-    return (int) (k0 >>> (64 - STRIPE_BITS));
+    return stripes[(int) (k0 >>> (64 - STRIPE_BITS))];
   }
 
   /** From now until {@link #endLoad}, only {@link #load} adds records; everybody else waits. */

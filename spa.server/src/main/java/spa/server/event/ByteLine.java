@@ -133,12 +133,21 @@ public final class ByteLine {
 
   /** A JSON string literal, quotes included; non-ASCII and control characters as {@code \\uXXXX}. */
   public ByteLine jsonString(String s) {
-    if (recall(s, JSON)) {
+    return encode(s, JSON);
+  }
+
+  /** Appends {@code s} in the encoding {@code kind}: the remembered bytes when there are some. */
+  private ByteLine encode(String s, int kind) {
+    if (recall(s, kind)) {
       return this;
     }
     int start = len;
-    appendJson(s);
-    remember(s, JSON, start);
+    if (kind == JSON) {
+      appendJson(s);
+    } else {
+      appendPrintable(s);
+    }
+    remember(s, kind, start);
     return this;
   }
 
@@ -185,13 +194,7 @@ public final class ByteLine {
 
   /** Text for a text-format value: printable ASCII kept, others as {@code \\xNN}. */
   public ByteLine printable(String s) {
-    if (recall(s, PRINTABLE)) {
-      return this;
-    }
-    int start = len;
-    appendPrintable(s);
-    remember(s, PRINTABLE, start);
-    return this;
+    return encode(s, PRINTABLE);
   }
 
   private void appendPrintable(String s) {
