@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import spa.core.EncryptionMode;
@@ -38,18 +37,18 @@ final class RijndaelCodec {
 
   private final AesKeys keys;
   private final String transform;
-  private final SecretKeySpec hmacKey;
   /** Per instance, not static: each stanza's keys have their own tools in each thread that uses them. */
   private final ThreadLocal<Tools> tools = new ThreadLocal<>();
 
   /**
-   * One thread's JCA objects and buffers; the Mac is keyed once and reset by every {@code doFinal}. Dropped
-   * after any failure inside JCA, so a half-fed Mac or cipher is never used again.
+   * One thread's JCA objects and buffers. Dropped after any failure inside JCA, so a half-fed digest or
+   * cipher is never used again.
    */
   private static final class Tools {
     final Cipher cipher;
     final MessageDigest md5;
-    final Mac mac;
+    /** Null without an HMAC key. */
+    final Hmac mac;
     /** EVP_BytesToKey output: 32 key bytes, 16 IV bytes. */
     final byte[] keyIv = new byte[48];
     /** EVP_BytesToKey input: previous digest, passphrase, salt. */
@@ -68,7 +67,7 @@ final class RijndaelCodec {
     /** The HMAC type's name, for the too-short refusal. */
     final String hmacName;
 
-    Tools(Cipher cipher, MessageDigest md5, Mac mac, String hmacName, byte[] kdf) {
+    Tools(Cipher cipher, MessageDigest md5, Hmac mac, String hmacName, byte[] kdf) {
       this.kdf = kdf;
       this.cipher = cipher;
       this.md5 = md5;
@@ -106,7 +105,6 @@ final class RijndaelCodec {
   RijndaelCodec(AesKeys keys) throws GeneralSecurityException {
     this.keys = keys;
     this.transform = transform(keys.mode());
-    this.hmacKey = keys.hmac() ? new SecretKeySpec(keys.hmacKey(), keys.hmacType().jcaHmac()) : null;
     newTools(); // fail now, not per packet, if the JDK lacks an algorithm
   }
 
@@ -126,11 +124,7 @@ final class RijndaelCodec {
   }
 
   private Tools newTools() throws GeneralSecurityException {
-    Mac mac = null;
-    if (hmacKey != null) {
-      mac = Mac.getInstance(keys.hmacType().jcaHmac());
-      mac.init(hmacKey);
-    }
+    Hmac mac = keys.hmac() ? new Hmac(keys.hmacType(), keys.hmacKey()) : null;
     return new Tools(Cipher.getInstance(transform), MessageDigest.getInstance("MD5"), mac,
         keys.hmac() ? keys.hmacType().fwknopName() : null, kdfBuffer(keys.passphrase()));
   }
@@ -165,7 +159,7 @@ final class RijndaelCodec {
       t.cipher.doFinal(padded, 0, padded.length, out, HEADER);
       String b64 = Base64s.encode(out);
       String wire = b64.substring(PREFIX.length());
-      return t.mac == null ? wire : wire + Base64s.encode(t.mac.doFinal(b64.getBytes(StandardCharsets.US_ASCII)));
+      return t.mac == null ? wire : wire + Base64s.encode(t.mac.mac(b64.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException | RuntimeException e) {
       tools.remove();
       throw new SpaException(SpaException.Kind.ENCODE, null, "encryption failed: " + e.getClass().getSimpleName());
@@ -240,9 +234,8 @@ final class RijndaelCodec {
       // The MAC covers the base64 text with its prefix; the type comes from the stanza, not the packet.
       int body = n - macLen;
       int len = restorePrefix(t, wire, off, body);
-      t.mac.update(t.text, 0, len);
-      t.mac.doFinal(t.mac64, 0);
-      Base64s.encode(t.mac64, 0, t.mac.getMacLength(), t.macB64, 0);
+      t.mac.mac(t.text, 0, len, t.mac64);
+      Base64s.encode(t.mac64, 0, t.mac.length(), t.macB64, 0);
       if (!Digests.constantTimeEquals(t.macB64, 0, wire, off + body, macLen)) {
         return t.refuse(Refusal.HMAC_MISMATCH, 0);
       }
