@@ -186,22 +186,14 @@ public final class ReplayCache {
       table = new Table(capacity);
     }
 
+    /** Grows the table first when one more record would pass the load limit, present or not. */
     long putIfAbsent(long k0, long k1, long epoch) {
-      long existing = table.get(k0, k1);
-      if (existing != ABSENT) {
-        return existing;
-      }
-      put(k0, k1, Math.max(epoch, 0));
-      return INSERTED;
-    }
-
-    void put(long k0, long k1, long epoch) {
       Table t = table;
       if ((t.size + 1) * 10L > t.capacity() * 6L) {
         t = t.rebuilt(t.capacity() * 2, Long.MIN_VALUE);
         table = t;
       }
-      t.insert(k0, k1, epoch);
+      return t.putIfAbsent(k0, k1, Math.max(epoch, 0));
     }
 
     int prune(long minEpoch) {
@@ -261,6 +253,27 @@ public final class ReplayCache {
         i = i + 1 & mask;
       }
       return ABSENT;
+    }
+
+    /** {@link ReplayCache#putIfAbsent} in one probe walk; the caller leaves a free slot. */
+    long putIfAbsent(long k0, long k1, long epoch) {
+      byte tag = tag(k0);
+      byte[] t = tags;
+      long[] r = records;
+      int i = slot(k1) & mask;
+      byte x;
+      while ((x = t[i]) != 0) {
+        if (x == tag && r[3 * i] == k0 && r[3 * i + 1] == k1) {
+          return r[3 * i + 2];
+        }
+        i = i + 1 & mask;
+      }
+      r[3 * i] = k0;
+      r[3 * i + 1] = k1;
+      r[3 * i + 2] = epoch;
+      t[i] = tag;
+      size++;
+      return INSERTED;
     }
 
     void insert(long k0, long k1, long epoch) {
