@@ -9,7 +9,7 @@
 # makes single runs vary by 10% and more), and every time is printed.
 #
 # Usage: compare-fwknopd.sh [-n PACKETS] [-d DIGESTS] [-k FWKNOPD_CACHE_PACKETS] [-R ROUNDS] [-w WORKDIR [-r]]
-#   -R  runs of each case (default 3)
+#   -R  runs of each case (default 5)
 #   -r  reuse the inputs a previous run left in WORKDIR (same -n, -d, -k), so repeated runs skip generation
 # Environment:
 #   SPA_LIB    directory holding spa.core, spa.cipher.aes, spa.capture.pcap, spa.server and their
@@ -23,7 +23,7 @@ set -euo pipefail
 N=1000000
 DIGESTS=200000
 FWKNOPD_CACHE_N=2000
-ROUNDS=3
+ROUNDS=5
 WORK=""
 REUSE=""
 while getopts "n:d:k:R:w:r" opt; do
