@@ -1,6 +1,9 @@
 package spa.server.plugin;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.module.Configuration;
 import java.lang.module.FindException;
 import java.lang.module.ModuleFinder;
@@ -86,14 +89,25 @@ public final class Plugins {
     return new Plugins(layers, problems);
   }
 
-  /** {@code Controller.enableNativeAccess} is final in JDK 22 and a preview in 21: called reflectively. */
+  /**
+   * {@code Controller.enableNativeAccess} is final in JDK 22 and a preview in 21: called through a method handle
+   * (core reflection's first call would parse annotations and build an accessor, some 20 ms of start-up), looked
+   * up here because the method is caller-sensitive: the caller, this module, must have native access itself.
+   */
   private static void enableNativeAccess(ModuleLayer.Controller ctl, Module module) {
+    MethodHandle enable;
     try {
-      ModuleLayer.Controller.class.getMethod("enableNativeAccess", Module.class).invoke(ctl, module);
-    } catch (NoSuchMethodException e) {
-      // JDK 21: no native-access warnings to avoid
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // without it JNA still works; the JDK prints a warning
+      enable = MethodHandles.lookup().findVirtual(ModuleLayer.Controller.class, "enableNativeAccess",
+          MethodType.methodType(ModuleLayer.Controller.class, Module.class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      return; // JDK 21: no native-access warnings to avoid
+    }
+    try {
+      ModuleLayer.Controller unused = (ModuleLayer.Controller) enable.invokeExact(ctl, module);
+    } catch (Error e) {
+      throw e;
+    } catch (Throwable e) {
+      // an unchecked refusal: without it JNA still works; the JDK prints a warning
     }
   }
 
