@@ -311,7 +311,7 @@ public final class Daemon {
     List<Decryptor> decryptors = plugins.providers(Decryptor.class, Decryptor::name, errors).stream()
         .map(Plugins.Found::provider).toList();
     errors.forEach(e -> warn("plugin " + e));
-    Policy policy = new PolicyCompiler(decryptors, ZoneId.systemDefault()).compile(config);
+    Policy policy = new PolicyCompiler(decryptors, ZoneId::systemDefault).compile(config);
     List<Authorizer> extras = new ArrayList<>();
     Settings g = config.globals();
     if (g.has("AUTHORIZERS")) {

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Set;
 import spa.core.ConfigException;
 import spa.core.DigestType;
@@ -29,13 +30,14 @@ public final class PolicyCompiler {
   private static final String CHANGEME = "__CHANGEME__";
 
   private final List<Decryptor> decryptors;
-  private final ZoneId zone;
+  private final Supplier<ZoneId> zone;
 
   /**
    * @param decryptors the cipher plugins found, in the order they are tried for a stanza
-   * @param zone the zone ACCESS_EXPIRE dates are read in (local midnight, as fwknopd)
+   * @param zone the zone ACCESS_EXPIRE dates are read in (local midnight, as fwknopd); asked for only when a
+   *     stanza has such a date, since reading the system's zone costs start-up milliseconds
    */
-  public PolicyCompiler(List<Decryptor> decryptors, ZoneId zone) {
+  public PolicyCompiler(List<Decryptor> decryptors, Supplier<ZoneId> zone) {
     this.decryptors = List.copyOf(decryptors);
     this.zone = zone;
   }
@@ -81,7 +83,7 @@ public final class PolicyCompiler {
     if (s.has("ACCESS_EXPIRE")) {
       String v = s.get("ACCESS_EXPIRE").orElseThrow().strip();
       try {
-        expires = LocalDate.parse(v, EXPIRE_DATE).atStartOfDay(zone).toEpochSecond();
+        expires = LocalDate.parse(v, EXPIRE_DATE).atStartOfDay(zone.get()).toEpochSecond();
       } catch (DateTimeParseException e) {
         throw s.invalid("ACCESS_EXPIRE", "'" + v + "' is not a date MM/DD/YYYY");
       }

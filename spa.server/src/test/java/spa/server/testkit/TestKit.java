@@ -114,7 +114,7 @@ public final class TestKit {
   }
 
   public static Policy policy(ServerConfig config) throws ConfigException {
-    return new PolicyCompiler(decryptors(), ZoneId.systemDefault()).compile(config);
+    return new PolicyCompiler(decryptors(), ZoneId::systemDefault).compile(config);
   }
 
   /** Writes {@code packets} as an Ethernet pcap file. */
