@@ -240,52 +240,39 @@ public final class ReplayCache {
       return (int) (k1 ^ k1 >>> 31);
     }
 
-    long get(long k0, long k1) {
+    /**
+     * The slot holding the key, or else the free slot where the probe for it ends (a table always has one):
+     * tell them apart by {@code tags[slot] != 0}.
+     */
+    private int find(long k0, long k1) {
       byte tag = tag(k0);
       byte[] t = tags;
       long[] r = records;
       int i = slot(k1) & mask;
       byte x;
-      while ((x = t[i]) != 0) {
-        if (x == tag && r[3 * i] == k0 && r[3 * i + 1] == k1) {
-          return r[3 * i + 2];
-        }
+      while ((x = t[i]) != 0 && (x != tag || r[3 * i] != k0 || r[3 * i + 1] != k1)) {
         i = i + 1 & mask;
       }
-      return ABSENT;
+      return i;
+    }
+
+    long get(long k0, long k1) {
+      int i = find(k0, k1);
+      return tags[i] != 0 ? records[3 * i + 2] : ABSENT;
     }
 
     /** {@link ReplayCache#putIfAbsent} in one probe walk; the caller leaves a free slot. */
     long putIfAbsent(long k0, long k1, long epoch) {
-      byte tag = tag(k0);
-      byte[] t = tags;
-      long[] r = records;
-      int i = slot(k1) & mask;
-      byte x;
-      while ((x = t[i]) != 0) {
-        if (x == tag && r[3 * i] == k0 && r[3 * i + 1] == k1) {
-          return r[3 * i + 2];
-        }
-        i = i + 1 & mask;
-      }
-      r[3 * i] = k0;
-      r[3 * i + 1] = k1;
-      r[3 * i + 2] = epoch;
-      t[i] = tag;
-      size++;
-      return INSERTED;
-    }
-
-    void insert(long k0, long k1, long epoch) {
-      int i = slot(k1) & mask;
-      while (tags[i] != 0) {
-        i = i + 1 & mask;
+      int i = find(k0, k1);
+      if (tags[i] != 0) {
+        return records[3 * i + 2];
       }
       records[3 * i] = k0;
       records[3 * i + 1] = k1;
       records[3 * i + 2] = epoch;
       tags[i] = tag(k0);
       size++;
+      return INSERTED;
     }
 
     /** A new table of {@code capacity} slots with the records from {@code minEpoch} on (grown if needed). */
@@ -302,7 +289,7 @@ public final class ReplayCache {
       Table n = new Table(capacity);
       for (int i = 0; i < tags.length; i++) {
         if (tags[i] != 0 && records[3 * i + 2] >= minEpoch) {
-          n.insert(records[3 * i], records[3 * i + 1], records[3 * i + 2]);
+          n.putIfAbsent(records[3 * i], records[3 * i + 1], records[3 * i + 2]);
         }
       }
       return n;
