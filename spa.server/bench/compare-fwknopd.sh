@@ -5,8 +5,8 @@
 #   cache   both again with spad's replay cache preloaded with D records (fwknop digest.cache format)
 # and prints packets per second and the ratios the project tracks:
 #   spad/fwknopd (valid, garbage) and spad with D cached records / spad with an empty cache.
-# Each case runs R times, the cases taking turns; rates and ratios are of the median times (a shared machine
-# makes single runs vary by 10% and more), and every time is printed.
+# Each case runs R times, the cases taking turns in an order that rotates from round to round; rates and ratios
+# are of the median times (a shared machine makes single runs vary by 10% and more), and every time is printed.
 #
 # Usage: compare-fwknopd.sh [-n PACKETS] [-d DIGESTS] [-k FWKNOPD_CACHE_PACKETS] [-R ROUNDS] [-w WORKDIR [-r]]
 #   -R  runs of each case (default 5)
@@ -141,31 +141,37 @@ if [ -n "${SPA_HOME:-}" ] && aot_stale && "$JAVA" -XX:AOTCacheOutput=/dev/null -
     --pcap-file train.pcap > /dev/null 2> aot-train.err || { tail -5 aot-train.err >&2; exit 1; }
 fi
 
-# shellcheck disable=SC2086 # $SPAD is a command line
 FW=("$FWKNOPD" -f -t -a access.conf)
-CASES="fwknopd-valid spad-valid fwknopd-garbage spad-garbage spad-valid-cache spad-garbage-cache"
-for c in $CASES fwknopd-valid-cache; do rm -f "$c.walls"; done
+CASES=(fwknopd-valid spad-valid fwknopd-garbage spad-garbage spad-valid-cache spad-garbage-cache)
+one() { # one CASE: runs it and checks spad's own counts
+  case $1 in
+    fwknopd-valid) run "$1" "$N" "${FW[@]}" --pcap-file valid.pcap -c empty.conf -C "$N" ;;
+    fwknopd-garbage) run "$1" "$N" "${FW[@]}" --pcap-file garbage.pcap -c empty.conf -C "$N" ;;
+    spad-valid | spad-garbage | spad-valid-cache | spad-garbage-cache)
+      local kind=${1#spad-} conf=empty.conf accepted=$N
+      case $kind in *-cache) kind=${kind%-cache}; conf=full.conf; cp cache.full cache.run ;; esac
+      [ "$kind" = garbage ] && accepted=0
+      # shellcheck disable=SC2086 # $SPAD is a command line
+      run "$1" "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file "$kind.pcap" -c "$conf" -C "$N"
+      check "$1" "$accepted" ;;
+  esac
+}
+for c in "${CASES[@]}" fwknopd-valid-cache; do rm -f "$c.walls"; done
+# Each round starts one case later, so that no case always follows the same one: what a run leaves behind (memory
+# just given back, a large file just written) slows the next one, and more after some cases than after others.
 for round in $(seq "$ROUNDS"); do
   echo
   echo "round $round of $ROUNDS"
-  run fwknopd-valid "$N" "${FW[@]}" --pcap-file valid.pcap -c empty.conf -C "$N"
-  run spad-valid "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file valid.pcap -c empty.conf -C "$N"
-  check spad-valid "$N"
-  run fwknopd-garbage "$N" "${FW[@]}" --pcap-file garbage.pcap -c empty.conf -C "$N"
-  run spad-garbage "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file garbage.pcap -c empty.conf -C "$N"
-  check spad-garbage 0
-  cp cache.full cache.run
-  run spad-valid-cache "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file valid.pcap -c full.conf -C "$N"
-  check spad-valid-cache "$N"
-  run spad-garbage-cache "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file garbage.pcap -c full.conf -C "$N"
-  check spad-garbage-cache 0
+  for i in "${!CASES[@]}"; do
+    one "${CASES[$(( (i + round - 1) % ${#CASES[@]} ))]}"
+  done
 done
 echo
 run fwknopd-valid-cache "$FWKNOPD_CACHE_N" "${FW[@]}" --pcap-file valid-small.pcap -c full.conf -C "$FWKNOPD_CACHE_N"
 
 echo
 echo "medians of $ROUNDS runs"
-for c in $CASES; do summary "$c" "$N"; done
+for c in "${CASES[@]}"; do summary "$c" "$N"; done
 echo
 awk -v sv="$(rate spad-valid "$N")" -v fv="$(rate fwknopd-valid "$N")" \
     -v sg="$(rate spad-garbage "$N")" -v fg="$(rate fwknopd-garbage "$N")" \
