@@ -243,21 +243,15 @@ public final class DigestStore implements AutoCloseable {
     return v;
   }
 
+  private static final VarHandle BIG_ENDIAN_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   /** The first 128 bits of a SHA-256 as two longs. */
   public static long key0(byte[] sha) {
-    return longAt(sha, 0);
+    return (long) BIG_ENDIAN_LONGS.get(sha, 0);
   }
 
   public static long key1(byte[] sha) {
-    return longAt(sha, 8);
-  }
-
-  private static long longAt(byte[] b, int off) {
-    long v = 0;
-    for (int i = off; i < off + 8; i++) {
-      v = v << 8 | (b[i] & 0xff);
-    }
-    return v;
+    return (long) BIG_ENDIAN_LONGS.get(sha, 8);
   }
 
   /**
