@@ -5,8 +5,8 @@
 #   cache   both again with spad's replay cache preloaded with D records (fwknop digest.cache format)
 # and prints packets per second and the ratios the project tracks:
 #   spad/fwknopd (valid, garbage) and spad with D cached records / spad with an empty cache.
-# Each case runs R times, the cases taking turns in an order that rotates from round to round; rates and ratios
-# are of the median times (a shared machine makes single runs vary by 10% and more), and every time is printed.
+# Each case runs R times, the cases taking turns in a shuffled order; rates and ratios are of the median times (a
+# shared machine makes single runs vary by 10% and more), and every time is printed.
 #
 # Usage: compare-fwknopd.sh [-n PACKETS] [-d DIGESTS] [-k FWKNOPD_CACHE_PACKETS] [-R ROUNDS] [-w WORKDIR [-r]]
 #   -R  runs of each case (default 5)
@@ -161,14 +161,19 @@ for c in "${CASES[@]}" fwknopd-valid-cache; do rm -f "$c.walls"; done
 # just before a timed run would still be on its way to the disk during it
 cp cache.full cache.run
 sync
-# Each round starts one case later, so that no case always follows the same one: what a run leaves behind (memory
-# just given back, a large file just written) slows the next one, and more after some cases than after others.
+# Each round runs the cases in its own shuffled order (the same orders on every run of the script), so that no case
+# always follows the same one: what a run leaves behind (memory just given back, a large file just written) slows
+# the next one, and more after some cases than after others.
+RANDOM=1
 for round in $(seq "$ROUNDS"); do
-  echo
-  echo "round $round of $ROUNDS"
-  for i in "${!CASES[@]}"; do
-    one "${CASES[$(( (i + round - 1) % ${#CASES[@]} ))]}"
+  order=("${CASES[@]}")
+  for ((i = ${#order[@]} - 1; i > 0; i--)); do
+    j=$((RANDOM % (i + 1)))
+    t=${order[i]}; order[i]=${order[j]}; order[j]=$t
   done
+  echo
+  echo "round $round of $ROUNDS: ${order[*]}"
+  for c in "${order[@]}"; do one "$c"; done
 done
 cmp -s cache.full cache.run || { echo "spad in test mode changed its replay cache file" >&2; exit 1; }
 echo
