@@ -243,7 +243,8 @@ public final class DigestStore implements AutoCloseable {
     return v;
   }
 
-  private static final VarHandle BIG_ENDIAN_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle BIG_ENDIAN_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /** The first 128 bits of a SHA-256 as two longs. */
   public static long key0(byte[] sha) {
