@@ -2,12 +2,15 @@
  * Benchmark input generator for compare-fwknopd.sh: writes pcap files of distinct valid SPA packets (spa's own
  * encoder and the aes plugin), of garbage packets, and an fwknop-format digest.cache of random records.
  *
- * Run as a single-file program with spa.core and spa.cipher.aes on the module path:
- *   java --module-path LIB --add-modules spa.core,spa.cipher.aes GenPackets.java valid N FILE KEY_B64 HMAC_B64
- *   java --module-path LIB --add-modules spa.core GenPackets.java garbage N FILE
- *   java --module-path LIB --add-modules spa.core GenPackets.java digests N FILE
- *   java --module-path LIB --add-modules spa.core,spa.cipher.aes GenPackets.java mixed N FILE KEY_B64 HMAC_B64
- * (mixed: valid and garbage packets in turn, a training input that takes every path of the packet code)
+ * Run as a single-file program with spa's modules on the module path (OPTS: --module-path LIB --add-modules
+ * spa.core,spa.cipher.aes,spa.server --add-exports spa.server/spa.server.engine=ALL-UNNAMED):
+ *   java OPTS GenPackets.java valid N FILE KEY_B64 HMAC_B64
+ *   java OPTS GenPackets.java garbage N FILE
+ *   java OPTS GenPackets.java digests N FILE
+ *   java OPTS GenPackets.java mixed N FILE KEY_B64 HMAC_B64
+ *   java OPTS GenPackets.java compact DIGEST_FILE SPAD_FILE
+ * (mixed: valid and garbage packets in turn, a training input that takes every path of the packet code;
+ * compact: the records of an fwknop-format file written as spad keeps them once it has compacted its cache)
  */
 import java.io.BufferedWriter;
 import java.net.InetAddress;
@@ -31,10 +34,18 @@ import spa.core.capture.PcapWriter;
 import spa.core.codec.Base64s;
 import spa.core.codec.SpaCodec;
 import spa.core.spi.Encryptor;
+import spa.server.engine.DigestStore;
+import spa.server.engine.ReplayCache;
 
 public class GenPackets {
   public static void main(String[] args) throws Exception {
     String what = args[0];
+    if (what.equals("compact")) {
+      ReplayCache cache = new ReplayCache();
+      DigestStore.read(Path.of(args[1]), cache, Long.MIN_VALUE);
+      DigestStore.create(Path.of(args[2]), cache);
+      return;
+    }
     int n = Integer.parseInt(args[1]);
     Path file = Path.of(args[2]);
     switch (what) {

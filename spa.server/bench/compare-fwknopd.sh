@@ -2,7 +2,8 @@
 # Whole-process throughput of spad against fwknopd on the same pcap files, start-up included:
 #   valid   N distinct valid HMAC+AES packets (spa's own encoder), every one accepted in test mode
 #   garbage N base64 packets of real-packet length that fail the HMAC check
-#   cache   both again with spad's replay cache preloaded with D records (fwknop digest.cache format)
+#   cache   both again with spad's replay cache preloaded with D records, in the file spad keeps (an image of its
+#           tables once it has compacted the cache; fwknopd's digest.cache lines are what spad imports)
 # and prints packets per second and the ratios the project tracks:
 #   spad/fwknopd (valid, garbage) and spad with D cached records / spad with an empty cache.
 # Each case runs R times, the cases taking turns in a shuffled order; rates and ratios are of the median times (a
@@ -64,7 +65,10 @@ fi
 mkdir -p "$WORK/run"
 cd "$WORK"
 
-gen() { "$JAVA" --module-path "$SPA_LIB" --add-modules spa.core,spa.cipher.aes "$HERE/GenPackets.java" "$@"; }
+gen() {
+  "$JAVA" --module-path "$SPA_LIB" --add-modules spa.core,spa.cipher.aes,spa.server \
+    --add-exports spa.server/spa.server.engine=ALL-UNNAMED "$HERE/GenPackets.java" "$@"
+}
 
 INPUTS="$N $DIGESTS $FWKNOPD_CACHE_N"
 if [ -n "$REUSE" ] && [ -f inputs ] && [ "$(head -1 inputs)" = "$INPUTS" ]; then
@@ -82,6 +86,8 @@ else
   printf '%s\n%s\n%s\n' "$INPUTS" "$KEY" "$HMAC" > inputs
 fi
 : > cache.empty
+# spad's file for the same records, written by the spad under test the way it compacts its cache
+gen compact cache.full cache.spad
 
 cat > access.conf <<EOF
 SOURCE ANY
@@ -100,6 +106,7 @@ EOF
 }
 conf empty.conf "$WORK/cache.empty"
 conf full.conf "$WORK/cache.run"
+conf spad-full.conf "$WORK/cache.spad.run"
 
 # run NAME COUNT COMMAND...: prints "NAME seconds user sys", keeps stdout/stderr in NAME.out/.err and adds the
 # wall time to NAME.walls
@@ -136,8 +143,8 @@ if [ -n "${SPA_HOME:-}" ] && aot_stale && "$JAVA" -XX:AOTCacheOutput=/dev/null -
   TRAIN_N=$((N < 200000 ? N : 200000))
   [ -f train.pcap ] || gen valid "$TRAIN_N" train.pcap "$KEY" "$HMAC"
   rm -f "$SPA_HOME/lib/spad.aot"
-  cp cache.full cache.run
-  SPA_JAVA_OPTS="-XX:AOTCacheOutput=$SPA_HOME/lib/spad.aot" "$SPA_HOME/bin/spad" -t -a access.conf -c full.conf \
+  cp cache.spad cache.spad.run
+  SPA_JAVA_OPTS="-XX:AOTCacheOutput=$SPA_HOME/lib/spad.aot" "$SPA_HOME/bin/spad" -t -a access.conf -c spad-full.conf \
     --pcap-file train.pcap > /dev/null 2> aot-train.err || { tail -5 aot-train.err >&2; exit 1; }
 fi
 
@@ -149,7 +156,7 @@ one() { # one CASE: runs it and checks spad's own counts
     fwknopd-garbage) run "$1" "$N" "${FW[@]}" --pcap-file garbage.pcap -c empty.conf -C "$N" ;;
     spad-valid | spad-garbage | spad-valid-cache | spad-garbage-cache)
       local kind=${1#spad-} conf=empty.conf accepted=$N
-      case $kind in *-cache) kind=${kind%-cache}; conf=full.conf ;; esac
+      case $kind in *-cache) kind=${kind%-cache}; conf=spad-full.conf ;; esac
       [ "$kind" = garbage ] && accepted=0
       # shellcheck disable=SC2086 # $SPAD is a command line
       run "$1" "$N" $SPAD -t -v -a access.conf --log-format json --pcap-file "$kind.pcap" -c "$conf" -C "$N"
@@ -159,6 +166,7 @@ one() { # one CASE: runs it and checks spad's own counts
 for c in "${CASES[@]}" fwknopd-valid-cache; do rm -f "$c.walls"; done
 # the cache runs share one copy: spad's test mode writes nothing to it (checked after the rounds), and a copy made
 # just before a timed run would still be on its way to the disk during it
+cp cache.spad cache.spad.run
 cp cache.full cache.run
 sync
 # Each round runs the cases in its own shuffled order (the same orders on every run of the script), so that no case
@@ -175,7 +183,7 @@ for round in $(seq "$ROUNDS"); do
   echo "round $round of $ROUNDS: ${order[*]}"
   for c in "${order[@]}"; do one "$c"; done
 done
-cmp -s cache.full cache.run || { echo "spad in test mode changed its replay cache file" >&2; exit 1; }
+cmp -s cache.spad cache.spad.run || { echo "spad in test mode changed its replay cache file" >&2; exit 1; }
 echo
 run fwknopd-valid-cache "$FWKNOPD_CACHE_N" "${FW[@]}" --pcap-file valid-small.pcap -c full.conf -C "$FWKNOPD_CACHE_N"
 

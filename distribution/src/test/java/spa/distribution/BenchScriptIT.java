@@ -45,5 +45,11 @@ class BenchScriptIT {
     assertTrue(spadErr.contains("accepted=3000 "), r::describe);
     // and no JVM warning: JNA, loaded by the pcap plugin's layer, has native access
     assertFalse(spadErr.contains("WARNING"), spadErr);
+    // the cache runs read the records from spad's compacted file (an image of its tables)
+    String cacheErr = Files.readString(work.resolve("spad-garbage-cache.err"));
+    assertTrue(cacheErr.contains("replay cache: 2000 records read from " + work.resolve("cache.spad.run")), cacheErr);
+    assertTrue(cacheErr.contains("replay-cache=2000"), cacheErr);
+    byte[] spadCache = Files.readAllBytes(work.resolve("cache.spad.run"));
+    assertEquals("SPA-RPL1", new String(spadCache, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1));
   }
 }

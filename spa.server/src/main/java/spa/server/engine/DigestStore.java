@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -14,18 +15,29 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.zip.CRC32;
 import spa.core.Packet;
 import spa.core.codec.Base64s;
 import spa.server.event.ByteLine;
 
 /**
- * The replay cache on disk, in fwknop's {@code digest.cache} format, so an fwknopd cache can be read as is:
- * one line per packet, {@code <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <epoch>}, where the
- * digest is the unpadded base64 of SHA-256 over the wire payload. Appends are buffered and made durable
+ * The replay cache on disk. Records are appended in fwknop's {@code digest.cache} line format, so an fwknopd cache
+ * is read as is: one line per packet, {@code <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <epoch>},
+ * where the digest is the unpadded base64 of SHA-256 over the wire payload. Appends are buffered and made durable
  * (written and forced) before any grant that depends on them is acted on.
+ *
+ * <p>Compacting rewrites the file as an image of the cache's tables followed by the lines appended since, so that a
+ * large cache loads by copying arrays instead of parsing and inserting record by record. An image is a 64-byte
+ * header (little-endian: {@link #MAGIC}, the number of tables, the records, the oldest second, the length of what
+ * follows and its CRC-32), a directory of each table's capacity and size, and each table's tags and records as
+ * {@link ReplayCache} holds them. A file without the header is all lines.
  */
 public final class DigestStore implements AutoCloseable {
+  private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   static final String HEADER = "# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n";
+  /** First eight bytes of a file that starts with an image; the digit is the layout's version. */
+  static final long MAGIC = ByteBuffer.wrap("SPA-RPL1".getBytes(StandardCharsets.US_ASCII)).order(LE).getLong();
+  private static final int IMAGE_HEADER = 64;
   private static final byte[] B64 = new byte[128];
 
   static {
@@ -41,40 +53,207 @@ public final class DigestStore implements AutoCloseable {
   private final ByteLine pending = new ByteLine(8192);
   private long appended;
   private long durable;
+  private long imageRecords;
   private long linesInFile;
 
-  private DigestStore(Path file, FileChannel channel, long linesInFile) {
+  private DigestStore(Path file, FileChannel channel, long imageRecords, long linesInFile) {
     this.file = file;
     this.channel = channel;
+    this.imageRecords = imageRecords;
     this.linesInFile = linesInFile;
   }
 
-  /** What reading a cache file found. */
-  public record LoadResult(int loaded, int expired, int invalid, int lines) {}
+  /**
+   * What reading a cache file found: records {@code loaded} into the cache, {@code expired} and {@code invalid}
+   * ones skipped, and the {@code records} the file holds (image records and record lines, duplicates included).
+   */
+  public record LoadResult(int loaded, int expired, int invalid, int records) {}
+
+  /** A load's result, the records of the file's image and its lines, and whether its last line lacks its end. */
+  private record Loaded(LoadResult result, long imageRecords, long lines, boolean openLine) {}
 
   /** Bytes read from a cache file at once: a large cache costs no buffer of its size. */
   private static final int PIECE = 1 << 20;
 
   /**
-   * Reads a cache file into {@code into}, skipping records older than {@code minEpoch} and lines that are
-   * not records (as fwknopd skips them). A missing file reads as empty. One thread: a second one would only
-   * double the time spent in code not yet compiled.
+   * Reads a cache file into {@code into}, an empty cache, skipping records older than {@code minEpoch} and
+   * lines that are not records (as fwknopd skips them). A missing file reads as empty. One thread: a second one
+   * would only double the time spent in code not yet compiled.
    */
   public static LoadResult read(Path file, ReplayCache into, long minEpoch) throws IOException {
     if (!Files.exists(file)) {
       return new LoadResult(0, 0, 0, 0);
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      return scan(ch, into, minEpoch, null);
+      return load(ch, into, minEpoch).result();
     }
   }
 
-  /** Parses the file piece by piece; keeps the lines that are loaded in {@code kept} when given. */
-  private static LoadResult scan(FileChannel ch, ReplayCache into, long minEpoch, ByteLine kept) throws IOException {
+  /** Records a load of {@code file} will insert one by one (not those of an image), to size a cache for them. */
+  public static long linesHint(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer h = ByteBuffer.allocate(IMAGE_HEADER).order(LE);
+      ch.read(h, 0);
+      long size = ch.size();
+      return h.position() == IMAGE_HEADER && h.getLong(0) == MAGIC
+          ? Math.max(0, size - IMAGE_HEADER - h.getLong(32)) / 80 : size / 80; // about 90 bytes a line
+    } catch (IOException e) {
+      return 0; // the load reports it
+    }
+  }
+
+  private static Loaded load(FileChannel ch, ReplayCache into, long minEpoch) throws IOException {
+    long size = ch.size();
+    ByteBuffer h = ByteBuffer.allocate(IMAGE_HEADER).order(LE);
+    while (h.hasRemaining() && ch.read(h, h.position()) > 0) {
+      // a header is read whole or the file is too short to have one
+    }
+    long linesFrom = 0;
+    int imageRecords = 0;
+    int expired = 0;
+    if (h.position() >= 8 && h.getLong(0) == MAGIC) {
+      if (h.position() < IMAGE_HEADER) {
+        throw new IOException("the replay image is cut short (" + size + " bytes)");
+      }
+      long length = h.getLong(32);
+      if (length < 0 || length > size - IMAGE_HEADER) {
+        throw new IOException("the replay image is cut short (" + size + " bytes, " + length
+            + " expected after the header)");
+      }
+      imageRecords = readImage(ch, h, into);
+      linesFrom = IMAGE_HEADER + length;
+      if (h.getLong(24) < minEpoch) {
+        expired = into.pruneWhileLoading(minEpoch);
+      }
+    }
+    LoadResult lines = scan(ch, linesFrom, into, minEpoch);
+    boolean openLine = false;
+    if (size > linesFrom) {
+      ByteBuffer last = ByteBuffer.allocate(1);
+      ch.read(last, size - 1);
+      openLine = last.get(0) != '\n';
+    }
+    LoadResult r = new LoadResult(imageRecords - expired + lines.loaded(), expired + lines.expired(), lines.invalid(),
+        imageRecords + lines.records());
+    return new Loaded(r, imageRecords, lines.records(), openLine);
+  }
+
+  /** Reads the directory and tables after the header {@code h} into {@code into}; returns the records. */
+  private static int readImage(FileChannel ch, ByteBuffer h, ReplayCache into) throws IOException {
+    int tables = h.getInt(8);
+    if (tables != ReplayCache.STRIPES) {
+      throw new IOException("the replay image has " + tables + " tables, this spad uses " + ReplayCache.STRIPES);
+    }
+    CRC32 crc = new CRC32();
+    ByteBuffer dir = ByteBuffer.allocate(tables * 8).order(LE);
+    readFully(ch, dir, IMAGE_HEADER);
+    long pos = IMAGE_HEADER + dir.capacity();
+    long expected = dir.capacity();
+    long records = 0;
+    for (int i = 0; i < tables; i++) {
+      int capacity = dir.getInt(8 * i);
+      int size = dir.getInt(8 * i + 4);
+      if (capacity < 2 || capacity > 1 << 28 || Integer.bitCount(capacity) != 1 || size < 0 || size >= capacity) {
+        throw new IOException("the replay image is damaged: table " + i + " of " + size + " records in "
+            + capacity + " slots");
+      }
+      expected += (long) capacity * ReplayCache.SLOT_BYTES;
+      records += size;
+    }
+    if (expected != h.getLong(32) || records != h.getLong(16)) {
+      throw new IOException("the replay image is damaged: its directory does not match its header");
+    }
+    byte[] buf = new byte[PIECE];
+    for (int i = 0; i < tables; i++) {
+      byte[] tags = new byte[dir.getInt(8 * i)];
+      long[] recs = new long[tags.length * 3];
+      ByteBuffer t = ByteBuffer.wrap(tags);
+      readFully(ch, t, pos);
+      crc.update(tags);
+      pos += tags.length;
+      for (int done = 0; done < recs.length; ) {
+        int n = Math.min(buf.length / 8, recs.length - done);
+        ByteBuffer b = ByteBuffer.wrap(buf, 0, n * 8);
+        readFully(ch, b, pos);
+        crc.update(buf, 0, n * 8);
+        b.flip();
+        b.order(LE).asLongBuffer().get(recs, done, n);
+        pos += n * 8L;
+        done += n;
+      }
+      into.install(i, new ReplayCache.TableImage(tags, recs, dir.getInt(8 * i + 4)));
+    }
+    crc.update(dir.array());
+    if (crc.getValue() != h.getLong(40)) {
+      throw new IOException("the replay image is damaged: checksum mismatch");
+    }
+    return (int) records;
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    while (b.hasRemaining()) {
+      if (ch.read(b, pos + b.position()) <= 0) {
+        throw new IOException("the replay image is cut short at byte " + (pos + b.position()));
+      }
+    }
+  }
+
+  /**
+   * Writes an image of {@code cache} to {@code out} (at its start): table by table, each copied under its lock, so
+   * writers go on meanwhile. Returns the records written.
+   */
+  private static long writeImage(FileChannel out, ReplayCache cache) throws IOException {
+    int tables = ReplayCache.STRIPES;
+    ByteBuffer dir = ByteBuffer.allocate(tables * 8).order(LE);
+    CRC32 crc = new CRC32();
+    long pos = IMAGE_HEADER + dir.capacity();
+    long records = 0;
+    long oldest = Long.MAX_VALUE;
+    ByteBuffer b = ByteBuffer.allocate(0);
+    for (int i = 0; i < tables; i++) {
+      ReplayCache.TableImage t = cache.copyTable(i);
+      byte[] tags = t.tags();
+      long[] recs = t.records();
+      for (int s = 0; s < tags.length; s++) {
+        if (tags[s] != 0) {
+          oldest = Math.min(oldest, recs[3 * s + 2]);
+        }
+      }
+      int bytes = tags.length * ReplayCache.SLOT_BYTES;
+      if (b.capacity() < bytes) {
+        b = ByteBuffer.allocate(bytes).order(LE);
+      }
+      b.clear().put(tags);
+      b.asLongBuffer().put(recs);
+      b.position(0).limit(bytes);
+      crc.update(b.array(), 0, bytes);
+      writeFully(out, b, pos);
+      pos += bytes;
+      dir.putInt(tags.length).putInt(t.size());
+      records += t.size();
+    }
+    crc.update(dir.array());
+    writeFully(out, dir.flip(), IMAGE_HEADER);
+    ByteBuffer h = ByteBuffer.allocate(IMAGE_HEADER).order(LE);
+    h.putLong(MAGIC).putInt(tables).putInt(0).putLong(records).putLong(oldest).putLong(pos - IMAGE_HEADER)
+        .putLong(crc.getValue());
+    writeFully(out, h.clear(), 0);
+    return records;
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    long at = pos - b.position();
+    while (b.hasRemaining()) {
+      ch.write(b, at + b.position());
+    }
+  }
+
+  /** Parses the records from {@code from} on, piece by piece. */
+  private static LoadResult scan(FileChannel ch, long from, ReplayCache into, long minEpoch) throws IOException {
     long to = ch.size();
-    byte[] buf = new byte[(int) Math.min(PIECE, Math.max(to, 1))];
+    byte[] buf = new byte[(int) Math.min(PIECE, Math.max(to - from, 1))];
     int held = 0; // bytes of an unfinished line carried over from the previous piece
-    long pos = 0;
+    long pos = from;
     int loaded = 0;
     int expired = 0;
     int invalid = 0;
@@ -103,19 +282,19 @@ public final class DigestStore implements AutoCloseable {
           continue;
         }
       }
-      LoadResult r = scan(buf, 0, complete, into, minEpoch, kept);
+      LoadResult r = scan(buf, 0, complete, into, minEpoch);
       loaded += r.loaded();
       expired += r.expired();
       invalid += r.invalid();
-      lines += r.lines();
+      lines += r.records();
       held = end - complete; // 0 once the range is read: its last line needs no newline
       System.arraycopy(buf, complete, buf, 0, held);
     }
     return new LoadResult(loaded, expired, invalid, lines);
   }
 
-  /** Parses records in {@code data[from, to)}; keeps the lines that are loaded in {@code kept} when given. */
-  private static LoadResult scan(byte[] data, int from, int to, ReplayCache into, long minEpoch, ByteLine kept) {
+  /** Parses records in {@code data[from, to)}. */
+  private static LoadResult scan(byte[] data, int from, int to, ReplayCache into, long minEpoch) {
     int loaded = 0;
     int expired = 0;
     int invalid = 0;
@@ -144,12 +323,6 @@ public final class DigestStore implements AutoCloseable {
           expired++;
         } else if (into.load(key[0], key[1], epoch) == ReplayCache.INSERTED) {
           loaded++;
-          if (kept != null) {
-            for (int i = pos; i < lineEnd; i++) {
-              kept.put((char) data[i]);
-            }
-            kept.put('\n');
-          }
         }
       }
       pos = end + 1;
@@ -257,8 +430,9 @@ public final class DigestStore implements AutoCloseable {
 
   /**
    * Opens a cache file for appending, creating it (mode 0600, parent directories too) with fwknop's header
-   * line when missing. Records older than {@code minEpoch}, unreadable lines and duplicates are dropped by
-   * rewriting the file first; {@code result[0]}, when given, receives what was read.
+   * line when missing. When a load would do much work the cache does not need (many lines to parse, records
+   * dropped as old, unreadable or repeated), the file is compacted first. {@code result[0]}, when given, receives
+   * what was read.
    */
   public static DigestStore open(Path file, ReplayCache into, long minEpoch, LoadResult[] result) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
@@ -269,20 +443,32 @@ public final class DigestStore implements AutoCloseable {
       createPrivate(file);
       Files.writeString(file, HEADER, StandardOpenOption.APPEND);
     }
-    ByteLine kept = new ByteLine(64 * 1024);
-    kept.ascii(HEADER);
-    LoadResult r;
+    Loaded l;
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      r = scan(in, into, minEpoch, kept);
+      l = load(in, into, minEpoch);
     }
     if (result != null) {
-      result[0] = r;
+      result[0] = l.result();
     }
-    if (r.expired() > 0 || r.invalid() > 0 || r.lines() > r.loaded()) {
-      replace(file, kept);
+    long image = l.imageRecords();
+    long lines = l.lines();
+    if (needsCompaction(image, lines, l.result().loaded())) {
+      image = replace(file, into);
+      lines = 0;
     }
     FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    return new DigestStore(file, ch, r.loaded());
+    if (lines > 0 && l.openLine()) {
+      ch.write(ByteBuffer.wrap(new byte[] {'\n'})); // end a line cut short, or the next record would join it
+    }
+    return new DigestStore(file, ch, image, lines);
+  }
+
+  /**
+   * Whether a load does enough work the cache does not need to pay for rewriting: lines to parse (an image loads
+   * by copying) and records the file holds beyond the live ones, together more than a quarter of them plus 10,000.
+   */
+  private static boolean needsCompaction(long imageRecords, long lines, long live) {
+    return imageRecords + 2 * lines - live > live / 4 + 10_000;
   }
 
   private static void createPrivate(Path file) throws IOException {
@@ -295,23 +481,33 @@ public final class DigestStore implements AutoCloseable {
     }
   }
 
-  /** Writes {@code content} to a temporary file, forces it, and renames it over {@code file}. */
-  private static void replace(Path file, ByteLine content) throws IOException {
+  /** Writes an image of {@code cache} to a temporary file, forces it, and renames it over {@code file}. */
+  private static long replace(Path file, ReplayCache cache) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     createPrivate(tmp);
+    long records;
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer b = ByteBuffer.wrap(content.array(), 0, content.length());
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
+      records = writeImage(ch, cache);
       ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
     }
     try {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
+    return records;
+  }
+
+  /**
+   * Writes a new cache file holding {@code cache}'s records as an image, replacing any file there: what spad does
+   * when it compacts, for tools that prepare a cache.
+   */
+  public static void create(Path file, ReplayCache cache) throws IOException {
+    replace(file, cache);
   }
 
   public Path file() {
@@ -352,25 +548,27 @@ public final class DigestStore implements AutoCloseable {
     durable = appended;
   }
 
-  /** Lines the file holds now (records only). */
-  public synchronized long lines() {
-    return linesInFile;
+  /** Whether {@link #compact} is due for a cache of {@code live} records (see {@link #open}). */
+  public synchronized boolean needsCompaction(long live) {
+    return needsCompaction(imageRecords, linesInFile, live);
   }
 
-  /** Rewrites the file without records older than {@code minEpoch}; returns the records kept. */
-  public synchronized long compact(long minEpoch) throws IOException {
-    sync();
-    ByteLine kept = new ByteLine(64 * 1024);
-    kept.ascii(HEADER);
-    LoadResult r;
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      r = scan(in, new ReplayCache(), minEpoch, kept);
-    }
-    channel.close();
-    replace(file, kept);
+  /**
+   * Rewrites the file as an image of {@code cache}, which must hold every record appended so far (a record is put
+   * in the cache before it is appended); returns the records written. Appends wait meanwhile; what was buffered
+   * is written to the old file first. On failure the file is left as it was.
+   */
+  public synchronized long compact(ReplayCache cache) throws IOException {
+    sync(); // the records are in both files, whichever a crash leaves in place
+    long records = replace(file, cache);
+    FileChannel old = channel;
     channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    linesInFile = r.loaded();
-    return linesInFile;
+    old.close();
+    pending.reset();
+    durable = appended;
+    imageRecords = records;
+    linesInFile = 0;
+    return records;
   }
 
   @Override

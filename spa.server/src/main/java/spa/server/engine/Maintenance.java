@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Background upkeep of the replay cache: flushes records to disk every second, and every minute drops
- * records older than the age window (when aging is on) from memory and, once the file has grown to twice
- * what is live, from the file.
+ * records older than the age window (when aging is on) from memory and, once the file holds many lines or
+ * records that are gone, compacts the file.
  */
 public final class Maintenance implements AutoCloseable {
   private final ScheduledExecutorService timer;
@@ -38,9 +38,9 @@ public final class Maintenance implements AutoCloseable {
       timer.scheduleWithFixedDelay(() -> {
         long min = clock.getAsLong() / 1000 - windowSeconds;
         cache.prune(min);
-        if (store != null && store.lines() > 2L * cache.size() + 10_000) {
+        if (store != null && store.needsCompaction(cache.size())) {
           try {
-            store.compact(min);
+            store.compact(cache);
           } catch (IOException e) {
             problem.accept("replay cache: cannot compact " + store.file() + ": " + e.getMessage());
           }

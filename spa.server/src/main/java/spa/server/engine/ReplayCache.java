@@ -25,7 +25,11 @@ public final class ReplayCache {
   public static final long ABSENT = -1;
 
   private static final int STRIPE_BITS = 6;
-  private final Stripe[] stripes = new Stripe[1 << STRIPE_BITS];
+  /** Tables in a cache; a key's is chosen by the top bits of its first long. */
+  static final int STRIPES = 1 << STRIPE_BITS;
+  /** Bytes a table takes per slot: its tag and its three-long record. */
+  static final int SLOT_BYTES = 1 + 3 * Long.BYTES;
+  private final Stripe[] stripes = new Stripe[STRIPES];
 
   public ReplayCache() {
     this(0);
@@ -113,6 +117,11 @@ public final class ReplayCache {
   /** Removes records older than {@code minEpochSecond}; returns how many. */
   public int prune(long minEpochSecond) {
     awaitLoad(); // the loader takes no locks
+    return pruneWhileLoading(minEpochSecond);
+  }
+
+  /** {@link #prune} for the thread that fills the cache, which must not wait for its own load. */
+  int pruneWhileLoading(long minEpochSecond) {
     int removed = 0;
     for (Stripe s : stripes) {
       s.lock();
@@ -123,6 +132,32 @@ public final class ReplayCache {
       }
     }
     return removed;
+  }
+
+  /**
+   * One table as its slots: {@code tags[i]} is 0 for a free slot, else the record of slot {@code i} is
+   * {@code records[3i..3i+2]} (the key's two longs and its second); the capacity is a power of two.
+   */
+  record TableImage(byte[] tags, long[] records, int size) {}
+
+  /** A copy of table {@code i}, taken under its lock while writers go on with the other tables. */
+  TableImage copyTable(int i) {
+    Stripe s = stripes[i];
+    s.lock();
+    try {
+      Table t = s.table;
+      return new TableImage(t.tags.clone(), t.records.clone(), t.size);
+    } finally {
+      s.unlock();
+    }
+  }
+
+  /**
+   * Makes {@code image} table {@code i}, as written by {@link #copyTable} (the arrays are taken over, not copied);
+   * for the thread that fills the cache, like {@link #load}.
+   */
+  void install(int i, TableImage image) {
+    stripes[i].table = new Table(image.tags(), image.records(), image.size());
   }
 
   public int size() {
@@ -213,7 +248,8 @@ public final class ReplayCache {
    * long (never 0; 0 marks a free slot), one byte per slot so that the array stays in cache even for a million
    * records; the full key and the recorded second are read on a fingerprint match only (a false match is
    * one probe in 255), from {@code records}, three longs per slot side by side, so that a match or an insert
-   * touches one more place in memory, not three.
+   * touches one more place in memory, not three. {@link DigestStore} writes these arrays to disk as they are: a
+   * change to the layout or to where a key goes needs a new version of its image.
    */
   private static final class Table {
     final byte[] tags;
@@ -222,9 +258,14 @@ public final class ReplayCache {
     int size;
 
     Table(int capacity) {
-      tags = new byte[capacity];
-      records = new long[capacity * 3];
-      mask = capacity - 1;
+      this(new byte[capacity], new long[capacity * 3], 0);
+    }
+
+    Table(byte[] tags, long[] records, int size) {
+      this.tags = tags;
+      this.records = records;
+      this.mask = tags.length - 1;
+      this.size = size;
     }
 
     int capacity() {

@@ -22,14 +22,8 @@ public final class ReplayStore {
     }
     Path file = Path.of(g.get("DIGEST_FILE").orElseThrow());
     Path from = Files.exists(file) ? file : migrationSource(g);
-    long size = 0;
-    try {
-      size = from == null ? 0 : Files.size(from);
-    } catch (IOException e) {
-      // open() reports it
-    }
-    // about 90 bytes a record: size the table once instead of growing it record by record
-    return new ReplayCache((int) Math.min(Integer.MAX_VALUE / 2, size / 80));
+    // size the tables once for the lines to insert instead of growing them record by record
+    return new ReplayCache((int) Math.min(Integer.MAX_VALUE / 2, from == null ? 0 : DigestStore.linesHint(from)));
   }
 
   /**

@@ -173,6 +173,43 @@ class SpadCommandTest {
   }
 
   @Test
+  void importsAnFwknopdCacheCompactsItAndKeepsNewRecordsAcrossARestart() throws Exception {
+    var enc = TestKit.defaultEncryptor();
+    String seen = wire(enc, access("alice", "10.0.0.5", "tcp/22", now()).build());
+    String fresh = wire(enc, access("bob", "10.0.0.6", "tcp/22", now()).build());
+    StringBuilder cache = new StringBuilder("# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n");
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    long t = now() / 1000;
+    for (int i = 0; i < 30_000; i++) {
+      cache.append(Base64s.encode(sha.digest(("other " + i).getBytes(StandardCharsets.US_ASCII))))
+          .append(" 17 198.18.0.9 40000 198.18.0.1 62201 ").append(t).append('\n');
+    }
+    cache.append(Base64s.encode(sha.digest(seen.getBytes(StandardCharsets.US_ASCII))))
+        .append(" 17 198.18.0.10 40000 198.18.0.1 62201 ").append(t).append('\n');
+    Path fwknop = dir.resolve("fwknop/digest.cache");
+    Files.createDirectories(fwknop.getParent());
+    Files.writeString(fwknop, cache);
+    files("DIGEST_MIGRATE_FROM " + fwknop + "\n", ACCESS);
+    Path digest = dir.resolve("state/digest.cache");
+    Path pcap = dir.resolve("in.pcap");
+    TestKit.writePcap(pcap, List.of(udp("198.18.0.10", "198.18.0.1", seen), udp("198.18.0.11", "198.18.0.1", fresh)));
+    TestKit.Run r = spad("-v", "--pcap-file", pcap.toString(), "-C", "2", "-c", conf.toString(), "-a", access.toString(),
+        "-r", dir.resolve("run").toString(), "-d", digest.toString(), "--firewall", "none", "--log-format", "json");
+    assertEquals(0, r.status(), r.err());
+    assertEquals(List.of("accept", "replay"), r.json().stream().map(c -> c.getString("event")).sorted().toList());
+    assertTrue(r.err().contains("imported fwknop's " + fwknop), r.err());
+    assertEquals(cache.toString(), Files.readString(fwknop), "fwknopd's file is left as it was");
+    byte[] kept = Files.readAllBytes(digest);
+    assertEquals("SPA-RPL1", new String(kept, 0, 8, StandardCharsets.ISO_8859_1), "so many lines were compacted");
+
+    // after a restart, both packets are replays: one from the image, one from the line appended after it
+    TestKit.Run again = spad("-t", "--pcap-file", pcap.toString(), "-C", "2", "-c", conf.toString(), "-a",
+        access.toString(), "-d", digest.toString(), "--log-format", "json");
+    assertEquals(0, again.status(), again.err());
+    assertEquals(List.of("replay", "replay"), again.json().stream().map(c -> c.getString("event")).toList());
+  }
+
+  @Test
   void aLiveDaemonReloadsReportsStatusAndStops() throws Exception {
     int port;
     try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
