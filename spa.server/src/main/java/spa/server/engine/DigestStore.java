@@ -166,7 +166,7 @@ public final class DigestStore implements AutoCloseable {
     byte[] buf = new byte[PIECE];
     for (int i = 0; i < tables; i++) {
       byte[] tags = new byte[dir.getInt(8 * i)];
-      long[] recs = new long[tags.length * 3];
+      long[] recs = new long[tags.length * ReplayCache.RECORD_LONGS];
       ByteBuffer t = ByteBuffer.wrap(tags);
       readFully(ch, t, pos);
       crc.update(tags);
@@ -216,7 +216,7 @@ public final class DigestStore implements AutoCloseable {
       long[] recs = t.records();
       for (int s = 0; s < tags.length; s++) {
         if (tags[s] != 0) {
-          oldest = Math.min(oldest, recs[3 * s + 2]);
+          oldest = Math.min(oldest, ReplayCache.second(recs, s));
         }
       }
       int bytes = tags.length * ReplayCache.SLOT_BYTES;

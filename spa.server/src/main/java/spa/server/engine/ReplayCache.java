@@ -6,9 +6,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The set of packets already seen, keyed by the first 128 bits of SHA-256 over the wire payload, each
- * with the unix second it was recorded. O(1) lookups and inserts: lock-striped open-addressing tables
- * of primitive arrays, so a large cache costs neither time per packet nor garbage.
+ * The set of packets already seen, keyed by the first 96 bits of SHA-256 over the wire payload (given as the
+ * first 128, see {@link DigestStore#key0}), each with the unix second it was recorded (kept as an unsigned 32-bit
+ * number: up to 2106). O(1) lookups and inserts: lock-striped open-addressing tables of primitive arrays, so a
+ * large cache costs neither time per packet nor garbage.
  *
  * <p>{@link #lookup} takes no lock. Slots are written once and only ever dropped by building a new table,
  * so an unlocked reader can miss a record being added at that moment but never finds one that is not
@@ -27,8 +28,14 @@ public final class ReplayCache {
   private static final int STRIPE_BITS = 6;
   /** Tables in a cache; a key's is chosen by the top bits of its first long. */
   static final int STRIPES = 1 << STRIPE_BITS;
-  /** Bytes a table takes per slot: its tag and its three-long record. */
-  static final int SLOT_BYTES = 1 + 3 * Long.BYTES;
+  /** Longs a table takes per slot: the key's first long, then the rest of the key and the second. */
+  static final int RECORD_LONGS = 2;
+  /** Bytes a table takes per slot: its tag and its record. */
+  static final int SLOT_BYTES = 1 + RECORD_LONGS * Long.BYTES;
+  /** The bits of the key's second long that are kept. */
+  private static final long KEPT = 0xFFFF_FFFF_0000_0000L;
+  /** The bits of a record's second long that hold its second. */
+  private static final long SECONDS = 0xFFFF_FFFFL;
   private final Stripe[] stripes = new Stripe[STRIPES];
 
   public ReplayCache() {
@@ -38,7 +45,7 @@ public final class ReplayCache {
   /** A cache sized for {@code expected} records, so that loading them needs no rehashing. */
   public ReplayCache(int expected) {
     int perStripe = 256;
-    while (perStripe * 6L < (long) expected * 10 / stripes.length + 64) {
+    while (perStripe * 8L < (long) expected * 10 / stripes.length + 64) {
       perStripe <<= 1;
     }
     for (int i = 0; i < stripes.length; i++) {
@@ -90,7 +97,7 @@ public final class ReplayCache {
   /** The second {@code k0,k1} was recorded, or {@link #ABSENT}. */
   public long lookup(long k0, long k1) {
     awaitLoad();
-    return stripe(k0).table.get(k0, k1);
+    return stripe(k0).table.get(k0, k1 & KEPT);
   }
 
   /** Records the key unless present; {@link #INSERTED}, or the second of the existing record (never negative). */
@@ -99,7 +106,7 @@ public final class ReplayCache {
     Stripe s = stripe(k0);
     s.lock();
     try {
-      return s.putIfAbsent(k0, k1, epochSecond);
+      return s.putIfAbsent(k0, k1 & KEPT, epochSecond);
     } finally {
       s.unlock();
     }
@@ -111,7 +118,12 @@ public final class ReplayCache {
    * takes no lock: a large file loads without a lock operation per record.
    */
   long load(long k0, long k1, long epochSecond) {
-    return stripe(k0).putIfAbsent(k0, k1, epochSecond);
+    return stripe(k0).putIfAbsent(k0, k1 & KEPT, epochSecond);
+  }
+
+  /** The second recorded in slot {@code i} of a table's {@code records} (see {@link TableImage}). */
+  static long second(long[] records, int i) {
+    return records[RECORD_LONGS * i + 1] & SECONDS;
   }
 
   /** Removes records older than {@code minEpochSecond}; returns how many. */
@@ -136,7 +148,8 @@ public final class ReplayCache {
 
   /**
    * One table as its slots: {@code tags[i]} is 0 for a free slot, else the record of slot {@code i} is
-   * {@code records[3i..3i+2]} (the key's two longs and its second); the capacity is a power of two.
+   * {@code records[2i]} (the key's first long) and {@code records[2i+1]} (the high half of the key's second long,
+   * then the second, see {@link #second}); the capacity is a power of two.
    */
   record TableImage(byte[] tags, long[] records, int size) {}
 
@@ -222,13 +235,13 @@ public final class ReplayCache {
     }
 
     /** Grows the table first when one more record would pass the load limit, present or not. */
-    long putIfAbsent(long k0, long k1, long epoch) {
+    long putIfAbsent(long k0, long k1h, long epoch) {
       Table t = table;
-      if ((t.size + 1) * 10L > t.capacity() * 6L) {
+      if ((t.size + 1) * 10L > t.capacity() * 8L) {
         t = t.rebuilt(t.capacity() * 2, Long.MIN_VALUE);
         table = t;
       }
-      return t.putIfAbsent(k0, k1, Math.max(epoch, 0));
+      return t.putIfAbsent(k0, k1h, Math.min(Math.max(epoch, 0), SECONDS));
     }
 
     int prune(long minEpoch) {
@@ -247,9 +260,10 @@ public final class ReplayCache {
    * Open addressing with linear probing. Probes read only {@code tags}, 8-bit fingerprints of the first key
    * long (never 0; 0 marks a free slot), one byte per slot so that the array stays in cache even for a million
    * records; the full key and the recorded second are read on a fingerprint match only (a false match is
-   * one probe in 255), from {@code records}, three longs per slot side by side, so that a match or an insert
-   * touches one more place in memory, not three. {@link DigestStore} writes these arrays to disk as they are: a
-   * change to the layout or to where a key goes needs a new version of its image.
+   * one probe in 255), from {@code records}, two longs per slot side by side (the second's 32 bits share a long
+   * with the key's last 32), so that a match or an insert touches one more place in memory, not three. Tables
+   * grow past 80% full: probes walk tags, at most a few cache lines. {@link DigestStore} writes these arrays to
+   * disk as they are: a change to the layout or to where a key goes needs a new version of its image.
    */
   private static final class Table {
     final byte[] tags;
@@ -258,7 +272,7 @@ public final class ReplayCache {
     int size;
 
     Table(int capacity) {
-      this(new byte[capacity], new long[capacity * 3], 0);
+      this(new byte[capacity], new long[capacity * RECORD_LONGS], 0);
     }
 
     Table(byte[] tags, long[] records, int size) {
@@ -277,40 +291,40 @@ public final class ReplayCache {
       return t == 0 ? 1 : t;
     }
 
-    private static int slot(long k1) {
-      return (int) (k1 ^ k1 >>> 31);
+    /** The home slot of a key: its last kept 32 bits (the first long's choose the stripe and the tag). */
+    private static int slot(long k1h) {
+      return (int) (k1h >>> 32);
     }
 
     /**
-     * The slot holding the key, or else the free slot where the probe for it ends (a table always has one):
-     * tell them apart by {@code tags[slot] != 0}.
+     * The slot holding the key ({@code k0} and the kept half {@code k1h} of its second long), or else the free
+     * slot where the probe for it ends (a table always has one): tell them apart by {@code tags[slot] != 0}.
      */
-    private int find(long k0, long k1) {
+    private int find(long k0, long k1h) {
       byte tag = tag(k0);
       byte[] t = tags;
       long[] r = records;
-      int i = slot(k1) & mask;
+      int i = slot(k1h) & mask;
       byte x;
-      while ((x = t[i]) != 0 && (x != tag || r[3 * i] != k0 || r[3 * i + 1] != k1)) {
+      while ((x = t[i]) != 0 && (x != tag || r[2 * i] != k0 || (r[2 * i + 1] & KEPT) != k1h)) {
         i = i + 1 & mask;
       }
       return i;
     }
 
-    long get(long k0, long k1) {
-      int i = find(k0, k1);
-      return tags[i] != 0 ? records[3 * i + 2] : ABSENT;
+    long get(long k0, long k1h) {
+      int i = find(k0, k1h);
+      return tags[i] != 0 ? second(records, i) : ABSENT;
     }
 
     /** {@link ReplayCache#putIfAbsent} in one probe walk; the caller leaves a free slot. */
-    long putIfAbsent(long k0, long k1, long epoch) {
-      int i = find(k0, k1);
+    long putIfAbsent(long k0, long k1h, long second) {
+      int i = find(k0, k1h);
       if (tags[i] != 0) {
-        return records[3 * i + 2];
+        return second(records, i);
       }
-      records[3 * i] = k0;
-      records[3 * i + 1] = k1;
-      records[3 * i + 2] = epoch;
+      records[2 * i] = k0;
+      records[2 * i + 1] = k1h | second;
       tags[i] = tag(k0);
       size++;
       return INSERTED;
@@ -320,17 +334,17 @@ public final class ReplayCache {
     Table rebuilt(int capacity, long minEpoch) {
       int live = 0;
       for (int i = 0; i < tags.length; i++) {
-        if (tags[i] != 0 && records[3 * i + 2] >= minEpoch) {
+        if (tags[i] != 0 && second(records, i) >= minEpoch) {
           live++;
         }
       }
-      while ((live + 1) * 10L > capacity * 6L) {
+      while ((live + 1) * 10L > capacity * 8L) {
         capacity <<= 1;
       }
       Table n = new Table(capacity);
       for (int i = 0; i < tags.length; i++) {
-        if (tags[i] != 0 && records[3 * i + 2] >= minEpoch) {
-          n.putIfAbsent(records[3 * i], records[3 * i + 1], records[3 * i + 2]);
+        if (tags[i] != 0 && second(records, i) >= minEpoch) {
+          n.putIfAbsent(records[2 * i], records[2 * i + 1] & KEPT, second(records, i));
         }
       }
       return n;

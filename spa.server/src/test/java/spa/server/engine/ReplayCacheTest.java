@@ -29,13 +29,28 @@ class ReplayCacheTest {
       assertEquals(1000 + i % 100, c.lookup(a[i], b[i]));
       assertEquals(1000 + i % 100, c.putIfAbsent(a[i], b[i], 5));
     }
-    assertEquals(ReplayCache.ABSENT, c.lookup(a[0], b[0] + 1));
+    assertEquals(ReplayCache.ABSENT, c.lookup(a[0], b[0] + (1L << 32)));
     int removed = c.prune(1050);
     assertEquals(n / 2, removed);
     assertEquals(n / 2, c.size());
     for (int i = 0; i < n; i++) {
       assertEquals(i % 100 < 50 ? ReplayCache.ABSENT : 1000 + i % 100, c.lookup(a[i], b[i]));
     }
+  }
+
+  @Test
+  void keysAre96BitsAndSecondsUnsigned32Bits() {
+    ReplayCache c = new ReplayCache();
+    long k1 = 0x0123_4567_89ab_cdefL;
+    assertEquals(ReplayCache.INSERTED, c.putIfAbsent(42, k1, 4_000_000_000L));
+    assertEquals(4_000_000_000L, c.lookup(42, k1), "seconds past 2038 are kept");
+    assertEquals(4_000_000_000L, c.lookup(42, k1 ^ 0xffff_ffffL), "the last 32 bits of the 128 given are not kept");
+    assertEquals(ReplayCache.ABSENT, c.lookup(42, k1 ^ 1L << 32));
+    assertEquals(ReplayCache.ABSENT, c.lookup(43, k1));
+    assertEquals(ReplayCache.INSERTED, c.putIfAbsent(44, k1, -5));
+    assertEquals(0, c.lookup(44, k1));
+    assertEquals(ReplayCache.INSERTED, c.putIfAbsent(45, k1, Long.MAX_VALUE));
+    assertEquals(0xffff_ffffL, c.lookup(45, k1));
   }
 
   @Test
