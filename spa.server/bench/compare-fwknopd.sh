@@ -41,6 +41,9 @@ done
 
 HERE=$(cd "$(dirname "$0")" && pwd -P)
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+java_feature=$("$JAVA" -version 2>&1 | sed -n '1s/^[^"]*"\([0-9]*\).*/\1/p')
+[ "${java_feature:-0}" -ge 21 ] 2>/dev/null || {
+  echo "$JAVA is Java ${java_feature:-?}: the generator needs 21 or newer; set JAVA_HOME" >&2; exit 1; }
 FWKNOPD=${FWKNOPD:-/usr/sbin/fwknopd}
 if [ -z "${SPA_LIB:-}" ] && [ -n "${SPA_HOME:-}" ]; then
   SPA_LIB="$SPA_HOME/lib"
