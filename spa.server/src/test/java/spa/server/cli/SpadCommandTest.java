@@ -130,6 +130,20 @@ class SpadCommandTest {
     assertFalse(Files.exists(digest), "test mode writes no replay cache");
   }
 
+  /** An fwknopd digest.cache of {@code others} records and, last, one for the packet {@code seen} from 198.18.0.10. */
+  private static String fwknopCache(int others, String seen) throws Exception {
+    StringBuilder cache = new StringBuilder("# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n");
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    long t = now() / 1000;
+    for (int i = 0; i < others; i++) {
+      cache.append(Base64s.encode(sha.digest(("other " + i).getBytes(StandardCharsets.US_ASCII))))
+          .append(" 17 198.18.0.9 40000 198.18.0.1 62201 ").append(t).append('\n');
+    }
+    cache.append(Base64s.encode(sha.digest(seen.getBytes(StandardCharsets.US_ASCII))))
+        .append(" 17 198.18.0.10 40000 198.18.0.1 62201 ").append(t).append('\n');
+    return cache.toString();
+  }
+
   @Test
   void testModeFindsReplaysInALargeRecordedCache() throws Exception {
     files("", ACCESS);
@@ -137,15 +151,7 @@ class SpadCommandTest {
     String seen = wire(enc, access("alice", "10.0.0.5", "tcp/22", now()).build());
     String fresh = wire(enc, access("bob", "10.0.0.6", "tcp/22", now()).build());
     // a large cache (read while the rest of start-up proceeds) whose last record is the first packet's
-    StringBuilder cache = new StringBuilder("# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n");
-    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-    long t = now() / 1000;
-    for (int i = 0; i < 150_000; i++) {
-      cache.append(Base64s.encode(sha.digest(("other " + i).getBytes(StandardCharsets.US_ASCII))))
-          .append(" 17 198.18.0.9 40000 198.18.0.1 62201 ").append(t).append('\n');
-    }
-    cache.append(Base64s.encode(sha.digest(seen.getBytes(StandardCharsets.US_ASCII))))
-        .append(" 17 198.18.0.10 40000 198.18.0.1 62201 ").append(t).append('\n');
+    String cache = fwknopCache(150_000, seen);
     Path digest = dir.resolve("digest.cache");
     Files.writeString(digest, cache);
     byte[] junk = new byte[150];
@@ -177,15 +183,7 @@ class SpadCommandTest {
     var enc = TestKit.defaultEncryptor();
     String seen = wire(enc, access("alice", "10.0.0.5", "tcp/22", now()).build());
     String fresh = wire(enc, access("bob", "10.0.0.6", "tcp/22", now()).build());
-    StringBuilder cache = new StringBuilder("# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n");
-    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-    long t = now() / 1000;
-    for (int i = 0; i < 30_000; i++) {
-      cache.append(Base64s.encode(sha.digest(("other " + i).getBytes(StandardCharsets.US_ASCII))))
-          .append(" 17 198.18.0.9 40000 198.18.0.1 62201 ").append(t).append('\n');
-    }
-    cache.append(Base64s.encode(sha.digest(seen.getBytes(StandardCharsets.US_ASCII))))
-        .append(" 17 198.18.0.10 40000 198.18.0.1 62201 ").append(t).append('\n');
+    String cache = fwknopCache(30_000, seen);
     Path fwknop = dir.resolve("fwknop/digest.cache");
     Files.createDirectories(fwknop.getParent());
     Files.writeString(fwknop, cache);
@@ -198,7 +196,7 @@ class SpadCommandTest {
     assertEquals(0, r.status(), r.err());
     assertEquals(List.of("accept", "replay"), r.json().stream().map(c -> c.getString("event")).sorted().toList());
     assertTrue(r.err().contains("imported fwknop's " + fwknop), r.err());
-    assertEquals(cache.toString(), Files.readString(fwknop), "fwknopd's file is left as it was");
+    assertEquals(cache, Files.readString(fwknop), "fwknopd's file is left as it was");
     byte[] kept = Files.readAllBytes(digest);
     assertEquals("SPA-RPL1", new String(kept, 0, 8, StandardCharsets.ISO_8859_1), "so many lines were compacted");
 
