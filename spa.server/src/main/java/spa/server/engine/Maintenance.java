@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 /**
  * Background upkeep of the replay cache: flushes records to disk every second, and every minute drops
  * records older than the age window (when aging is on) from memory and, once the file holds many lines or
- * records that are gone, compacts the file.
+ * records that are gone, compacts the file (aging or not).
  */
 public final class Maintenance implements AutoCloseable {
   private final ScheduledExecutorService timer;
@@ -20,6 +20,12 @@ public final class Maintenance implements AutoCloseable {
    */
   public Maintenance(ReplayCache cache, DigestStore store, long windowSeconds, LongSupplier clock,
       Consumer<String> problem) {
+    this(cache, store, windowSeconds, clock, problem, 60);
+  }
+
+  /** With the pruning and compacting every {@code upkeepSeconds}. */
+  Maintenance(ReplayCache cache, DigestStore store, long windowSeconds, LongSupplier clock,
+      Consumer<String> problem, long upkeepSeconds) {
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "spad-maintenance");
       t.setDaemon(true);
@@ -34,10 +40,11 @@ public final class Maintenance implements AutoCloseable {
         }
       }, 1, 1, TimeUnit.SECONDS);
     }
-    if (windowSeconds > 0) {
+    if (windowSeconds > 0 || store != null) {
       timer.scheduleWithFixedDelay(() -> {
-        long min = clock.getAsLong() / 1000 - windowSeconds;
-        cache.prune(min);
+        if (windowSeconds > 0) {
+          cache.prune(clock.getAsLong() / 1000 - windowSeconds);
+        }
         if (store != null && store.needsCompaction(cache.size())) {
           try {
             store.compact(cache);
@@ -45,7 +52,7 @@ public final class Maintenance implements AutoCloseable {
             problem.accept("replay cache: cannot compact " + store.file() + ": " + e.getMessage());
           }
         }
-      }, 60, 60, TimeUnit.SECONDS);
+      }, upkeepSeconds, upkeepSeconds, TimeUnit.SECONDS);
     }
   }
 

@@ -1,6 +1,7 @@
 package spa.server.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -194,6 +195,45 @@ class DigestStoreTest {
         assertEquals(1000 + i, seen(read, sha(t + "/" + i)), t + "/" + i);
       }
     }
+  }
+
+  @Test
+  void upkeepCompactsAFileOfManyLinesAndOneOfRecordsGone() throws Exception {
+    Path f = dir.resolve("digest.cache");
+    ReplayCache c = new ReplayCache();
+    long now = 1_800_000_000L;
+    try (DigestStore s = DigestStore.open(f, c, 0, null)) {
+      for (int i = 0; i < 30_000; i++) {
+        record(c, s, sha("u" + i), "127.0.0.1", i < 20_000 ? now - 1000 : now);
+      }
+      s.sync();
+      assertFalse(startsWithImage(f));
+      // aging off: the lines alone are worth compacting
+      try (Maintenance m = new Maintenance(c, s, 0, () -> now * 1000, e -> { }, 1)) {
+        awaitImage(f);
+      }
+      assertEquals(30_000, DigestStore.read(f, new ReplayCache(), 0).records());
+      // aging on: the records past the window leave memory, then the file
+      try (Maintenance m = new Maintenance(c, s, 100, () -> now * 1000, e -> { }, 1)) {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (DigestStore.read(f, new ReplayCache(), 0).records() != 10_000 && System.currentTimeMillis() < deadline) {
+          Thread.sleep(50);
+        }
+      }
+      assertEquals(10_000, c.size());
+      ReplayCache read = new ReplayCache();
+      assertEquals(new DigestStore.LoadResult(10_000, 0, 0, 10_000), DigestStore.read(f, read, 0));
+      assertEquals(now, seen(read, sha("u29999")));
+      assertEquals(ReplayCache.ABSENT, seen(read, sha("u0")));
+    }
+  }
+
+  private static void awaitImage(Path f) throws Exception {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (!startsWithImage(f) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(startsWithImage(f), "compacted by upkeep");
   }
 
   @Test
