@@ -138,7 +138,10 @@ public final class DigestStore implements AutoCloseable {
     return new Loaded(r, imageRecords, lines.records(), openLine);
   }
 
-  /** Reads the directory and tables after the header {@code h} into {@code into}; returns the records. */
+  /**
+   * Reads the directory and tables after the header {@code h} into {@code into}, once all of them check out;
+   * returns the records.
+   */
   private static int readImage(FileChannel ch, ByteBuffer h, ReplayCache into) throws IOException {
     int tables = h.getInt(8);
     if (tables != ReplayCache.STRIPES) {
@@ -164,6 +167,7 @@ public final class DigestStore implements AutoCloseable {
       throw new IOException("the replay image is damaged: its directory does not match its header");
     }
     byte[] buf = new byte[PIECE];
+    ReplayCache.TableImage[] images = new ReplayCache.TableImage[tables];
     for (int i = 0; i < tables; i++) {
       byte[] tags = new byte[dir.getInt(8 * i)];
       long[] recs = new long[tags.length * ReplayCache.RECORD_LONGS];
@@ -181,11 +185,14 @@ public final class DigestStore implements AutoCloseable {
         pos += n * 8L;
         done += n;
       }
-      into.install(i, new ReplayCache.TableImage(tags, recs, dir.getInt(8 * i + 4)));
+      images[i] = new ReplayCache.TableImage(tags, recs, dir.getInt(8 * i + 4));
     }
     crc.update(dir.array());
     if (crc.getValue() != h.getLong(40)) {
       throw new IOException("the replay image is damaged: checksum mismatch");
+    }
+    for (int i = 0; i < tables; i++) {
+      into.install(i, images[i]);
     }
     return (int) records;
   }

@@ -154,8 +154,11 @@ class DigestStoreTest {
     assertEquals(1999, seen(read, sha("r999")));
   }
 
+  /** The reason a load gives for refusing {@code f}; the cache it was loading into is left empty. */
   private static String refused(Path f) {
-    IOException e = assertThrows(IOException.class, () -> DigestStore.read(f, new ReplayCache(), 0));
+    ReplayCache c = new ReplayCache();
+    IOException e = assertThrows(IOException.class, () -> DigestStore.read(f, c, 0));
+    assertEquals(0, c.size());
     return e.getMessage();
   }
 
