@@ -69,8 +69,13 @@ public final class DigestStore implements AutoCloseable {
    */
   public record LoadResult(int loaded, int expired, int invalid, int records) {}
 
-  /** A load's result, the records of the file's image and its lines, and whether its last line lacks its end. */
-  private record Loaded(LoadResult result, long imageRecords, long lines, boolean openLine) {}
+  /** A load's result, the records of the file's image, and whether its last line lacks its end. */
+  private record Loaded(LoadResult result, long imageRecords, boolean openLine) {
+    /** The file's record lines: what it holds beyond its image. */
+    long lines() {
+      return result.records() - imageRecords;
+    }
+  }
 
   /** Bytes read from a cache file at once: a large cache costs no buffer of its size. */
   private static final int PIECE = 1 << 20;
@@ -92,26 +97,35 @@ public final class DigestStore implements AutoCloseable {
   /** Records a load of {@code file} will insert one by one (not those of an image), to size a cache for them. */
   public static long linesHint(Path file) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer h = ByteBuffer.allocate(IMAGE_HEADER).order(LE);
-      ch.read(h, 0);
+      ByteBuffer h = header(ch);
       long size = ch.size();
-      return h.position() == IMAGE_HEADER && h.getLong(0) == MAGIC
+      return isImage(h) && h.position() == IMAGE_HEADER
           ? Math.max(0, size - IMAGE_HEADER - h.getLong(32)) / 80 : size / 80; // about 90 bytes a line
     } catch (IOException e) {
       return 0; // the load reports it
     }
   }
 
-  private static Loaded load(FileChannel ch, ReplayCache into, long minEpoch) throws IOException {
-    long size = ch.size();
+  /** The file's first {@link #IMAGE_HEADER} bytes, or as many as it has (the buffer's position). */
+  private static ByteBuffer header(FileChannel ch) throws IOException {
     ByteBuffer h = ByteBuffer.allocate(IMAGE_HEADER).order(LE);
     while (h.hasRemaining() && ch.read(h, h.position()) > 0) {
       // a header is read whole or the file is too short to have one
     }
+    return h;
+  }
+
+  private static boolean isImage(ByteBuffer header) {
+    return header.position() >= 8 && header.getLong(0) == MAGIC;
+  }
+
+  private static Loaded load(FileChannel ch, ReplayCache into, long minEpoch) throws IOException {
+    long size = ch.size();
+    ByteBuffer h = header(ch);
     long linesFrom = 0;
     int imageRecords = 0;
     int expired = 0;
-    if (h.position() >= 8 && h.getLong(0) == MAGIC) {
+    if (isImage(h)) {
       if (h.position() < IMAGE_HEADER) {
         throw new IOException("the replay image is cut short (" + size + " bytes)");
       }
@@ -135,7 +149,7 @@ public final class DigestStore implements AutoCloseable {
     }
     LoadResult r = new LoadResult(imageRecords - expired + lines.loaded(), expired + lines.expired(), lines.invalid(),
         imageRecords + lines.records());
-    return new Loaded(r, imageRecords, lines.records(), openLine);
+    return new Loaded(r, imageRecords, openLine);
   }
 
   /**
