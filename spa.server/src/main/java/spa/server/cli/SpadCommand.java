@@ -138,7 +138,7 @@ public final class SpadCommand {
   private PrintStream err = System.err;
   private OutputStream events = System.out;
   private PrintStream out = System.out;
-  private Daemon.Hooks hooks = Daemon.Hooks.NONE;
+  private Hooks hooks = Hooks.NONE;
 
   /** Variables the options set, over every file. */
   Settings commandLine() {
@@ -197,7 +197,7 @@ public final class SpadCommand {
     return events;
   }
 
-  Daemon.Hooks hooks() {
+  Hooks hooks() {
     return hooks;
   }
 
@@ -206,7 +206,7 @@ public final class SpadCommand {
    * Runs spad with {@code args}; events go to {@code events}, messages to {@code out} and {@code err}.
    * Returns the exit status instead of exiting.
    */
-  public static int run(String[] args, OutputStream events, PrintStream out, PrintStream err, Daemon.Hooks hooks) {
+  public static int run(String[] args, OutputStream events, PrintStream out, PrintStream err, Hooks hooks) {
     SpadCommand cmd = new SpadCommand();
     cmd.events = events;
     cmd.out = out;
@@ -238,7 +238,7 @@ public final class SpadCommand {
   }
 
   public static void main(String[] args) {
-    Daemon.Hooks hooks = Daemon.Hooks.system();
+    Hooks hooks = Hooks.system();
     int code = run(args, new FileOutputStream(FileDescriptor.out), System.out, System.err, hooks);
     System.out.flush();
     if (!hooks.shuttingDown()) {

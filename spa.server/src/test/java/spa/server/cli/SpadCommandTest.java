@@ -216,7 +216,7 @@ class SpadCommandTest {
     files("UDPSERV_PORT " + port + "\nSPA_UDP_BIND_ADDRESS 127.0.0.1\n", ACCESS);
     Path run = dir.resolve("run");
     Path digest = dir.resolve("state/digest.cache");
-    Daemon.ManualHooks hooks = new Daemon.ManualHooks();
+    ManualHooks hooks = new ManualHooks();
     AtomicReference<TestKit.Run> result = new AtomicReference<>();
     Thread t = new Thread(() -> result.set(spad(hooks, "-f", "-U", "-c", conf.toString(), "-a", access.toString(),
         "-r", run.toString(), "-d", digest.toString(), "--firewall", "none", "--log-format", "json")));

@@ -24,7 +24,6 @@ import spa.core.capture.PcapHeader;
 import spa.core.capture.PcapWriter;
 import spa.core.codec.Base64s;
 import spa.core.spi.Encryptor;
-import spa.server.cli.Daemon;
 import spa.server.cli.SpadCommand;
 import spa.server.testkit.TestKit;
 
@@ -115,7 +114,7 @@ class GarbageFloodTest {
     int status = SpadCommand.run(new String[] {"-t", "-v", "--pcap-file", pcap.toString(), "-C",
         Integer.toString(PACKETS), "-c", conf.toString(), "-a", acc.toString(), "--log-format", "json", "-d",
         dir.resolve("digest.cache").toString()}, events, new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Daemon.Hooks.NONE);
+        new PrintStream(err, true, StandardCharsets.UTF_8), spa.server.cli.Hooks.NONE);
     String log = err.toString(StandardCharsets.UTF_8);
     assertEquals(0, status, log);
     assertTrue(log.contains("received=" + PACKETS + " "), log);

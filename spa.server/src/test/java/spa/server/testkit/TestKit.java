@@ -135,10 +135,10 @@ public final class TestKit {
   }
 
   public static Run spad(String... args) {
-    return spad(spa.server.cli.Daemon.Hooks.NONE, args);
+    return spad(spa.server.cli.Hooks.NONE, args);
   }
 
-  public static Run spad(spa.server.cli.Daemon.Hooks hooks, String... args) {
+  public static Run spad(spa.server.cli.Hooks hooks, String... args) {
     ByteArrayOutputStream events = new ByteArrayOutputStream();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
