@@ -181,15 +181,6 @@ public final class Daemon {
     return sp.agingEnabled() ? 2L * sp.maxAgeSeconds() + 60 : 0;
   }
 
-  /** A start-up failure with its one-line message. */
-  private static final class StartupException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    StartupException(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   private DecisionChain compile(ServerConfig config) throws ConfigException {
     List<String> errors = new ArrayList<>();
     List<Decryptor> decryptors = plugins.providers(Decryptor.class, Decryptor::name, errors).stream()
@@ -217,8 +208,8 @@ public final class Daemon {
     Settings g = config.globals();
     boolean test = cmd.test;
     boolean offline = g.get("PCAP_FILE").filter(s -> !s.isBlank()).isPresent();
-    Plugins.Found<CaptureSource> capture = selectCapture(g);
-    Plugins.Found<FirewallBackend> firewall = test ? null : selectFirewall(g, false);
+    Plugins.Found<CaptureSource> capture = new PluginChoice(plugins, this::warn).capture(g);
+    Plugins.Found<FirewallBackend> firewall = test ? null : new PluginChoice(plugins, this::warn).firewall(g, false);
     Policy policy = chain.policy();
     long window = replayWindow(policy.server());
     info("configuration: " + config.files() + ", " + policy.stanzas().size() + " access stanzas; capture "
@@ -391,67 +382,9 @@ public final class Daemon {
     };
   }
 
-  private Plugins.Found<CaptureSource> selectCapture(Settings g) throws StartupException {
-    String name = g.get("CAPTURE").orElse(null);
-    if (name == null) {
-      if (g.get("PCAP_FILE").filter(s -> !s.isBlank()).isPresent()) {
-        name = "pcap";
-      } else if (g.flag("ENABLE_UDP_SERVER", false)) {
-        name = "udp";
-      } else if (g.has("PCAP_INTF") && !"default".equals(g.origin("PCAP_INTF"))) {
-        name = "pcap";
-      } else {
-        name = "udp";
-      }
-    }
-    List<String> errors = new ArrayList<>();
-    List<Plugins.Found<CaptureSource>> found = plugins.providers(CaptureSource.class, CaptureSource::name, errors);
-    errors.forEach(e -> warn("plugin " + e));
-    String wanted = name;
-    return found.stream().filter(f -> f.info().name().equals(wanted)).findFirst()
-        .orElseThrow(() -> new StartupException("no capture plugin named '" + wanted + "' is installed (found: "
-            + found.stream().map(f -> f.info().name()).toList() + ")"));
-  }
-
-  /** The configured firewall; with none named, nftables, iptables, or the only one; null for none. */
-  private Plugins.Found<FirewallBackend> selectFirewall(Settings g, boolean required) throws StartupException {
-    String name = g.get("FIREWALL").orElse(null);
-    if ("none".equals(name)) {
-      return null;
-    }
-    List<String> errors = new ArrayList<>();
-    List<Plugins.Found<FirewallBackend>> found = plugins.providers(FirewallBackend.class, FirewallBackend::name, errors);
-    errors.forEach(e -> warn("plugin " + e));
-    if (name != null) {
-      String wanted = name;
-      return found.stream().filter(f -> f.info().name().equals(wanted)).findFirst()
-          .orElseThrow(() -> new StartupException("no firewall plugin named '" + wanted + "' is installed (found: "
-              + found.stream().map(f -> f.info().name()).toList() + ")"));
-    }
-    for (String preferred : List.of("nftables", "iptables")) {
-      Optional<Plugins.Found<FirewallBackend>> f =
-          found.stream().filter(x -> x.info().name().equals(preferred)).findFirst();
-      if (f.isPresent()) {
-        return f.get();
-      }
-    }
-    if (found.size() == 1) {
-      return found.get(0);
-    }
-    if (found.isEmpty()) {
-      if (required) {
-        throw new StartupException("no firewall plugin is installed");
-      }
-      warn("no firewall plugin is installed: decisions are logged, nothing is opened");
-      return null;
-    }
-    throw new StartupException("several firewall plugins are installed " + found.stream().map(f -> f.info().name())
-        .toList() + ": choose one with --firewall NAME or FIREWALL");
-  }
-
   private int firewallTool(Settings g) {
     try {
-      Plugins.Found<FirewallBackend> f = selectFirewall(g, true);
+      Plugins.Found<FirewallBackend> f = new PluginChoice(plugins, this::warn).firewall(g, true);
       if (f == null) {
         err.println("spad: no firewall selected (--firewall none)");
         return 1;
