@@ -78,11 +78,11 @@ public final class Daemon {
     loader = new ConfigLoader(this::warn);
     sources = new ConfigLoader.Sources(cmd.configFile, cmd.overrideFiles, cmd.commandLine(), home());
     if (cmd.kill || cmd.restart || cmd.status) {
-      return control();
+      return new ControlCommand(loader, sources, cmd.restart, cmd.status, out, err).run();
     }
     if (cmd.listPlugins) {
       plugins = Plugins.load(pluginsDir(), Set.of("com.sun.jna"));
-      return listPlugins();
+      return new PluginListing(plugins, out).run();
     }
     ServerConfig config;
     DecisionChain chain;
@@ -117,7 +117,8 @@ public final class Daemon {
       return 0;
     }
     if (cmd.fwList || cmd.fwListAll || cmd.fwFlush) {
-      return firewallTool(firewallSettings(config.globals(), chain.policy()));
+      return new FirewallTool(new PluginChoice(plugins, this::warn), cmd.fwList || cmd.fwListAll, cmd.fwFlush, out, err)
+          .run(firewallSettings(config.globals(), chain.policy()));
     }
     try {
       return serve(config, chain, format);
@@ -222,10 +223,10 @@ public final class Daemon {
     try {
       if (!offline) {
         // first: a second spad must stop here, before it opens (and may rewrite) the running one's replay file
-        Path pid = pidPath(g);
+        Path pid = RunFiles.pidPath(g);
         try {
           open.add(0, PidFile.acquire(pid));
-          open.add(0, ControlSocket.listen(socketPath(pid), this::controlRequest));
+          open.add(0, ControlSocket.listen(RunFiles.socketPath(pid), this::controlRequest));
         } catch (IOException e) {
           throw new StartupException(pid + ": " + e.getMessage());
         }
@@ -309,7 +310,7 @@ public final class Daemon {
       throws StartupException {
     FirewallBackend fw = firewall.provider();
     String name = firewall.info().name();
-    GrantManager grants = new GrantManager(fw, new GrantJournal(journalPath(fs)), java.time.Clock.systemUTC(),
+    GrantManager grants = new GrantManager(fw, new GrantJournal(RunFiles.journalPath(fs)), java.time.Clock.systemUTC(),
         new GrantEvents(events.newLog(false), name, System::currentTimeMillis));
     try {
       GrantManager.Reconciliation r = Plugins.withContextLoader(firewall.loader(), () -> {
@@ -349,11 +350,6 @@ public final class Daemon {
         String.join(",", ports.stream().map(ProtoPort::toString).toList())), "access stanzas (OPEN_PORTS)"));
   }
 
-  static Path journalPath(Settings g) {
-    return g.get("GRANT_JOURNAL").map(Path::of)
-        .orElse(Path.of(g.get("FWKNOP_RUN_DIR").orElse(Variables.DEFAULT_RUN_DIR), "grants.journal"));
-  }
-
   /** Re-reads the configuration; keeps the running policy when the new one is bad. */
   synchronized String reload() {
     Engine e = engine;
@@ -380,139 +376,6 @@ public final class Daemon {
       case "status" -> e == null ? "error: starting" : "ok: pid " + ProcessHandle.current().pid() + " " + e.stats().summary();
       default -> "error: unknown request '" + request + "' (reload, status)";
     };
-  }
-
-  private int firewallTool(Settings g) {
-    try {
-      Plugins.Found<FirewallBackend> f = new PluginChoice(plugins, this::warn).firewall(g, true);
-      if (f == null) {
-        err.println("spad: no firewall selected (--firewall none)");
-        return 1;
-      }
-      FirewallBackend fw = f.provider();
-      return Plugins.withContextLoader(f.loader(), () -> {
-        fw.configure(g);
-        if (cmd.fwFlush) {
-          try (GrantManager grants = new GrantManager(fw, new GrantJournal(journalPath(g)), java.time.Clock.systemUTC(),
-              new GrantEvents(new EventOutput(out, EventFormat.TEXT).newLog(false), fw.name(), System::currentTimeMillis))) {
-            grants.flush();
-          }
-          out.println("spad: removed every opening " + fw.name() + " held for spa");
-        }
-        if (cmd.fwList || cmd.fwListAll) {
-          long now = System.currentTimeMillis();
-          List<Grant> grants = fw.list();
-          for (Grant gr : grants) {
-            out.println(gr.source().getHostAddress() + " " + gr.access() + (gr.nat() == null ? "" : " nat " + gr.nat())
-                + " expires in " + Math.max(0, (gr.expires().toEpochMilli() - now) / 1000) + "s (" + gr.stanza() + ")");
-          }
-          if (grants.isEmpty()) {
-            out.println("spad: no openings");
-          }
-        }
-        return 0;
-      });
-    } catch (StartupException e) {
-      err.println("spad: " + e.getMessage());
-      return 1;
-    } catch (ConfigException e) {
-      err.println("spad: " + e);
-      return 1;
-    } catch (FirewallException e) {
-      err.println("spad: firewall: " + e.getMessage());
-      return 1;
-    } catch (Exception e) {
-      err.println("spad: firewall: " + e);
-      return 1;
-    }
-  }
-
-  private int listPlugins() {
-    List<String> errors = new ArrayList<>();
-    List<PluginInfo> all = new ArrayList<>();
-    all.addAll(plugins.providers(CaptureSource.class, CaptureSource::name, errors).stream().map(Plugins.Found::info).toList());
-    all.addAll(plugins.providers(Decryptor.class, Decryptor::name, errors).stream().map(Plugins.Found::info).toList());
-    all.addAll(plugins.providers(Authorizer.class, Authorizer::name, errors).stream().map(Plugins.Found::info).toList());
-    all.addAll(plugins.providers(FirewallBackend.class, FirewallBackend::name, errors).stream().map(Plugins.Found::info).toList());
-    out.println(String.format("%-12s %-16s %-24s %s", "NAME", "TYPE", "MODULE", "LAYER"));
-    for (PluginInfo p : all) {
-      out.println(String.format("%-12s %-16s %-24s %s", p.name(), p.type(), p.module(), layerText(p.layer())));
-    }
-    for (String p : plugins.problems()) {
-      out.println("problem: " + p);
-    }
-    for (String e : errors) {
-      out.println("problem: " + e);
-    }
-    out.flush();
-    return plugins.problems().isEmpty() && errors.isEmpty() ? 0 : 1;
-  }
-
-  private String layerText(String layer) {
-    for (Plugins.Layer l : plugins.layers()) {
-      if (l.name().equals(layer) && l.dir() != null) {
-        return layer + " (" + l.dir() + ")";
-      }
-    }
-    return layer;
-  }
-
-  private int control() {
-    Settings g;
-    try {
-      g = loader.globals(sources);
-    } catch (ConfigException e) {
-      g = Settings.of(java.util.Map.of("FWKNOP_RUN_DIR", Variables.DEFAULT_RUN_DIR), "default").with(sources.commandLine());
-    }
-    Path pid = pidPath(g);
-    OptionalLong p = PidFile.read(pid);
-    Optional<ProcessHandle> proc = p.isPresent() ? ProcessHandle.of(p.getAsLong()).filter(ProcessHandle::isAlive)
-        : Optional.empty();
-    if (cmd.status) {
-      if (proc.isEmpty()) {
-        out.println("spad is not running (" + pid + ")");
-        return 1;
-      }
-      out.println("spad is running (pid " + p.getAsLong() + ")");
-      try {
-        out.println(ControlSocket.request(socketPath(pid), "status"));
-      } catch (IOException e) {
-        // running but not answering: the pid line says enough
-      }
-      return 0;
-    }
-    if (cmd.restart) {
-      try {
-        String reply = ControlSocket.request(socketPath(pid), "reload");
-        out.println("spad: " + reply);
-        return reply.startsWith("ok") ? 0 : 1;
-      } catch (IOException e) {
-        err.println("spad: no running spad answers at " + socketPath(pid) + ": " + e.getMessage());
-        return 1;
-      }
-    }
-    if (proc.isEmpty()) {
-      err.println("spad: not running (" + pid + ")");
-      return 1;
-    }
-    proc.get().destroy();
-    try {
-      proc.get().onExit().get(15, TimeUnit.SECONDS);
-      out.println("spad: stopped pid " + p.getAsLong());
-      return 0;
-    } catch (Exception e) {
-      err.println("spad: pid " + p.getAsLong() + " did not stop within 15 s");
-      return 1;
-    }
-  }
-
-  static Path pidPath(Settings g) {
-    return g.get("FWKNOP_PID_FILE").map(Path::of)
-        .orElse(Path.of(g.get("FWKNOP_RUN_DIR").orElse(Variables.DEFAULT_RUN_DIR), "spad.pid"));
-  }
-
-  static Path socketPath(Path pid) {
-    return pid.resolveSibling("spad.sock");
   }
 
   private static int workers(Settings g) {

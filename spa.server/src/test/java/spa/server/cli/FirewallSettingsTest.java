@@ -34,6 +34,6 @@ class FirewallSettingsTest {
   @Test
   void journalDefaultsToTheRunDirectory() {
     assertEquals(Path.of("/tmp/r/grants.journal"),
-        Daemon.journalPath(Settings.of(java.util.Map.of("FWKNOP_RUN_DIR", "/tmp/r"), "t")));
+        RunFiles.journalPath(Settings.of(java.util.Map.of("FWKNOP_RUN_DIR", "/tmp/r"), "t")));
   }
 }

@@ -1,0 +1,77 @@
+package spa.server.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import spa.core.ConfigException;
+import spa.core.FirewallException;
+import spa.core.Grant;
+import spa.core.Settings;
+import spa.core.spi.FirewallBackend;
+import spa.server.event.EventFormat;
+import spa.server.event.EventOutput;
+import spa.server.grant.GrantEvents;
+import spa.server.grant.GrantJournal;
+import spa.server.grant.GrantManager;
+import spa.server.plugin.Plugins;
+
+/** {@code --fw-list} and {@code --fw-flush}: what spa holds in the firewall, and removing it. */
+final class FirewallTool {
+  private final PluginChoice choice;
+  private final boolean list;
+  private final boolean flush;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  FirewallTool(PluginChoice choice, boolean list, boolean flush, PrintStream out, PrintStream err) {
+    this.choice = choice;
+    this.list = list;
+    this.flush = flush;
+    this.out = out;
+    this.err = err;
+  }
+
+  int run(Settings g) {
+    try {
+      Plugins.Found<FirewallBackend> f = choice.firewall(g, true);
+      if (f == null) {
+        err.println("spad: no firewall selected (--firewall none)");
+        return 1;
+      }
+      FirewallBackend fw = f.provider();
+      return Plugins.withContextLoader(f.loader(), () -> {
+        fw.configure(g);
+        if (flush) {
+          try (GrantManager grants = new GrantManager(fw, new GrantJournal(RunFiles.journalPath(g)), java.time.Clock.systemUTC(),
+              new GrantEvents(new EventOutput(out, EventFormat.TEXT).newLog(false), fw.name(), System::currentTimeMillis))) {
+            grants.flush();
+          }
+          out.println("spad: removed every opening " + fw.name() + " held for spa");
+        }
+        if (list) {
+          long now = System.currentTimeMillis();
+          List<Grant> grants = fw.list();
+          for (Grant gr : grants) {
+            out.println(gr.source().getHostAddress() + " " + gr.access() + (gr.nat() == null ? "" : " nat " + gr.nat())
+                + " expires in " + Math.max(0, (gr.expires().toEpochMilli() - now) / 1000) + "s (" + gr.stanza() + ")");
+          }
+          if (grants.isEmpty()) {
+            out.println("spad: no openings");
+          }
+        }
+        return 0;
+      });
+    } catch (StartupException e) {
+      err.println("spad: " + e.getMessage());
+      return 1;
+    } catch (ConfigException e) {
+      err.println("spad: " + e);
+      return 1;
+    } catch (FirewallException e) {
+      err.println("spad: firewall: " + e.getMessage());
+      return 1;
+    } catch (Exception e) {
+      err.println("spad: firewall: " + e);
+      return 1;
+    }
+  }
+}
