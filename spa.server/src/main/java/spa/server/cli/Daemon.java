@@ -107,7 +107,7 @@ public final class Daemon {
       return 1;
     }
     try {
-      chain = compile(config);
+      chain = new ChainCompiler(plugins, this::warn).compile(config);
     } catch (ConfigException e) {
       err.println("spad: " + e);
       return 1;
@@ -118,7 +118,7 @@ public final class Daemon {
     }
     if (cmd.fwList || cmd.fwListAll || cmd.fwFlush) {
       return new FirewallTool(new PluginChoice(plugins, this::warn), cmd.fwList || cmd.fwListAll, cmd.fwFlush, out, err)
-          .run(firewallSettings(config.globals(), chain.policy()));
+          .run(FirewallSettings.of(config.globals(), chain.policy()));
     }
     try {
       return serve(config, chain, format);
@@ -182,29 +182,6 @@ public final class Daemon {
     return sp.agingEnabled() ? 2L * sp.maxAgeSeconds() + 60 : 0;
   }
 
-  private DecisionChain compile(ServerConfig config) throws ConfigException {
-    List<String> errors = new ArrayList<>();
-    List<Decryptor> decryptors = plugins.providers(Decryptor.class, Decryptor::name, errors).stream()
-        .map(Plugins.Found::provider).toList();
-    errors.forEach(e -> warn("plugin " + e));
-    Policy policy = new PolicyCompiler(decryptors, ZoneId::systemDefault).compile(config);
-    List<Authorizer> extras = new ArrayList<>();
-    Settings g = config.globals();
-    if (g.has("AUTHORIZERS")) {
-      List<Plugins.Found<Authorizer>> found = plugins.providers(Authorizer.class, Authorizer::name, errors);
-      for (String name : g.get("AUTHORIZERS").orElseThrow().split(",")) {
-        String n = name.strip();
-        if (n.isEmpty()) {
-          continue;
-        }
-        extras.add(found.stream().filter(f -> f.info().name().equals(n)).findFirst()
-            .orElseThrow(() -> g.invalid("AUTHORIZERS", "no authorizer plugin named '" + n + "' is installed"))
-            .provider());
-      }
-    }
-    return new DecisionChain(policy, new DefaultAuthorizer(policy, NatResolver.system()), extras);
-  }
-
   private int serve(ServerConfig config, DecisionChain chain, EventFormat format) throws StartupException {
     Settings g = config.globals();
     boolean test = cmd.test;
@@ -242,7 +219,7 @@ public final class Daemon {
       }
       GrantManager grants = null;
       if (firewall != null) {
-        grants = startFirewall(firewall, firewallSettings(g, policy), events);
+        grants = startFirewall(firewall, FirewallSettings.of(g, policy), events);
         open.add(0, grants);
         if (!firewall.provider().kernelExpiry() && g.flag("FLUSH_IPT_AT_EXIT", true)) {
           GrantManager atExit = grants;
@@ -330,26 +307,6 @@ public final class Daemon {
     }
   }
 
-  /**
-   * The daemon's settings as a firewall backend sees them: with OPEN_PORTS, the union of the stanzas'
-   * OPEN_PORTS, which nftables protects by default; absent when a stanza allows any port.
-   */
-  static Settings firewallSettings(Settings g, Policy policy) {
-    java.util.Set<ProtoPort> ports = new java.util.TreeSet<>(
-        java.util.Comparator.comparing(ProtoPort::proto).thenComparingInt(ProtoPort::port));
-    for (spa.server.policy.Stanza s : policy.stanzas()) {
-      if (s.openPorts() == null) {
-        return g;
-      }
-      ports.addAll(s.openPorts());
-    }
-    if (ports.isEmpty()) {
-      return g;
-    }
-    return g.with(Settings.of(java.util.Map.of("OPEN_PORTS",
-        String.join(",", ports.stream().map(ProtoPort::toString).toList())), "access stanzas (OPEN_PORTS)"));
-  }
-
   /** Re-reads the configuration; keeps the running policy when the new one is bad. */
   synchronized String reload() {
     Engine e = engine;
@@ -358,7 +315,7 @@ public final class Daemon {
     }
     try {
       ServerConfig c = loader.load(sources);
-      DecisionChain chain = compile(c);
+      DecisionChain chain = new ChainCompiler(plugins, this::warn).compile(c);
       e.policy(chain);
       String msg = "reloaded configuration: " + chain.policy().stanzas().size() + " access stanzas";
       info(msg);

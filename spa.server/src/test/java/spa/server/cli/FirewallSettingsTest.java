@@ -20,7 +20,7 @@ class FirewallSettingsTest {
   void protectedPortsAreTheUnionOfTheStanzasOpenPorts() throws Exception {
     Policy p = TestKit.policy(TestKit.config(dir, "",
         "SOURCE 198.18.0.0/24\n" + KEYS + "OPEN_PORTS tcp/22, udp/1194\n\nSOURCE ANY\n" + KEYS + "OPEN_PORTS tcp/22,tcp/5432\n"));
-    Settings fs = Daemon.firewallSettings(p.globals(), p);
+    Settings fs = FirewallSettings.of(p.globals(), p);
     assertEquals("tcp/22,tcp/5432,udp/1194", fs.get("OPEN_PORTS").orElseThrow());
   }
 
@@ -28,7 +28,7 @@ class FirewallSettingsTest {
   void aStanzaWithoutOpenPortsLeavesTheChoiceToTheFirewallSettings() throws Exception {
     Policy p = TestKit.policy(TestKit.config(dir, "",
         "SOURCE 198.18.0.0/24\n" + KEYS + "OPEN_PORTS tcp/22\n\nSOURCE ANY\n" + KEYS));
-    assertFalse(Daemon.firewallSettings(p.globals(), p).has("OPEN_PORTS"));
+    assertFalse(FirewallSettings.of(p.globals(), p).has("OPEN_PORTS"));
   }
 
   @Test
