@@ -43,7 +43,7 @@ import spa.server.grant.GrantJournal;
 import spa.server.grant.GrantManager;
 import spa.server.plugin.PluginInfo;
 import spa.server.plugin.Plugins;
-import spa.server.policy.DefaultAuthorizer;
+import spa.server.policy.EngineSettings;
 import spa.server.policy.NatResolver;
 import spa.server.policy.Policy;
 import spa.server.policy.PolicyCompiler;
@@ -112,19 +112,48 @@ public final class Daemon {
       err.println("spad: " + e);
       return 1;
     }
+    Settings g = config.globals();
+    PluginChoice choice = new PluginChoice(plugins, this::warn);
+    if (cmd.fwList || cmd.fwListAll || cmd.fwFlush) {
+      return new FirewallTool(choice, cmd.fwList || cmd.fwListAll, cmd.fwFlush, out, err)
+          .run(FirewallSettings.of(g, chain.policy()));
+    }
+    Plugins.Found<CaptureSource> capture;
+    Plugins.Found<FirewallBackend> firewall;
+    try {
+      capture = choice.capture(g);
+      // test mode opens nothing, yet a FIREWALL naming no installed plugin is a mistake to report now
+      firewall = cmd.test && !g.has("FIREWALL") ? null : choice.firewall(g, false);
+      if (cmd.exitParseConfig && firewall != null) {
+        checkFirewall(firewall, FirewallSettings.of(g, chain.policy()));
+      }
+    } catch (StartupException e) {
+      err.println("spad: " + e.getMessage());
+      return 1;
+    }
     if (cmd.exitParseConfig) {
       out.println("spad: configuration is valid (" + config.stanzas().size() + " access stanzas)");
       return 0;
     }
-    if (cmd.fwList || cmd.fwListAll || cmd.fwFlush) {
-      return new FirewallTool(new PluginChoice(plugins, this::warn), cmd.fwList || cmd.fwListAll, cmd.fwFlush, out, err)
-          .run(FirewallSettings.of(config.globals(), chain.policy()));
-    }
     try {
-      return serve(config, chain, format);
+      return serve(config, chain, capture, cmd.test ? null : firewall, format);
     } catch (StartupException e) {
       err.println("spad: " + e.getMessage());
       return 1;
+    }
+  }
+
+  /** Has the firewall read its settings, as start-up would, without touching the firewall. */
+  private static void checkFirewall(Plugins.Found<FirewallBackend> firewall, Settings fs) throws StartupException {
+    try {
+      Plugins.withContextLoader(firewall.loader(), () -> {
+        firewall.provider().configure(fs);
+        return null;
+      });
+    } catch (ConfigException e) {
+      throw new StartupException(e.toString());
+    } catch (Exception e) {
+      throw new StartupException("firewall " + firewall.info().name() + ": " + e.getMessage());
     }
   }
 
@@ -182,12 +211,11 @@ public final class Daemon {
     return sp.agingEnabled() ? 2L * sp.maxAgeSeconds() + 60 : 0;
   }
 
-  private int serve(ServerConfig config, DecisionChain chain, EventFormat format) throws StartupException {
+  private int serve(ServerConfig config, DecisionChain chain, Plugins.Found<CaptureSource> capture,
+      Plugins.Found<FirewallBackend> firewall, EventFormat format) throws StartupException {
     Settings g = config.globals();
     boolean test = cmd.test;
     boolean offline = g.get("PCAP_FILE").filter(s -> !s.isBlank()).isPresent();
-    Plugins.Found<CaptureSource> capture = new PluginChoice(plugins, this::warn).capture(g);
-    Plugins.Found<FirewallBackend> firewall = test ? null : new PluginChoice(plugins, this::warn).firewall(g, false);
     Policy policy = chain.policy();
     long window = replayWindow(policy.server());
     info("configuration: " + config.files() + ", " + policy.stanzas().size() + " access stanzas; capture "
@@ -230,8 +258,9 @@ public final class Daemon {
           : new SerialActuator(grants, firewall == null ? "none" : firewall.info().name(), new ExecRunner(),
               store, events, System::currentTimeMillis, 10_000);
       open.add(0, actuator);
-      Engine.Options options = new Engine.Options(test, offline, workers(g), intSetting(g, "SPA_QUEUE_SIZE", 65536),
-          cmd.packetLimit, doubleSetting(g, "SPA_RATE_LIMIT", 0));
+      EngineSettings es = policy.engine();
+      Engine.Options options = new Engine.Options(test, offline, es.workers(), es.queueSize(), cmd.packetLimit,
+          es.ratePerSource());
       Prefilter prefilter = new Prefilter(g.flag("ENABLE_SPA_OVER_HTTP", false), g.flag("ALLOW_ANY_USER_AGENT", false),
           g.flag("ENABLE_X_FORWARDED_FOR", false));
       Engine e = new Engine(options, chain, replayCache, store, actuator, events, prefilter, System::currentTimeMillis);
@@ -333,24 +362,6 @@ public final class Daemon {
       case "status" -> e == null ? "error: starting" : "ok: pid " + ProcessHandle.current().pid() + " " + e.stats().summary();
       default -> "error: unknown request '" + request + "' (reload, status)";
     };
-  }
-
-  private static int workers(Settings g) {
-    int n = intSetting(g, "SPA_WORKERS", 0);
-    return n > 0 ? n : Math.max(1, Runtime.getRuntime().availableProcessors());
-  }
-
-  private static int intSetting(Settings g, String key, int dflt) {
-    return g.get(key).map(String::strip).filter(s -> !s.isEmpty() && s.length() < 10 && s.chars().allMatch(Character::isDigit))
-        .map(Integer::parseInt).orElse(dflt);
-  }
-
-  private static double doubleSetting(Settings g, String key, double dflt) {
-    try {
-      return g.get(key).map(String::strip).map(Double::parseDouble).orElse(dflt);
-    } catch (NumberFormatException e) {
-      return dflt;
-    }
   }
 
   private static Path home() {

@@ -10,13 +10,15 @@ import spa.core.Settings;
 /** The compiled access policy: the daemon settings and the stanzas in the order they are tried. */
 public final class Policy {
   private final ServerPolicy server;
+  private final EngineSettings engine;
   private final List<Stanza> stanzas;
   private final Stanza[] array;
   private final Map<String, Stanza> byName = new HashMap<>();
   private final Settings globals;
 
-  public Policy(ServerPolicy server, List<Stanza> stanzas, Settings globals) {
+  public Policy(ServerPolicy server, EngineSettings engine, List<Stanza> stanzas, Settings globals) {
     this.server = server;
+    this.engine = engine;
     this.stanzas = List.copyOf(stanzas);
     this.array = stanzas.toArray(new Stanza[0]);
     this.globals = globals;
@@ -27,6 +29,11 @@ public final class Policy {
 
   public ServerPolicy server() {
     return server;
+  }
+
+  /** How the engine runs: read at start-up, a reload checks it but the running engine keeps its own. */
+  public EngineSettings engine() {
+    return engine;
   }
 
   public List<Stanza> stanzas() {

@@ -49,7 +49,34 @@ public final class PolicyCompiler {
     for (StanzaConfig sc : config.stanzas()) {
       stanzas.add(stanza(stanzas.size(), sc, g, server));
     }
-    return new Policy(server, stanzas, g);
+    return new Policy(server, engine(g), stanzas, g);
+  }
+
+  /** Most decision threads SPA_WORKERS may ask for. */
+  static final int MAX_WORKERS = 256;
+  /** Largest SPA_QUEUE_SIZE: packets waiting for a worker cost memory whether or not they come. */
+  static final int MAX_QUEUE_SIZE = 1 << 24;
+  /** Largest SPA_RATE_LIMIT, in packets per second per source. */
+  static final int MAX_RATE = 1_000_000;
+
+  /** The engine's settings: a value that is not a number, or is out of range, stops start-up. */
+  public static EngineSettings engine(Settings g) throws ConfigException {
+    int workers = intValue(g, "SPA_WORKERS", 0, 0, MAX_WORKERS);
+    int queue = intValue(g, "SPA_QUEUE_SIZE", 65536, 1, MAX_QUEUE_SIZE);
+    double rate = 0;
+    if (g.has("SPA_RATE_LIMIT")) {
+      String v = g.get("SPA_RATE_LIMIT").orElseThrow().strip();
+      // digits only: Double.parseDouble would also take NaN, Infinity, 1e9 and hex
+      if (!v.matches("[0-9]{1,7}(\\.[0-9]{1,6})?")) {
+        throw g.invalid("SPA_RATE_LIMIT", "'" + v + "' is not a number of packets per second (for example 20 or 0.5)");
+      }
+      rate = Double.parseDouble(v);
+      if (rate > MAX_RATE) {
+        throw g.invalid("SPA_RATE_LIMIT", v + " is outside 0.." + MAX_RATE);
+      }
+    }
+    return new EngineSettings(workers == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : workers, queue,
+        rate);
   }
 
   /** The daemon-wide part of the policy, from fwknopd.conf variables. */

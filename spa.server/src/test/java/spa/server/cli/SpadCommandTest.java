@@ -83,6 +83,32 @@ class SpadCommandTest {
   }
 
   @Test
+  void exitParseConfigChecksWhatStartUpChecks() throws Exception {
+    files("SPA_WORKERS abc\n", ACCESS);
+    TestKit.Run workers = spad("-c", conf.toString(), "-a", access.toString(), "--exit-parse-config");
+    assertEquals(1, workers.status());
+    assertEquals("spad: " + conf + ":1: SPA_WORKERS: 'abc' is not a whole number", workers.err().strip());
+    files("SPA_WORKERS 20000\n", ACCESS);
+    TestKit.Run absurd = spad("-c", conf.toString(), "-a", access.toString(), "-t", "--pcap-file", "/nonexistent.pcap");
+    assertEquals(1, absurd.status());
+    assertEquals("spad: " + conf + ":1: SPA_WORKERS: 20000 is outside 0..256", absurd.err().strip());
+
+    files("", ACCESS);
+    for (String[] o : new String[][] {{"--capture", "nosuch", "no capture plugin named 'nosuch' is installed (found: ["},
+        {"--firewall", "nosuch", "no firewall plugin named 'nosuch' is installed (found: "}}) {
+      for (String mode : List.of("--exit-parse-config", "-t")) {
+        TestKit.Run r = spad("-c", conf.toString(), "-a", access.toString(), mode, o[0], o[1]);
+        assertEquals(1, r.status(), mode + " " + o[0] + ": " + r.out() + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("spad: " + o[2]), r.err());
+      }
+    }
+    TestKit.Run ok = spad("-c", conf.toString(), "-a", access.toString(), "--exit-parse-config", "--capture", "udp",
+        "--firewall", "none");
+    assertEquals(0, ok.status(), ok.err());
+  }
+
+  @Test
   void listPluginsShowsWhatWasFoundWhere() throws Exception {
     TestKit.Run r = spad("--list-plugins", "--plugins", dir.resolve("none").toString());
     assertEquals(0, r.status(), r.out() + r.err());

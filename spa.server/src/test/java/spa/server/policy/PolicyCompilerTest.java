@@ -114,4 +114,36 @@ class PolicyCompilerTest {
     Stanza none = compile("", "SOURCE ANY\nKEY k\nCMD_CYCLE_OPEN /bin/true\nCMD_CYCLE_CLOSE NONE\n").stanzas().get(0);
     assertNull(none.cycle().close());
   }
+
+  private static final String STANZA = "SOURCE ANY\nKEY fwknoptest\nHMAC_KEY hmactest\n";
+
+  @Test
+  void engineSettingsDefaultAndParse() throws Exception {
+    EngineSettings d = compile("", STANZA).engine();
+    assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), d.workers());
+    assertEquals(65536, d.queueSize());
+    assertEquals(0, d.ratePerSource());
+    EngineSettings e = compile("SPA_WORKERS 3\nSPA_QUEUE_SIZE 1024\nSPA_RATE_LIMIT 2.5\n", STANZA).engine();
+    assertEquals(new EngineSettings(3, 1024, 2.5), e);
+  }
+
+  @Test
+  void engineSettingsThatDoNotParseNameFileLineAndKey() {
+    Path conf = dir.resolve("fwknopd.conf");
+    for (String[] c : new String[][] {{"SPA_WORKERS abc", "SPA_WORKERS"}, {"SPA_RATE_LIMIT x", "SPA_RATE_LIMIT"},
+        {"SPA_RATE_LIMIT NaN", "SPA_RATE_LIMIT"}, {"SPA_RATE_LIMIT 1e9", "SPA_RATE_LIMIT"},
+        {"SPA_QUEUE_SIZE", "SPA_QUEUE_SIZE"}, {"SPA_QUEUE_SIZE -5", "SPA_QUEUE_SIZE"}}) {
+      ConfigException e = fails("MAX_SPA_PACKET_AGE 60\n" + c[0] + "\n", STANZA);
+      assertEquals(c[1], e.key(), c[0]);
+      assertEquals(conf + ":2", e.origin(), c[0]);
+    }
+  }
+
+  @Test
+  void absurdEngineSettingsAreRefusedWithTheAllowedRange() {
+    assertTrue(fails("SPA_WORKERS 20000\n", STANZA).toString().endsWith("SPA_WORKERS: 20000 is outside 0..256"));
+    assertTrue(fails("SPA_QUEUE_SIZE 0\n", STANZA).toString().endsWith("SPA_QUEUE_SIZE: 0 is outside 1..16777216"));
+    assertTrue(fails("SPA_RATE_LIMIT 2000000\n", STANZA).toString()
+        .endsWith("SPA_RATE_LIMIT: 2000000 is outside 0..1000000"));
+  }
 }
