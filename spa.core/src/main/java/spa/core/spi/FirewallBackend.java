@@ -30,6 +30,16 @@ public interface FirewallBackend {
    */
   void start(Settings settings) throws ConfigException, FirewallException;
 
+  /**
+   * Applies changed settings to the started firewall, for a reload: the protected ports above all (a new
+   * stanza's OPEN_PORTS must not be open to everyone). All or nothing: when it throws, the settings in force
+   * stay in force. The default refuses, so a backend that cannot change while running makes the reload fail
+   * rather than run on stale settings.
+   */
+  default void reconfigure(Settings settings) throws FirewallException {
+    throw new FirewallException(name() + " cannot apply changed settings while running: restart spad");
+  }
+
   /** Opens {@code grant}, or extends the matching opening to the grant's expiry. */
   void open(Grant grant) throws FirewallException;
 

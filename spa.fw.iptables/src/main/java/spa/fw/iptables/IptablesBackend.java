@@ -62,6 +62,23 @@ public final class IptablesBackend implements FirewallBackend {
     ready.clear();
   }
 
+  /**
+   * iptables protects no ports of its own (the admin's ruleset drops what spa does not accept), so a reload
+   * changes nothing here unless the chains or options themselves change, which needs a restart.
+   */
+  @Override
+  public void reconfigure(Settings settings) throws FirewallException {
+    IptConfig next;
+    try {
+      next = IptConfig.from(settings);
+    } catch (ConfigException e) {
+      throw new FirewallException(e.toString());
+    }
+    if (!next.equals(config)) {
+      throw new FirewallException("iptables settings changed: restart spad to apply them");
+    }
+  }
+
   @Override
   public void start(Settings settings) throws ConfigException, FirewallException {
     configure(settings);

@@ -80,6 +80,33 @@ public final class NftablesBackend implements FirewallBackend {
     }
   }
 
+  /**
+   * Rebuilds spa's objects for the new settings in one nft transaction (protected ports, chains), keeping
+   * the grants the sets hold; where the objects live (exe, mode, family, table, prefix) changes only with a
+   * restart, since the grants would be left behind.
+   */
+  @Override
+  public void reconfigure(Settings settings) throws FirewallException {
+    NftConfig c = started();
+    NftConfig next;
+    try {
+      next = NftConfig.from(settings);
+    } catch (ConfigException e) {
+      throw new FirewallException(e.toString());
+    }
+    if (!next.exe().equals(c.exe()) || next.mode() != c.mode() || !next.family().equals(c.family())
+        || !next.table().equals(c.table()) || !next.prefix().equals(c.prefix())) {
+      throw new FirewallException("NFT_EXE, NFT_MODE, NFT_FAMILY, NFT_TABLE and NFT_PREFIX change only when spad restarts");
+    }
+    Layout l = new Layout(next);
+    CommandResult r = nft(next, List.of("-f", "-"), l.buildScript());
+    if (!r.ok()) {
+      throw new FirewallException("apply the new settings to " + next.tableRef() + ": " + r.failure());
+    }
+    config = next;
+    layout = l;
+  }
+
   @Override
   public void open(Grant grant) throws FirewallException {
     NftConfig c = started();

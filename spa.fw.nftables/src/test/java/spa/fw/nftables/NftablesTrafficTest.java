@@ -146,6 +146,20 @@ class NftablesTrafficTest {
   }
 
   @Test
+  void reconfigureProtectsANewPortAtOnceAndKeepsTheGrants() throws Exception {
+    NftablesBackend fw = started("OPEN_PORTS", "tcp/22");
+    assertReached("http-server", net.connect(CLIENT_B4, SERVER4, 80));
+    fw.open(grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(60)));
+    fw.reconfigure(Settings.of(Map.of("OPEN_PORTS", "tcp/22,tcp/80"), "test.conf"));
+    assertFiltered(net.connect(CLIENT_B4, SERVER4, 80));
+    assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+    assertEquals(1, fw.list().size());
+    assertThrows(FirewallException.class,
+        () -> fw.reconfigure(Settings.of(Map.of("OPEN_PORTS", "tcp/22", "NFT_TABLE", "other"), "test.conf")));
+    assertFiltered(net.connect(CLIENT_B4, SERVER4, 80));
+  }
+
+  @Test
   void closeRemovesTheOpeningAtOnceAndClosingTwiceIsFine() throws Exception {
     NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");
     Grant g = grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(100));

@@ -59,6 +59,7 @@ public final class Daemon {
   private ConfigLoader.Sources sources;
   private Plugins plugins;
   private volatile Engine engine;
+  private volatile Reload reload;
 
   Daemon(SpadCommand cmd) {
     this.cmd = cmd;
@@ -246,8 +247,9 @@ public final class Daemon {
         open.add(0, store);
       }
       GrantManager grants = null;
+      Settings fs = FirewallSettings.of(g, policy);
       if (firewall != null) {
-        grants = startFirewall(firewall, FirewallSettings.of(g, policy), events);
+        grants = startFirewall(firewall, fs, events);
         open.add(0, grants);
         if (!firewall.provider().kernelExpiry() && g.flag("FLUSH_IPT_AT_EXIT", true)) {
           GrantManager atExit = grants;
@@ -265,10 +267,13 @@ public final class Daemon {
           g.flag("ENABLE_X_FORWARDED_FOR", false));
       Engine e = new Engine(options, chain, replayCache, store, actuator, events, prefilter, System::currentTimeMillis);
       engine = e;
+      Reload r = new Reload(loader, sources, new ChainCompiler(plugins, this::warn), grants, fs, e::policy,
+          events.newLog(false), System::currentTimeMillis, this::info, this::warn);
+      reload = r;
       open.add(0, new Maintenance(replayCache, store, window, System::currentTimeMillis, this::warn));
       e.start();
       // signals are handled from before the first packet on: "ready" means a SIGHUP reloads, not kills
-      cmd.hooks().install(e::stop, () -> reload(), cleanedUp);
+      cmd.hooks().install(e::stop, r::apply, cleanedUp);
       CaptureSource.Capture running;
       try {
         running = Plugins.withContextLoader(capture.loader(), () -> capture.provider().start(g, e.sink()));
@@ -336,29 +341,10 @@ public final class Daemon {
     }
   }
 
-  /** Re-reads the configuration; keeps the running policy when the new one is bad. */
-  synchronized String reload() {
-    Engine e = engine;
-    if (e == null) {
-      return "error: not running";
-    }
-    try {
-      ServerConfig c = loader.load(sources);
-      DecisionChain chain = new ChainCompiler(plugins, this::warn).compile(c);
-      e.policy(chain);
-      String msg = "reloaded configuration: " + chain.policy().stanzas().size() + " access stanzas";
-      info(msg);
-      return "ok: " + msg;
-    } catch (ConfigException ex) {
-      warn("reload refused, keeping the running configuration: " + ex);
-      return "error: " + ex;
-    }
-  }
-
   private String controlRequest(String request) {
     Engine e = engine;
     return switch (request) {
-      case "reload" -> reload();
+      case "reload" -> reload == null ? "error: not running" : reload.apply();
       case "status" -> e == null ? "error: starting" : "ok: pid " + ProcessHandle.current().pid() + " " + e.stats().summary();
       default -> "error: unknown request '" + request + "' (reload, status)";
     };

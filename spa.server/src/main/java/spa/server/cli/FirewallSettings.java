@@ -32,4 +32,17 @@ final class FirewallSettings {
     return g.with(Settings.of(Map.of("OPEN_PORTS",
         String.join(",", ports.stream().map(ProtoPort::toString).toList())), "access stanzas (OPEN_PORTS)"));
   }
+
+  /** True when {@code a} and {@code b} hold the same variables with the same values, wherever they come from. */
+  static boolean same(Settings a, Settings b) {
+    if (!a.keys().equals(b.keys())) {
+      return false;
+    }
+    for (String k : a.keys()) {
+      if (!a.get(k).equals(b.get(k))) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

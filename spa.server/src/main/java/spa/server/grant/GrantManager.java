@@ -211,6 +211,11 @@ public final class GrantManager implements AutoCloseable {
     }
   }
 
+  /** Applies changed settings to the running firewall (a reload), in turn with every other firewall call. */
+  public synchronized void reconfigure(spa.core.Settings settings) throws FirewallException {
+    run(() -> backend.reconfigure(settings));
+  }
+
   private interface FirewallCall<T> {
     T call() throws FirewallException;
   }

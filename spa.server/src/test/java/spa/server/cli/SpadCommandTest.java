@@ -292,7 +292,7 @@ class SpadCommandTest {
     TestKit.Run r = result.get();
     assertEquals(0, r.status(), r.err());
     List<String> events = r.json().stream().map(c -> c.getString("event") + (c.hasPath("reason") ? ":" + c.getString("reason") : "")).sorted().toList();
-    assertEquals(List.of("accept", "deny:port", "replay:replay"), events, r.events());
+    assertEquals(List.of("accept", "deny:port", "error:reload", "replay:replay"), events, r.events());
     assertFalse(Files.exists(run.resolve("spad.pid")), "pid file removed at exit");
     assertEquals(1, spad("-S", "-r", run.toString(), "-c", conf.toString()).status());
   }

@@ -1,0 +1,88 @@
+package spa.server.cli;
+
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import spa.core.ConfigException;
+import spa.core.FirewallException;
+import spa.core.Settings;
+import spa.server.config.ConfigLoader;
+import spa.server.config.ServerConfig;
+import spa.server.engine.DecisionChain;
+import spa.server.event.Event;
+import spa.server.event.EventLog;
+import spa.server.grant.GrantManager;
+
+/**
+ * A reload (SIGHUP, {@code spad -R}): the configuration is read again and applied whole (policy, protected
+ * ports, firewall settings) or refused whole, everything running staying in force and one {@code error}
+ * event (reason {@code reload}) saying why.
+ */
+final class Reload {
+  /** The reason code of a refused reload's error event. */
+  static final String REASON = "reload";
+
+  private final ConfigLoader loader;
+  private final ConfigLoader.Sources sources;
+  private final ChainCompiler compiler;
+  private final GrantManager firewall;
+  private final Consumer<DecisionChain> install;
+  private final EventLog log;
+  private final LongSupplier clock;
+  private final Consumer<String> info;
+  private final Consumer<String> warn;
+  private Settings firewallSettings;
+
+  /**
+   * @param firewall the running firewall, or null when nothing is opened (test mode, no firewall)
+   * @param firewallSettings what the firewall was started with
+   * @param install puts a compiled chain in force in the engine
+   * @param log a log only this reload writes to
+   */
+  Reload(ConfigLoader loader, ConfigLoader.Sources sources, ChainCompiler compiler, GrantManager firewall,
+      Settings firewallSettings, Consumer<DecisionChain> install, EventLog log, LongSupplier clock,
+      Consumer<String> info, Consumer<String> warn) {
+    this.loader = loader;
+    this.sources = sources;
+    this.compiler = compiler;
+    this.firewall = firewall;
+    this.firewallSettings = firewallSettings;
+    this.install = install;
+    this.log = log;
+    this.clock = clock;
+    this.info = info;
+    this.warn = warn;
+  }
+
+  /** Reloads; returns the control socket's answer, {@code ok: ...} or {@code error: ...}. */
+  synchronized String apply() {
+    DecisionChain chain;
+    Settings fs;
+    try {
+      ServerConfig c = loader.load(sources);
+      chain = compiler.compile(c);
+      fs = FirewallSettings.of(c.globals(), chain.policy());
+    } catch (ConfigException ex) {
+      return refuse(ex.toString());
+    }
+    if (firewall != null && !FirewallSettings.same(fs, firewallSettings)) {
+      // before the policy: a new stanza's ports are protected before anyone can be granted them
+      try {
+        firewall.reconfigure(fs);
+      } catch (FirewallException ex) {
+        return refuse("firewall: " + ex.getMessage());
+      }
+      firewallSettings = fs;
+    }
+    install.accept(chain);
+    String msg = "reloaded configuration: " + chain.policy().stanzas().size() + " access stanzas";
+    info.accept(msg);
+    return "ok: " + msg;
+  }
+
+  private String refuse(String why) {
+    String msg = "reload refused, keeping the running configuration: " + why;
+    log.emit(Event.plain(clock.getAsLong(), Event.Type.ERROR, REASON, msg));
+    warn.accept(msg);
+    return "error: " + why;
+  }
+}

@@ -1,0 +1,123 @@
+package spa.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import spa.core.FirewallException;
+import spa.core.Grant;
+import spa.core.ProtoPort;
+import spa.core.Settings;
+import spa.server.config.ConfigLoader;
+import spa.server.engine.DecisionChain;
+import spa.server.event.EventFormat;
+import spa.server.event.EventOutput;
+import spa.server.grant.GrantJournal;
+import spa.server.grant.GrantManager;
+import spa.server.plugin.Plugins;
+import spa.server.testkit.TestKit;
+
+/** A reload is applied whole (policy and the firewall's protected ports) or refused whole. */
+class ReloadTest {
+  @TempDir
+  Path dir;
+
+  private static final String KEYS = "KEY " + TestKit.KEY + "\nHMAC_KEY " + TestKit.HMAC + "\n";
+  private static final String SSH = "SOURCE 198.18.0.0/24\n" + KEYS + "OPEN_PORTS tcp/22\n";
+  private static final InetAddress STRANGER = TestKit.addr("198.18.1.99");
+  private static final ProtoPort PG = new ProtoPort("tcp", 5432);
+
+  private final RecordingFirewall fw = new RecordingFirewall();
+  private final AtomicReference<DecisionChain> installed = new AtomicReference<>();
+  private final ByteArrayOutputStream events = new ByteArrayOutputStream();
+  private final List<String> warnings = new ArrayList<>();
+  private Path access;
+  private Reload reload;
+
+  @BeforeEach
+  void start() throws Exception {
+    Path conf = dir.resolve("fwknopd.conf");
+    access = dir.resolve("access.conf");
+    Files.writeString(conf, "");
+    Files.writeString(access, SSH);
+    ConfigLoader loader = new ConfigLoader(w -> { });
+    ConfigLoader.Sources sources = new ConfigLoader.Sources(conf, List.of(),
+        Settings.builder("command line").put("ACCESS_FILE", access.toString()).build(), null);
+    ChainCompiler compiler = new ChainCompiler(Plugins.load(null, Set.of()), warnings::add);
+    DecisionChain first = compiler.compile(loader.load(sources));
+    Settings fs = FirewallSettings.of(first.policy().globals(), first.policy());
+    fw.start(fs);
+    GrantManager grants = new GrantManager(fw, new GrantJournal(dir.resolve("grants.journal")), Clock.systemUTC(),
+        new GrantManager.Listener() {
+          @Override
+          public void expired(Grant grant) {}
+
+          @Override
+          public void failed(String operation, Grant grant, Exception cause) {}
+        });
+    reload = new Reload(loader, sources, compiler, grants, fs, installed::set,
+        new EventOutput(events, EventFormat.JSON).newLog(false), System::currentTimeMillis, m -> { }, warnings::add);
+  }
+
+  @Test
+  void aNewStanzasPortsAreProtectedFromTheReloadOn() throws Exception {
+    Files.writeString(access, SSH + "\nSOURCE ANY\n" + KEYS + "OPEN_PORTS tcp/5432\n");
+    String reply = reload.apply();
+    assertTrue(reply.startsWith("ok: reloaded configuration: 2 access stanzas"), reply);
+    assertEquals(2, installed.get().policy().stanzas().size());
+    assertFalse(fw.admits(STRANGER, PG), "the new stanza's port is closed to one who did not knock");
+    assertFalse(fw.admits(STRANGER, new ProtoPort("tcp", 22)));
+    assertEquals("", events.toString());
+  }
+
+  @Test
+  void aFirewallThatCannotTakeTheNewPortsRefusesTheWholeReload() throws Exception {
+    fw.failReconfigure = new FirewallException("nft: table busy");
+    Files.writeString(access, SSH + "\nSOURCE ANY\n" + KEYS + "OPEN_PORTS tcp/5432\n");
+    String reply = reload.apply();
+    assertEquals("error: firewall: nft: table busy", reply);
+    assertEquals(null, installed.get(), "the running policy stays in force");
+    List<Config> ev = TestKit.jsonLines(events);
+    assertEquals(1, ev.size(), events.toString());
+    assertEquals("error", ev.get(0).getString("event"));
+    assertEquals("reload", ev.get(0).getString("reason"));
+    assertTrue(ev.get(0).getString("detail").endsWith("firewall: nft: table busy"), ev.get(0).getString("detail"));
+
+    // the settings in force are still the old ones: the next reload applies the new ports
+    fw.failReconfigure = null;
+    assertTrue(reload.apply().startsWith("ok: "));
+    assertFalse(fw.admits(STRANGER, PG));
+  }
+
+  @Test
+  void aPolicyThatDoesNotCompileLeavesTheFirewallAlone() throws Exception {
+    Files.writeString(access, SSH + "\nSOURCE ANY\n" + KEYS + "OPEN_PORTS tcp/99999\n");
+    String reply = reload.apply();
+    assertTrue(reply.startsWith("error: " + access + ":9: OPEN_PORTS: "), reply);
+    assertEquals(List.of("start"), fw.calls);
+    assertEquals(null, installed.get());
+    assertEquals(1, TestKit.jsonLines(events).size());
+    assertEquals(1, warnings.size(), warnings.toString());
+  }
+
+  @Test
+  void anUnchangedFirewallIsNotTouched() throws Exception {
+    Files.writeString(access, SSH + "REQUIRE_USERNAME bob\n");
+    assertTrue(reload.apply().startsWith("ok: "));
+    assertEquals(List.of("start"), fw.calls);
+    assertEquals("bob", installed.get().policy().stanzas().get(0).requireUser());
+  }
+}
