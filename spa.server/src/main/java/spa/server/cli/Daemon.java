@@ -3,37 +3,24 @@ package spa.server.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import spa.cmd.exec.ExecRunner;
 import spa.core.ConfigException;
-import spa.core.FirewallException;
-import spa.core.Grant;
-import spa.core.ProtoPort;
 import spa.core.Settings;
-import spa.core.spi.Authorizer;
 import spa.core.spi.CaptureSource;
-import spa.core.spi.Decryptor;
 import spa.core.spi.FirewallBackend;
 import spa.server.config.ConfigDump;
 import spa.server.config.ConfigLoader;
 import spa.server.config.ServerConfig;
-import spa.server.config.Variables;
 import spa.server.engine.Actuator;
 import spa.server.engine.DecisionChain;
 import spa.server.engine.Engine;
 import spa.server.engine.Maintenance;
 import spa.server.engine.Prefilter;
 import spa.server.engine.DigestStore;
-import spa.server.engine.ReplayCache;
-import spa.server.engine.ReplayStore;
 import spa.server.engine.SerialActuator;
 import spa.server.engine.Stats;
 import spa.server.event.EventFormat;
@@ -41,12 +28,9 @@ import spa.server.event.EventOutput;
 import spa.server.grant.GrantEvents;
 import spa.server.grant.GrantJournal;
 import spa.server.grant.GrantManager;
-import spa.server.plugin.PluginInfo;
 import spa.server.plugin.Plugins;
 import spa.server.policy.EngineSettings;
-import spa.server.policy.NatResolver;
 import spa.server.policy.Policy;
-import spa.server.policy.PolicyCompiler;
 
 /** Runs what the command line asked for: the daemon, or one of the one-shot actions. */
 public final class Daemon {
@@ -60,12 +44,14 @@ public final class Daemon {
   private Plugins plugins;
   private volatile Engine engine;
   private volatile Reload reload;
+  private final ReplayLoad replay;
 
   Daemon(SpadCommand cmd) {
     this.cmd = cmd;
     this.err = cmd.err();
     this.out = cmd.out();
     this.verbose = cmd.verbose;
+    this.replay = new ReplayLoad(cmd.test, cmd.rotateDigestCache, this::info);
   }
 
   int run() {
@@ -96,7 +82,7 @@ public final class Daemon {
         return 0;
       }
       if (serving && cmd.test) {
-        startReplayLoad(config.globals()); // read-only in test mode: overlaps the rest of start-up
+        replay.startReplayLoad(config.globals()); // read-only in test mode: overlaps the rest of start-up
       }
     } catch (ConfigException e) {
       err.println("spad: " + e);
@@ -158,67 +144,13 @@ public final class Daemon {
     }
   }
 
-  /** The replay cache, usable at once: until its records are in, its queries wait (see ReplayCache). */
-  private ReplayCache replayCache;
-  /** Completes with the file records are appended to (null when none is written) once the records are in. */
-  private CompletableFuture<DigestStore> replayLoad;
-
-  /** Starts reading the replay cache on its own thread. */
-  private void startReplayLoad(Settings g) {
-    ReplayCache cache = ReplayStore.newCache(g);
-    cache.beginLoad();
-    replayCache = cache;
-    CompletableFuture<DigestStore> done = new CompletableFuture<>();
-    replayLoad = done;
-    Thread t = new Thread(() -> {
-      long window;
-      try {
-        window = replayWindow(PolicyCompiler.server(g));
-      } catch (ConfigException e) {
-        window = 0; // reported by the policy compiler
-      }
-      long nowSec = System.currentTimeMillis() / 1000;
-      try {
-        DigestStore r = ReplayStore.open(g, cache, cmd.test, window > 0 ? nowSec - window : Long.MIN_VALUE,
-            cmd.rotateDigestCache, this::info);
-        cache.endLoad(null);
-        done.complete(r);
-      } catch (IOException | RuntimeException | Error e) {
-        cache.endLoad(e);
-        done.completeExceptionally(e);
-      }
-    }, "spad-replay-load");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  /** The replay file to append to (or null), once read; a start-up failure when it could not be. */
-  private DigestStore awaitReplay(Settings g) throws StartupException {
-    try {
-      return replayLoad.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new StartupException("replay cache " + g.get("DIGEST_FILE").orElse("") + ": " + e.getCause().getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StartupException("interrupted while loading the replay cache");
-    }
-  }
-
-  /**
-   * Seconds a replay record must be kept: a packet older than the age window (either side, plus a minute of
-   * skew) is refused on its timestamp anyway; 0 (keep all) when aging is off.
-   */
-  private static long replayWindow(spa.server.policy.ServerPolicy sp) {
-    return sp.agingEnabled() ? 2L * sp.maxAgeSeconds() + 60 : 0;
-  }
-
   private int serve(ServerConfig config, DecisionChain chain, Plugins.Found<CaptureSource> capture,
       Plugins.Found<FirewallBackend> firewall, EventFormat format) throws StartupException {
     Settings g = config.globals();
     boolean test = cmd.test;
     boolean offline = g.get("PCAP_FILE").filter(s -> !s.isBlank()).isPresent();
     Policy policy = chain.policy();
-    long window = replayWindow(policy.server());
+    long window = ReplayLoad.replayWindow(policy.server());
     info("configuration: " + config.files() + ", " + policy.stanzas().size() + " access stanzas; capture "
         + capture.info().name() + "; firewall " + (firewall == null ? "none" : firewall.info().name())
         + (test ? "; test mode" : ""));
@@ -237,12 +169,12 @@ public final class Daemon {
           throw new StartupException(pid + ": " + e.getMessage());
         }
       }
-      if (replayLoad == null) {
-        startReplayLoad(g);
+      if (!replay.started()) {
+        replay.startReplayLoad(g);
       }
       // Every record is in before capture starts: what a load costs is then paid before the packet path warms
       // up, not while it does. Serving also needs the file new records go to before anything acts.
-      DigestStore store = awaitReplay(g);
+      DigestStore store = replay.awaitReplay(g);
       if (store != null) {
         open.add(0, store);
       }
@@ -265,12 +197,12 @@ public final class Daemon {
           es.ratePerSource());
       Prefilter prefilter = new Prefilter(g.flag("ENABLE_SPA_OVER_HTTP", false), g.flag("ALLOW_ANY_USER_AGENT", false),
           g.flag("ENABLE_X_FORWARDED_FOR", false));
-      Engine e = new Engine(options, chain, replayCache, store, actuator, events, prefilter, System::currentTimeMillis);
+      Engine e = new Engine(options, chain, replay.cache(), store, actuator, events, prefilter, System::currentTimeMillis);
       engine = e;
       Reload r = new Reload(loader, sources, new ChainCompiler(plugins, this::warn), grants, fs, e::policy,
           events.newLog(false), System::currentTimeMillis, this::info, this::warn);
       reload = r;
-      open.add(0, new Maintenance(replayCache, store, window, System::currentTimeMillis, this::warn));
+      open.add(0, new Maintenance(replay.cache(), store, window, System::currentTimeMillis, this::warn));
       e.start();
       // signals are handled from before the first packet on: "ready" means a SIGHUP reloads, not kills
       cmd.hooks().install(e::stop, r::apply, cleanedUp);
