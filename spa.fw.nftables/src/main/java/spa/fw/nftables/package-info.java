@@ -19,5 +19,9 @@
  *   <li>{@code NFT_EXE} path of nft, default {@code /usr/sbin/nft};</li>
  *   <li>{@code ENABLE_IPT_FORWARDING}, {@code ENABLE_IPT_LOCAL_NAT}: create the forward and NAT chains.</li>
  * </ul>
+ *
+ * <p>A reload of spad rebuilds spa's objects for the new settings in one transaction, keeping the grants (a
+ * new stanza's OPEN_PORTS are protected at once); NFT_EXE, NFT_MODE, NFT_FAMILY, NFT_TABLE and NFT_PREFIX
+ * change only with a restart.
  */
 package spa.fw.nftables;

@@ -108,9 +108,10 @@ public final class Variables {
     m.put("CAPTURE", null);
     m.put("FIREWALL", null);
     m.put("AUTHORIZERS", null); // further Authorizer plugins, by name, applied after the default one
+    // engine settings, checked by PolicyCompiler.engine
     m.put("SPA_RATE_LIMIT", null); // packets per second per source; 0 = off
-    m.put("SPA_WORKERS", null);
-    m.put("SPA_QUEUE_SIZE", "65536");
+    m.put("SPA_WORKERS", null); // decision threads; absent or 0 = one per processor
+    m.put("SPA_QUEUE_SIZE", "65536"); // packets that may wait for a worker
     m.put("GRANT_JOURNAL", null); // $FWKNOP_RUN_DIR/grants.journal: active grants, reconciled at start-up
     m.put("DIGEST_MIGRATE_FROM", "/run/fwknop/digest.cache, /var/run/fwknop/digest.cache");
     return java.util.Collections.unmodifiableMap(m);
