@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static spa.distribution.e2e.ServerFiles.NAT_PORT;
 import static spa.distribution.e2e.ServerFiles.TIMEOUT;
 import static spa.distribution.e2e.ServerFiles.UDP_PORT;
@@ -303,6 +304,30 @@ abstract class SpadEndToEnd {
     assertTrue(flush.ok(), () -> "--fw-flush: " + flush.failure());
     assertFalse(backend.holds(site, A4), "an opening after --fw-flush");
     assertEquals(admin, backend.snapshot(site), "the firewall after --fw-flush, against the admin's rules alone");
+  }
+
+  /** A stanza a reload adds has its OPEN_PORTS protected from then on: closed to those who did not knock. */
+  @Test
+  void aStanzaAddedByAReloadHasItsPortClosedToNonKnockers() throws Exception {
+    assumeTrue(backend == Backend.NFTABLES, "iptables leaves the protection of ports to the admin's rules");
+    ServerFiles files = files();
+    String all = Files.readString(files.accessConf());
+    String first = all.substring(0, all.indexOf("\n\n") + 1); // the tcp/22 stanza alone: tcp/80 is public
+    Files.writeString(files.accessConf(), first);
+    Spad spad = start(files);
+    assertReached(site.connect(B4, SERVER4, WEB), "web", B4, spad);
+
+    Files.writeString(files.accessConf(), first + "\nSOURCE ANY\n" + keys.ghost().stanzaLines() + "OPEN_PORTS tcp/80\n"
+        + "FW_ACCESS_TIMEOUT " + TIMEOUT + "\n");
+    CommandResult reload = Spad.tool(site, image, files, backend, "-R");
+    assertTrue(reload.ok() && reload.stdout().contains("ok: reloaded configuration: 2 access stanzas"),
+        () -> "-R: " + reload.failure() + "\n" + reload.stdout() + spad.output());
+    assertFiltered(List.of(site.connect(B4, SERVER4, WEB)), "to the new stanza's port after the reload");
+
+    knock(Knocker.SPA, keys.ghost(), "-A", "tcp/80", "-a", A4, "-D", SERVER4);
+    spad.await("grant for " + A4, e -> e.is("grant", A4), EVENT_WAIT);
+    assertReached(site.connect(A4, SERVER4, WEB), "web", A4, spad);
+    assertFiltered(List.of(site.connect(B4, SERVER4, WEB)), "from one who did not knock");
   }
 
   // ---------------------------------------------------------------------------------------------------------
