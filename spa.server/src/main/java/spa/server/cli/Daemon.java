@@ -275,8 +275,9 @@ public final class Daemon {
 
   private String controlRequest(String request) {
     Engine e = engine;
+    Reload r = reload;
     return switch (request) {
-      case "reload" -> reload == null ? "error: not running" : reload.apply();
+      case "reload" -> r == null ? "error: not running" : r.apply();
       case "status" -> e == null ? "error: starting" : "ok: pid " + ProcessHandle.current().pid() + " " + e.stats().summary();
       default -> "error: unknown request '" + request + "' (reload, status)";
     };
