@@ -3,6 +3,7 @@ package spa.fw.nftables;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import spa.core.codec.SpaFields;
 
 /** Canonical text of IP addresses, as nft prints them (IPv6 compressed, no scope). */
 final class Addresses {
@@ -52,7 +53,10 @@ final class Addresses {
 
   /** Parses a numeric address literal (never a host name); null when {@code s} is not one. */
   static InetAddress literal(String s) {
-    if (s.isEmpty() || !(s.indexOf(':') >= 0 || s.chars().allMatch(ch -> ch == '.' || Character.isDigit(ch)))) {
+    // a dotted quad, or text with a colon (which InetAddress parses as an IPv6 literal, never looking it up);
+    // anything else ("1..2", "999.1.1.1") InetAddress would send to the resolver
+    if (!(SpaFields.isIpv4(s) || s.indexOf(':') >= 0 && s.chars().allMatch(ch -> ch == ':' || ch == '.'
+        || Character.digit(ch, 16) >= 0))) {
       return null;
     }
     try {

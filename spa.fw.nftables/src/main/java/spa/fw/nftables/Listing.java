@@ -61,7 +61,12 @@ final class Listing {
         comment = s;
       }
     }
-    return new Entry(named.kind(), named.v6(), parts(keyPart), data, expires, comment);
+    List<String> key = parts(keyPart);
+    if (!named.kind().fits(key, data)) {
+      throw new IllegalArgumentException("set element " + key + (data.isEmpty() ? "" : " : " + data)
+          + " does not fit the type of " + named.kind());
+    }
+    return new Entry(named.kind(), named.v6(), key, data, expires, comment);
   }
 
   private static List<String> parts(Object v) {

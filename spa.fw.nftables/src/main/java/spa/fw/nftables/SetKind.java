@@ -1,5 +1,7 @@
 package spa.fw.nftables;
 
+import java.util.List;
+
 /**
  * The sets and maps spa keeps grants in, one of each per address family. Every element carries a kernel
  * timeout, so an opening closes on time whether or not spad is running.
@@ -62,6 +64,34 @@ enum SetKind {
     String addr = v6 ? "ipv6_addr" : "ipv4_addr";
     String type = keyType.replace("A", addr) + (isMap() ? " : " + dataType.replace("A", addr) : "");
     return "{ type " + type + "; flags timeout; }";
+  }
+
+  /**
+   * Whether an element's key and data parts, as listed, are of this kind's types: addresses are literals,
+   * services port numbers, protocols names.
+   */
+  boolean fits(List<String> key, List<String> data) {
+    return fits(keyType, key) && (isMap() ? fits(dataType, data) : data.isEmpty());
+  }
+
+  private static boolean fits(String type, List<String> parts) {
+    String[] types = type.split(" \\. ");
+    if (parts.size() != types.length) {
+      return false;
+    }
+    for (int i = 0; i < types.length; i++) {
+      String p = parts.get(i);
+      boolean ok = switch (types[i]) {
+        case "A" -> Addresses.literal(p) != null;
+        case "inet_service" -> p.length() <= 5 && !p.isEmpty() && p.chars().allMatch(Character::isDigit)
+            && Integer.parseInt(p) <= 65535;
+        default -> !p.isEmpty();
+      };
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Finds the kind and family of a set name, or null when the name is not one of spa's. */
