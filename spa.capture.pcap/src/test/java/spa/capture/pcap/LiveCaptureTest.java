@@ -31,6 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import spa.test.support.Required;
 import spa.core.ConfigException;
 import spa.core.Packet;
 import spa.core.Settings;
@@ -42,12 +43,8 @@ class LiveCaptureTest {
   private final BlockingQueue<Packet> received = new LinkedBlockingQueue<>();
 
   @BeforeAll
-  static void needsRoot() throws IOException {
-    boolean root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-    if (System.getenv("CI") != null) {
-      assertTrue(root, "CI must run the live capture tests as root");
-    }
-    assumeTrue(root, "live capture needs root");
+  static void needsRoot() {
+    Required.root();
   }
 
   static int freeUdpPort() throws IOException {

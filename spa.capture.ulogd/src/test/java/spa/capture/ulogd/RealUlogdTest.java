@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import spa.test.support.Required;
 import spa.core.Packet;
 import spa.core.Settings;
 
@@ -53,14 +54,9 @@ class RealUlogdTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    boolean root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-    boolean tools = onPath("ulogd") && onPath("ip") && onPath("nft") && onPath("nc")
-        && PLUGINS != null;
-    if (System.getenv("CI") != null) {
-      assertTrue(root, "CI must run the ulogd test as root");
-      assertTrue(tools, "CI must install ulogd2, ulogd2-pcap, iproute2, nftables and netcat-openbsd");
-    }
-    assumeTrue(root && tools, "needs root, ulogd2 with ulogd2-pcap, ip, nft and nc");
+    Required.root();
+    Required.programs("ulogd", "ip", "nft", "nc");
+    Required.that(PLUGINS != null, "ulogd2-pcap (ulogd's pcap output plugin)");
 
     run("ip", "netns", "add", CLIENT_NS);
     run("ip", "netns", "add", SERVER_NS);
@@ -188,15 +184,6 @@ class RealUlogdTest {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  private static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(d, tool))) {
-        return true;
-      }
-    }
-    return Files.isExecutable(Path.of("/usr/sbin", tool));
   }
 
   private static void run(String... cmd) throws IOException, InterruptedException {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static spa.cipher.aes.Fixtures.decryptor;
 import static spa.cipher.aes.Fixtures.settings;
 
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import spa.test.support.Required;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,7 +36,7 @@ class FwknopInteropTest {
 
   @BeforeAll
   static void needsFwknop() {
-    assumeTrue(Files.isExecutable(FWKNOP), "fwknop client is not installed");
+    Required.that(Files.isExecutable(FWKNOP), "Debian's fwknop-client (" + FWKNOP + ")");
   }
 
   /**

@@ -2,7 +2,6 @@ package spa.cipher.aes;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static spa.cipher.aes.Fixtures.encryptor;
 import static spa.cipher.aes.Fixtures.hex;
 import static spa.cipher.aes.Fixtures.run;
@@ -25,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import spa.core.DigestType;
+import spa.test.support.Required;
 import spa.core.EncryptionMode;
 import spa.core.MessageType;
 import spa.core.codec.Base64s;
@@ -38,21 +38,10 @@ class OpensslCrossCheckTest {
 
   @BeforeAll
   static void findOpenssl() {
-    openssl = onPath("openssl");
-  }
-
-  static String onPath(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
-    }
-    return null;
+    openssl = Required.programs("openssl").toString();
   }
 
   static Fixtures.Run openssl(byte[] stdin, String... args) throws Exception {
-    assumeTrue(openssl != null, "openssl is not installed");
     List<String> argv = new ArrayList<>(List.of(openssl));
     argv.addAll(List.of(args));
     Fixtures.Run r = run(argv, stdin, null);

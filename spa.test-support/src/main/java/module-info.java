@@ -1,0 +1,6 @@
+/** For spa's own tests only: the machine's tools and privileges a test needs, required in CI, skipped elsewhere. */
+module spa.test.support {
+  requires transitive org.junit.jupiter.api;
+
+  exports spa.test.support;
+}
