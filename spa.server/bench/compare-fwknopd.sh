@@ -13,7 +13,7 @@
 #   -R  runs of each case (default 5)
 #   -r  reuse the inputs a previous run left in WORKDIR (same -n, -d, -k), so repeated runs skip generation
 # Environment:
-#   SPA_LIB    directory holding spa.core, spa.cipher.aes, spa.capture.pcap, spa.server and their
+#   SPA_LIB    directory holding spa.core, spa.pcap-format, spa.cipher.aes, spa.capture.pcap, spa.server and their
 #              dependencies (default: <distribution>/lib plus plugins when SPA_HOME is set)
 #   SPAD       command that runs spad (default: $SPA_HOME/bin/spad, else java on SPA_LIB)
 #   SPAD_JAVA_OPTS  JVM options for the default SPAD command
@@ -49,7 +49,7 @@ if [ -z "${SPA_LIB:-}" ] && [ -n "${SPA_HOME:-}" ]; then
   SPA_LIB="$SPA_HOME/lib"
   for d in "$SPA_HOME"/plugins/*/; do [ -d "$d" ] && SPA_LIB="$SPA_LIB:$d"; done
 fi
-: "${SPA_LIB:?set SPA_LIB (module path with spa.core, spa.cipher.aes, spa.capture.pcap, spa.server) or SPA_HOME}"
+: "${SPA_LIB:?set SPA_LIB (module path with spa.core, spa.pcap.format, spa.cipher.aes, spa.capture.pcap, spa.server) or SPA_HOME}"
 SPAD_JAVA_OPTS=${SPAD_JAVA_OPTS:-"-XX:+UseSerialGC -Xmn128m"}
 if [ -z "${SPAD:-}" ]; then
   if [ -n "${SPA_HOME:-}" ] && [ -x "$SPA_HOME/bin/spad" ]; then
@@ -69,7 +69,7 @@ mkdir -p "$WORK/run"
 cd "$WORK"
 
 gen() {
-  "$JAVA" --module-path "$SPA_LIB" --add-modules spa.core,spa.cipher.aes,spa.server \
+  "$JAVA" --module-path "$SPA_LIB" --add-modules spa.core,spa.pcap.format,spa.cipher.aes,spa.server \
     --add-exports spa.server/spa.server.engine=ALL-UNNAMED "$HERE/GenPackets.java" "$@"
 }
 

@@ -6,7 +6,6 @@ module spa.core {
   exports spa.core;
   exports spa.core.spi;
   exports spa.core.codec;
-  exports spa.core.capture;
 
   uses spa.core.spi.CaptureSource;
   uses spa.core.spi.Decryptor;

@@ -1,4 +1,4 @@
-package spa.core.capture;
+package spa.pcap.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
