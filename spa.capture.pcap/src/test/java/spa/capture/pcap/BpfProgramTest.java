@@ -19,7 +19,7 @@ import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
 import spa.core.Packet;
 import spa.pcap.format.FrameDecoder;
-import spa.pcap.format.Frames;
+import spa.pcap.format.testkit.Frames;
 import spa.pcap.format.LinkType;
 
 /** The Java interpreter must agree with libpcap's own {@code bpf_filter} on every frame and filter. */

@@ -119,10 +119,10 @@ public final class TestKit {
 
   /** Writes {@code packets} as an Ethernet pcap file. */
   public static void writePcap(Path file, List<Packet> packets) throws IOException {
-    try (spa.pcap.format.PcapWriter w = spa.pcap.format.PcapWriter.create(file,
+    try (spa.pcap.format.testkit.PcapWriter w = spa.pcap.format.testkit.PcapWriter.create(file,
         spa.pcap.format.PcapHeader.of(spa.pcap.format.LinkType.EN10MB))) {
       for (Packet p : packets) {
-        w.write(p.arrival(), spa.pcap.format.Frames.link(spa.pcap.format.LinkType.EN10MB, spa.pcap.format.Frames.ip(p)));
+        w.write(p.arrival(), spa.pcap.format.testkit.Frames.link(spa.pcap.format.LinkType.EN10MB, spa.pcap.format.testkit.Frames.ip(p)));
       }
     }
   }
