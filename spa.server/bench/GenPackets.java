@@ -2,8 +2,9 @@
  * Benchmark input generator for compare-fwknopd.sh: writes pcap files of distinct valid SPA packets (spa's own
  * encoder and the aes plugin), of garbage packets, and an fwknop-format digest.cache of random records.
  *
- * Run as a single-file program with spa's modules on the module path (OPTS: --module-path LIB --add-modules
- * spa.core,spa.cipher.aes,spa.server --add-exports spa.server/spa.server.engine=ALL-UNNAMED):
+ * Run as a single-file program with spa's modules and spa.pcap-format's test-jar on the module path (OPTS:
+ * --module-path LIB:TESTJAR --add-modules spa.core,spa.pcap.format,spa.pcap.format.testkit,spa.cipher.aes,spa.server
+ * --add-exports spa.server/spa.server.engine=ALL-UNNAMED):
  *   java OPTS GenPackets.java valid N FILE KEY_B64 HMAC_B64
  *   java OPTS GenPackets.java garbage N FILE
  *   java OPTS GenPackets.java digests N FILE
@@ -27,10 +28,10 @@ import spa.core.MessageType;
 import spa.core.Packet;
 import spa.core.Settings;
 import spa.core.SpaMessage;
-import spa.core.capture.Frames;
-import spa.core.capture.LinkType;
-import spa.core.capture.PcapHeader;
-import spa.core.capture.PcapWriter;
+import spa.pcap.format.testkit.Frames;
+import spa.pcap.format.LinkType;
+import spa.pcap.format.PcapHeader;
+import spa.pcap.format.testkit.PcapWriter;
 import spa.core.codec.Base64s;
 import spa.core.codec.SpaCodec;
 import spa.core.spi.Encryptor;

@@ -13,8 +13,10 @@
 #   -R  runs of each case (default 5)
 #   -r  reuse the inputs a previous run left in WORKDIR (same -n, -d, -k), so repeated runs skip generation
 # Environment:
-#   SPA_LIB    directory holding spa.core, spa.cipher.aes, spa.capture.pcap, spa.server and their
+#   SPA_LIB    directory holding spa.core, spa.pcap-format, spa.cipher.aes, spa.capture.pcap, spa.server and their
 #              dependencies (default: <distribution>/lib plus plugins when SPA_HOME is set)
+#   PCAP_TESTKIT  the jar of the pcap writer the generator uses (default: spa.pcap-format's test-jar in this
+#              source tree, built by mvn package)
 #   SPAD       command that runs spad (default: $SPA_HOME/bin/spad, else java on SPA_LIB)
 #   SPAD_JAVA_OPTS  JVM options for the default SPAD command
 #   JAVA_HOME  JDK 21 or newer for the generator and the default SPAD command
@@ -49,7 +51,7 @@ if [ -z "${SPA_LIB:-}" ] && [ -n "${SPA_HOME:-}" ]; then
   SPA_LIB="$SPA_HOME/lib"
   for d in "$SPA_HOME"/plugins/*/; do [ -d "$d" ] && SPA_LIB="$SPA_LIB:$d"; done
 fi
-: "${SPA_LIB:?set SPA_LIB (module path with spa.core, spa.cipher.aes, spa.capture.pcap, spa.server) or SPA_HOME}"
+: "${SPA_LIB:?set SPA_LIB (module path with spa.core, spa.pcap.format, spa.cipher.aes, spa.capture.pcap, spa.server) or SPA_HOME}"
 SPAD_JAVA_OPTS=${SPAD_JAVA_OPTS:-"-XX:+UseSerialGC -Xmn128m"}
 if [ -z "${SPAD:-}" ]; then
   if [ -n "${SPA_HOME:-}" ] && [ -x "$SPA_HOME/bin/spad" ]; then
@@ -68,8 +70,15 @@ fi
 mkdir -p "$WORK/run"
 cd "$WORK"
 
+if [ -z "${PCAP_TESTKIT:-}" ]; then
+  for j in "$HERE"/../../spa.pcap-format/target/spa.pcap-format-*-tests.jar; do PCAP_TESTKIT=$j; done
+fi
+[ -f "${PCAP_TESTKIT:-}" ] || {
+  echo "no pcap writer test-jar (${PCAP_TESTKIT:-spa.pcap-format/target/*-tests.jar}): run mvn package or set PCAP_TESTKIT" >&2; exit 1; }
+
 gen() {
-  "$JAVA" --module-path "$SPA_LIB" --add-modules spa.core,spa.cipher.aes,spa.server \
+  "$JAVA" --module-path "$SPA_LIB:$PCAP_TESTKIT" \
+    --add-modules spa.core,spa.pcap.format,spa.pcap.format.testkit,spa.cipher.aes,spa.server \
     --add-exports spa.server/spa.server.engine=ALL-UNNAMED "$HERE/GenPackets.java" "$@"
 }
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ImageIT {
   private static final Duration LIMIT = Duration.ofSeconds(60);
   private static final Set<String> BOOT_MODULES = Set.of("spa.core", "spa.cipher.aes", "spa.client", "spa.server",
-      "spa.cmd.exec", "info.picocli", "typesafe.config", "org.apache.commons.exec");
+      "spa.cmd.exec", "spa.pcap.format", "info.picocli", "typesafe.config", "org.apache.commons.exec");
   private static final Map<String, String> PLUGINS = Map.of(
       "capture-udp", "spa.capture.udp",
       "capture-pcap", "spa.capture.pcap",

@@ -7,7 +7,7 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import spa.core.capture.LinkType;
+import spa.pcap.format.LinkType;
 
 /**
  * Compiles a filter expression with libpcap's own {@code pcap_compile} on a dead handle and copies the

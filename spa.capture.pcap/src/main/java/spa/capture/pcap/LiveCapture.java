@@ -17,8 +17,8 @@ import org.pcap4j.core.RawPacketListener;
 import spa.core.ConfigException;
 import spa.core.Packet;
 import spa.core.Settings;
-import spa.core.capture.FrameDecoder;
-import spa.core.capture.LinkType;
+import spa.pcap.format.FrameDecoder;
+import spa.pcap.format.LinkType;
 import spa.core.spi.CaptureSource;
 
 /**

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import spa.core.ConfigException;
 import spa.core.Packet;
 import spa.core.Settings;
-import spa.core.capture.FrameDecoder;
-import spa.core.capture.LinkType;
-import spa.core.capture.PcapHeader;
-import spa.core.capture.PcapReader;
+import spa.pcap.format.FrameDecoder;
+import spa.pcap.format.LinkType;
+import spa.pcap.format.PcapHeader;
+import spa.pcap.format.PcapReader;
 import spa.core.spi.CaptureSource;
 
 /**

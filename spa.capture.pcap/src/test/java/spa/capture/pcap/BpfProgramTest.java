@@ -18,9 +18,9 @@ import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
 import spa.core.Packet;
-import spa.core.capture.FrameDecoder;
-import spa.core.capture.Frames;
-import spa.core.capture.LinkType;
+import spa.pcap.format.FrameDecoder;
+import spa.pcap.format.testkit.Frames;
+import spa.pcap.format.LinkType;
 
 /** The Java interpreter must agree with libpcap's own {@code bpf_filter} on every frame and filter. */
 class BpfProgramTest {

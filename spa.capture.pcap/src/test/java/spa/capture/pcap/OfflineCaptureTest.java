@@ -36,10 +36,10 @@ import org.pcap4j.packet.namednumber.DataLinkType;
 import spa.core.ConfigException;
 import spa.core.Packet;
 import spa.core.Settings;
-import spa.core.capture.Frames;
-import spa.core.capture.LinkType;
-import spa.core.capture.PcapHeader;
-import spa.core.capture.PcapWriter;
+import spa.pcap.format.testkit.Frames;
+import spa.pcap.format.LinkType;
+import spa.pcap.format.PcapHeader;
+import spa.pcap.format.testkit.PcapWriter;
 import spa.core.spi.CaptureSource;
 
 class OfflineCaptureTest {

@@ -17,11 +17,11 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import spa.core.Packet;
-import spa.core.capture.FrameDecoder;
-import spa.core.capture.LinkType;
-import spa.core.capture.PcapFormatException;
-import spa.core.capture.PcapHeader;
-import spa.core.capture.PcapReader;
+import spa.pcap.format.FrameDecoder;
+import spa.pcap.format.LinkType;
+import spa.pcap.format.PcapFormatException;
+import spa.pcap.format.PcapHeader;
+import spa.pcap.format.PcapReader;
 
 /**
  * Follows a pcap file that another process appends to, like {@code tail -F}; each {@link #poll} reads

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import spa.core.Packet;
-import spa.core.capture.Frames;
-import spa.core.capture.LinkType;
-import spa.core.capture.PcapHeader;
-import spa.core.capture.PcapWriter;
+import spa.pcap.format.testkit.Frames;
+import spa.pcap.format.LinkType;
+import spa.pcap.format.PcapHeader;
+import spa.pcap.format.testkit.PcapWriter;
 
 /** Drives the follower poll by poll against a file the test appends to, rotates and truncates. */
 class PcapFollowerTest {

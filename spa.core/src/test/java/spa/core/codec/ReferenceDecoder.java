@@ -10,20 +10,43 @@ import spa.core.SpaMessage;
 /**
  * The straightforward String-based decoder (substrings, fresh digests, java.util.Base64) that
  * {@link SpaCodec#decode} must agree with on every input: same message, or the same refusal.
+ *
+ * <p>It shares no table or check with the code it tests: its own base64 alphabet, limits, digit test, message
+ * type flags and digest names. Only the wording of a refusal (SpaFields.printable, describe) is borrowed.
  */
 final class ReferenceDecoder {
   private static final int RANDOM_DIGITS = 16;
   private static final long MAX_TIMESTAMP = Integer.MAX_VALUE;
+  // fwknop 2.6 limits (reference doc 1.6): base64 fields, username, plaintext, command, NAT host, client timeout
+  private static final int MAX_FIELD_B64 = 256;
+  private static final int MAX_USER_B64 = 64;
+  private static final int MIN_PLAINTEXT = 36;
+  private static final int MAX_PLAINTEXT_EXCLUSIVE = 1500;
+  private static final int MAX_COMMAND = 1400;
+  private static final int MAX_NAT_HOST = 70;
+  private static final int MAX_CLIENT_TIMEOUT = 65536;
 
   private ReferenceDecoder() {}
 
   static String b64Digest(DigestType type, String text) {
     try {
-      byte[] d = MessageDigest.getInstance(type.jcaDigest()).digest(text.getBytes(StandardCharsets.ISO_8859_1));
+      byte[] d = MessageDigest.getInstance(jcaName(type)).digest(text.getBytes(StandardCharsets.ISO_8859_1));
       return java.util.Base64.getEncoder().withoutPadding().encodeToString(d);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String jcaName(DigestType type) {
+    return switch (type) {
+      case MD5 -> "MD5";
+      case SHA1 -> "SHA-1";
+      case SHA256 -> "SHA-256";
+      case SHA384 -> "SHA-384";
+      case SHA512 -> "SHA-512";
+      case SHA3_256 -> "SHA3-256";
+      case SHA3_512 -> "SHA3-512";
+    };
   }
 
   /** fwknop's lenient base64: stop at the first '=', refuse other characters outside the alphabet, ignore a lone tail. */
@@ -131,7 +154,7 @@ final class ReferenceDecoder {
       throw SpaException.message("message", "protocol in '" + SpaFields.printable(spec) + "' is not tcp or udp");
     }
     String port = spec.substring(4);
-    if (port.isEmpty() || port.length() > 5 || !SpaFields.allDigits(port)) {
+    if (port.isEmpty() || port.length() > 5 || !allDigits(port)) {
       throw SpaException.message("message", "port in '" + SpaFields.printable(spec) + "' is not 1 to 5 digits");
     }
     int p = Integer.parseInt(port);
@@ -150,8 +173,8 @@ final class ReferenceDecoder {
     if (comma == msg.length() - 1) {
       throw SpaException.message("message", "empty command");
     }
-    if (msg.length() >= SpaFields.MAX_COMMAND) {
-      throw SpaException.message("message", "command message is " + msg.length() + " characters, limit " + (SpaFields.MAX_COMMAND - 1));
+    if (msg.length() >= MAX_COMMAND) {
+      throw SpaException.message("message", "command message is " + msg.length() + " characters, limit " + (MAX_COMMAND - 1));
     }
   }
 
@@ -163,8 +186,8 @@ final class ReferenceDecoder {
     }
     String host = nat.substring(0, comma);
     String port = nat.substring(comma + 1);
-    if (host.isEmpty() || host.length() > SpaFields.MAX_NAT_HOST) {
-      throw SpaException.message("nat_access", "host must be 1.." + SpaFields.MAX_NAT_HOST + " characters");
+    if (host.isEmpty() || host.length() > MAX_NAT_HOST) {
+      throw SpaException.message("nat_access", "host must be 1.." + MAX_NAT_HOST + " characters");
     }
     for (int i = 0; i < host.length(); i++) {
       char c = host.charAt(i);
@@ -172,7 +195,7 @@ final class ReferenceDecoder {
         throw SpaException.message("nat_access", "host has a forbidden character " + SpaFields.describe(c));
       }
     }
-    if (port.isEmpty() || port.length() > 5 || !SpaFields.allDigits(port)) {
+    if (port.isEmpty() || port.length() > 5 || !allDigits(port)) {
       throw SpaException.message("nat_access", "port must be 1 to 5 digits");
     }
     int p = Integer.parseInt(port);
@@ -182,7 +205,7 @@ final class ReferenceDecoder {
   }
 
   private static boolean allDigits(CharSequence s) {
-    return SpaFields.allDigits(s);
+    return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   private static String describe(char c) {
@@ -198,9 +221,9 @@ final class ReferenceDecoder {
       throw SpaException.message(null, "no plaintext");
     }
     int len = plaintext.length();
-    if (len < SpaFields.MIN_PLAINTEXT || len >= SpaFields.MAX_PLAINTEXT_EXCLUSIVE) {
-      throw SpaException.message(null, "plaintext length " + len + " outside " + SpaFields.MIN_PLAINTEXT + ".."
-          + (SpaFields.MAX_PLAINTEXT_EXCLUSIVE - 1));
+    if (len < MIN_PLAINTEXT || len >= MAX_PLAINTEXT_EXCLUSIVE) {
+      throw SpaException.message(null, "plaintext length " + len + " outside " + MIN_PLAINTEXT + ".."
+          + (MAX_PLAINTEXT_EXCLUSIVE - 1));
     }
     int colons = 0;
     for (int i = 0; i < len; i++) {
@@ -227,8 +250,8 @@ final class ReferenceDecoder {
     rand = rand.substring(0, RANDOM_DIGITS);
 
     String userB64 = cur.next();
-    if (userB64.isEmpty() || userB64.length() > SpaFields.MAX_USER_B64) {
-      throw SpaException.message("username", "base64 length " + userB64.length() + " outside 1.." + SpaFields.MAX_USER_B64);
+    if (userB64.isEmpty() || userB64.length() > MAX_USER_B64) {
+      throw SpaException.message("username", "base64 length " + userB64.length() + " outside 1.." + MAX_USER_B64);
     }
     String user = b64Field("username", userB64);
     checkUsername(user);
@@ -255,10 +278,20 @@ final class ReferenceDecoder {
     if (typeCode > 6) {
       throw SpaException.message("message_type", "unknown type " + typeCode);
     }
-    MessageType type = MessageType.ofCode(typeCode);
+    MessageType type = switch (typeCode) {
+      case 0 -> MessageType.COMMAND;
+      case 1 -> MessageType.ACCESS;
+      case 2 -> MessageType.NAT_ACCESS;
+      case 3 -> MessageType.CLIENT_TIMEOUT_ACCESS;
+      case 4 -> MessageType.CLIENT_TIMEOUT_NAT_ACCESS;
+      case 5 -> MessageType.LOCAL_NAT_ACCESS;
+      default -> MessageType.CLIENT_TIMEOUT_LOCAL_NAT_ACCESS;
+    };
+    boolean hasNat = typeCode == 2 || typeCode >= 4;
+    boolean hasClientTimeout = typeCode == 3 || typeCode == 4 || typeCode == 6;
 
     int remainingFields = cur.remainingFields();
-    int maxFields = type.hasNat() && type.hasClientTimeout() ? 4 : type.hasNat() || type.hasClientTimeout() ? 3 : 2;
+    int maxFields = hasNat && hasClientTimeout ? 4 : hasNat || hasClientTimeout ? 3 : 2;
     if (remainingFields > maxFields) {
       throw SpaException.message(null, remainingFields + " fields after the type, at most " + maxFields + " for type " + typeCode);
     }
@@ -266,14 +299,14 @@ final class ReferenceDecoder {
     String msgB64 = cur.next();
     checkFieldLength("message", msgB64);
     String message = b64Field("message", msgB64);
-    if (type.isCommand()) {
+    if (typeCode == 0) {
       checkCommandMessage(message);
     } else {
       checkAccessMessage(message);
     }
 
     String nat = null;
-    if (type.hasNat()) {
+    if (hasNat) {
       if (!cur.hasNext()) {
         throw SpaException.message("nat_access", "missing for type " + typeCode);
       }
@@ -285,7 +318,7 @@ final class ReferenceDecoder {
 
     String serverAuth = null;
     int clientTimeout = 0;
-    if (type.hasClientTimeout()) {
+    if (hasClientTimeout) {
       if (!cur.hasNext()) {
         throw SpaException.message("client_timeout", "missing for type " + typeCode);
       }
@@ -299,8 +332,8 @@ final class ReferenceDecoder {
         throw SpaException.message("client_timeout", "must be decimal digits");
       }
       clientTimeout = Integer.parseInt(rest);
-      if (clientTimeout > SpaFields.MAX_CLIENT_TIMEOUT) {
-        throw SpaException.message("client_timeout", clientTimeout + " beyond " + SpaFields.MAX_CLIENT_TIMEOUT);
+      if (clientTimeout > MAX_CLIENT_TIMEOUT) {
+        throw SpaException.message("client_timeout", clientTimeout + " beyond " + MAX_CLIENT_TIMEOUT);
       }
     } else if (cur.hasNext()) {
       String rest = cur.rest();
@@ -333,18 +366,18 @@ final class ReferenceDecoder {
       }
       default -> throw SpaException.message("digest", "length " + digest.length() + " matches no digest type");
     }
-    if (Digests.constantTimeEquals(b64Digest(first, encoded), digest)) {
+    if (b64Digest(first, encoded).equals(digest)) {
       return first;
     }
-    if (second != null && Digests.constantTimeEquals(b64Digest(second, encoded), digest)) {
+    if (second != null && b64Digest(second, encoded).equals(digest)) {
       return second;
     }
     throw SpaException.message("digest", "does not match the message");
   }
 
   private static void checkFieldLength(String field, String b64) throws SpaException {
-    if (b64.isEmpty() || b64.length() > SpaFields.MAX_FIELD_B64) {
-      throw SpaException.message(field, "base64 length " + b64.length() + " outside 1.." + SpaFields.MAX_FIELD_B64);
+    if (b64.isEmpty() || b64.length() > MAX_FIELD_B64) {
+      throw SpaException.message(field, "base64 length " + b64.length() + " outside 1.." + MAX_FIELD_B64);
     }
   }
 

@@ -119,10 +119,10 @@ public final class TestKit {
 
   /** Writes {@code packets} as an Ethernet pcap file. */
   public static void writePcap(Path file, List<Packet> packets) throws IOException {
-    try (spa.core.capture.PcapWriter w = spa.core.capture.PcapWriter.create(file,
-        spa.core.capture.PcapHeader.of(spa.core.capture.LinkType.EN10MB))) {
+    try (spa.pcap.format.testkit.PcapWriter w = spa.pcap.format.testkit.PcapWriter.create(file,
+        spa.pcap.format.PcapHeader.of(spa.pcap.format.LinkType.EN10MB))) {
       for (Packet p : packets) {
-        w.write(p.arrival(), spa.core.capture.Frames.link(spa.core.capture.LinkType.EN10MB, spa.core.capture.Frames.ip(p)));
+        w.write(p.arrival(), spa.pcap.format.testkit.Frames.link(spa.pcap.format.LinkType.EN10MB, spa.pcap.format.testkit.Frames.ip(p)));
       }
     }
   }

@@ -1,4 +1,4 @@
-package spa.core.capture;
+package spa.pcap.format;
 
 /**
  * pcap link-layer header types spa decodes, with their {@code LINKTYPE_} codes as written in pcap

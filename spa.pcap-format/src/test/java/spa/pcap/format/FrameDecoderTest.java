@@ -1,4 +1,4 @@
-package spa.core.capture;
+package spa.pcap.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import spa.core.Packet;
+import spa.pcap.format.testkit.Frames;
 
 class FrameDecoderTest {
 

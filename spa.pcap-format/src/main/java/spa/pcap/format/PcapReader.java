@@ -1,4 +1,4 @@
-package spa.core.capture;
+package spa.pcap.format;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package spa.core.capture;
+package spa.pcap.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import spa.core.Packet;
+import spa.pcap.format.testkit.Frames;
+import spa.pcap.format.testkit.PcapWriter;
 
 /**
  * Writes a file of SPA-sized UDP frames and reads and decodes it back, printing the rates. The count

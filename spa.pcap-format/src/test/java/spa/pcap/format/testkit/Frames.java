@@ -1,9 +1,11 @@
-package spa.core.capture;
+package spa.pcap.format.testkit;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;
 import spa.core.Packet;
+import spa.pcap.format.FrameDecoder;
+import spa.pcap.format.LinkType;
 
 /**
  * Builds well-formed frames (IP packets with valid checksums, wrapped in a link layer) for pcap files

@@ -1,4 +1,4 @@
-package spa.core.capture;
+package spa.pcap.format.testkit;
 
 import java.io.Flushable;
 import java.io.IOException;
@@ -13,6 +13,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import spa.pcap.format.PcapHeader;
 
 /**
  * Writes a classic pcap file through a reusable buffer: millions of records per second. Records longer
