@@ -1,5 +1,8 @@
 package spa.core;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,6 +77,19 @@ public final class Settings {
       b.put(k, overrides.values.get(k), overrides.origin(k));
     }
     return b.build();
+  }
+
+  /** The value of {@code key} as a file system path; refused with its place when no path can have that name. */
+  public Optional<Path> path(String key) throws ConfigException {
+    Optional<String> v = get(key);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Path.of(v.get()));
+    } catch (InvalidPathException e) {
+      throw invalid(key, "not a usable path: " + e.getReason());
+    }
   }
 
   /** A {@link ConfigException} about {@code key}, located where the key was set. */

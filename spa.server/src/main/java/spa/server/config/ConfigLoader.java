@@ -79,10 +79,17 @@ public final class ConfigLoader {
     return new Loaded(globals.with(src.commandLine()), inline);
   }
 
+  /** The settings that name files or directories. */
+  private static final List<String> PATHS = List.of("ACCESS_FILE", "ACCESS_FOLDER", "FWKNOP_CONF_DIR", "FWKNOP_RUN_DIR",
+      "FWKNOP_PID_FILE", "DIGEST_FILE", "DIGEST_MIGRATE_FROM", "GRANT_JOURNAL", "PCAP_FILE");
+
   public ServerConfig load(Sources src) throws ConfigException {
     List<String> files = new ArrayList<>();
     Loaded all = readAllGlobals(src, files);
     Settings globals = all.settings;
+    for (String key : PATHS) {
+      globals.path(key); // refused here, with its place, rather than wherever the path is first used
+    }
     List<StanzaConfig> inline = all.stanzas;
     Path main = src.configFile() != null ? src.configFile() : defaultConfigFile(src.home());
     Settings cli = src.commandLine();
@@ -91,16 +98,16 @@ public final class ConfigLoader {
     String accessOrigin;
     if (cli.has("ACCESS_FOLDER")) {
       accessOrigin = cli.get("ACCESS_FOLDER").orElseThrow();
-      stanzas = readAccess(Path.of(accessOrigin), true);
+      stanzas = readAccess(cli.path("ACCESS_FOLDER").orElseThrow(), true);
     } else if (cli.has("ACCESS_FILE")) {
       accessOrigin = cli.get("ACCESS_FILE").orElseThrow();
-      stanzas = readAccess(Path.of(accessOrigin), false);
+      stanzas = readAccess(cli.path("ACCESS_FILE").orElseThrow(), false);
     } else if (globals.has("ACCESS_FOLDER")) {
       accessOrigin = globals.get("ACCESS_FOLDER").orElseThrow();
-      stanzas = readAccess(Path.of(accessOrigin), true);
+      stanzas = readAccess(globals.path("ACCESS_FOLDER").orElseThrow(), true);
     } else if (globals.has("ACCESS_FILE")) {
       accessOrigin = globals.get("ACCESS_FILE").orElseThrow();
-      stanzas = readAccess(Path.of(accessOrigin), false);
+      stanzas = readAccess(globals.path("ACCESS_FILE").orElseThrow(), false);
     } else if (inline != null) {
       accessOrigin = main.toString();
       stanzas = inline;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,19 +133,19 @@ public final class FwknopFormat {
             if (depth >= MAX_INCLUDE_DEPTH) {
               throw new ConfigException(l.origin, l.var, "nested deeper than " + MAX_INCLUDE_DEPTH + " levels");
             }
-            file(resolve(file, l.value), depth + 1);
+            file(resolve(file, l), depth + 1);
           }
           case "%include_folder" -> {
             if (depth >= MAX_INCLUDE_DEPTH) {
               throw new ConfigException(l.origin, l.var, "nested deeper than " + MAX_INCLUDE_DEPTH + " levels");
             }
-            folder(resolve(file, l.value), l.origin, depth + 1);
+            folder(resolve(file, l), l.origin, depth + 1);
           }
           case "%include_keys" -> {
             if (current == null) {
               throw new ConfigException(l.origin, l.var, "must follow a SOURCE line (keys belong to a stanza)");
             }
-            keys(resolve(file, l.value), l.origin);
+            keys(resolve(file, l), l.origin);
           }
           default -> variable(l);
         }
@@ -217,8 +218,13 @@ public final class FwknopFormat {
       return var.endsWith(":") ? var.substring(0, var.length() - 1) : var;
     }
 
-    private static Path resolve(Path including, String value) {
-      Path p = Path.of(value);
+    private static Path resolve(Path including, Line l) throws ConfigException {
+      Path p;
+      try {
+        p = Path.of(l.value);
+      } catch (InvalidPathException e) {
+        throw new ConfigException(l.origin, l.var, "not a usable path: " + e.getReason());
+      }
       if (p.isAbsolute()) {
         return p;
       }
