@@ -33,6 +33,17 @@ public interface FirewallBackend {
   /** Opens {@code grant}, or extends the matching opening to the grant's expiry. */
   void open(Grant grant) throws FirewallException;
 
+  /**
+   * Opens every grant of {@code grants} (each as {@link #open} would) in as few firewall operations as the
+   * firewall allows, ideally one transaction: when it throws, none of them may be assumed open, and the
+   * caller retries smaller parts. The default opens them one by one.
+   */
+  default void openAll(List<Grant> grants) throws FirewallException {
+    for (Grant g : grants) {
+      open(g);
+    }
+  }
+
   /** Closes {@code grant}; closing one that is already gone is not an error. */
   void close(Grant grant) throws FirewallException;
 
