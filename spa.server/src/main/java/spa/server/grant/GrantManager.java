@@ -101,29 +101,88 @@ public final class GrantManager implements AutoCloseable {
     return new Reconciliation(kept, restored, adopted, removed, problems);
   }
 
+  /** The outcome of one grant of {@link #openAll}: opened (perhaps by extending), or refused with {@code failure}. */
+  public record Result(Grant grant, boolean extended, Exception failure) {
+    public boolean ok() {
+      return failure == null;
+    }
+  }
+
   /**
    * Opens {@code grant}, or extends the opening for the same source and access to the later expiry.
    *
    * @return true when an existing opening was extended rather than a new one made
    */
-  public synchronized boolean open(Grant grant) throws FirewallException, IOException {
-    Grant existing = find(grant);
-    Grant target = existing != null && existing.expires().isAfter(grant.expires())
-        ? grant.withExpiry(existing.expires()) : grant;
-    run(() -> backend.open(target));
-    if (existing != null) {
-      cancelClose(existing);
-      active.remove(existing);
+  public boolean open(Grant grant) throws FirewallException, IOException {
+    Result r = openAll(List.of(grant)).get(0);
+    if (r.failure() instanceof FirewallException e) {
+      throw e;
     }
-    active.add(target);
-    scheduleClose(target);
+    if (r.failure() instanceof RuntimeException e) {
+      throw e;
+    }
+    return r.extended();
+  }
+
+  /**
+   * Opens all of {@code grants} in one backend call where the firewall allows it; when the firewall refuses
+   * the batch, its halves are tried apart, so one bad grant costs a few calls and blocks none of the others.
+   *
+   * @return one result per grant, in order
+   */
+  public synchronized List<Result> openAll(List<Grant> grants) {
+    List<Grant> targets = new ArrayList<>();
+    for (Grant g : grants) {
+      Grant existing = find(g);
+      targets.add(existing != null && existing.expires().isAfter(g.expires()) ? g.withExpiry(existing.expires()) : g);
+    }
+    Map<Grant, Exception> refused = new HashMap<>();
+    apply(targets, refused);
+    List<Result> results = new ArrayList<>();
+    for (int i = 0; i < grants.size(); i++) {
+      Grant target = targets.get(i);
+      Exception failure = refused.get(target);
+      Grant existing = find(target);
+      if (failure == null) {
+        if (existing != null) {
+          cancelClose(existing);
+          active.remove(existing);
+          if (existing.expires().isAfter(target.expires())) {
+            target = target.withExpiry(existing.expires());
+          }
+        }
+        active.add(target);
+        scheduleClose(target);
+      }
+      results.add(new Result(grants.get(i), existing != null, failure));
+    }
+    if (refused.size() < grants.size()) {
+      try {
+        journal.store(active);
+      } catch (IOException e) {
+        // the openings are made and will be closed on time; a restart would adopt them from the firewall
+        listener.failed("journal", targets.get(0), e);
+      }
+    }
+    return results;
+  }
+
+  /** Opens {@code part} in one call, else its halves apart; what a single-grant call refuses goes to {@code refused}. */
+  private void apply(List<Grant> part, Map<Grant, Exception> refused) {
+    if (part.isEmpty()) {
+      return;
+    }
     try {
-      journal.store(active);
-    } catch (IOException e) {
-      // the opening is made and will be closed on time; a restart would adopt it from the firewall
-      listener.failed("journal", target, e);
+      run(() -> backend.openAll(part));
+    } catch (FirewallException | RuntimeException e) {
+      if (part.size() == 1) {
+        refused.put(part.get(0), e);
+        return;
+      }
+      int half = part.size() / 2;
+      apply(part.subList(0, half), refused);
+      apply(part.subList(half, part.size()), refused);
     }
-    return existing != null;
   }
 
   /**
