@@ -100,6 +100,58 @@ public final class IptablesBackend implements FirewallBackend {
     }
   }
 
+  /**
+   * All grants' rules, and the deletion of the rules they replace, as one {@code iptables-restore --noflush -w}
+   * transaction per family and table: a refusal changes nothing, and the caller retries smaller parts.
+   */
+  @Override
+  public void openAll(List<Grant> grants) throws FirewallException {
+    if (grants.size() == 1) {
+      open(grants.get(0));
+      return;
+    }
+    IptConfig c = started();
+    List<IptRule> rules = new ArrayList<>();
+    List<Long> exps = new ArrayList<>();
+    for (Grant g : grants) {
+      for (IptRule rule : IptRule.of(g, c)) {
+        rules.add(rule);
+        exps.add(g.expires().getEpochSecond());
+      }
+    }
+    Map<String, List<Listed>> existing = existing(rules);
+    Map<String, StringBuilder> scripts = new LinkedHashMap<>();
+    Set<Listed> deleted = new HashSet<>();
+    for (int i = 0; i < rules.size(); i++) {
+      IptRule rule = rules.get(i);
+      long exp = exps.get(i);
+      ensureChain(rule.role(), rule.v6());
+      ChainSpec cs = c.chain(rule.role());
+      StringBuilder b = scripts.computeIfAbsent((rule.v6() ? c.exe6() : c.exe()) + " " + cs.table(),
+          k -> new StringBuilder("*" + cs.table() + "\n"));
+      List<Listed> same = existing.getOrDefault(rule.key(c), List.of());
+      if (same.stream().noneMatch(l -> l.exp() == exp)) {
+        b.append(RuleText.line(rule.addArgs(c, exp))).append('\n');
+      }
+      for (Listed old : same) {
+        if (old.exp() != exp && deleted.add(old)) {
+          List<String> del = new ArrayList<>(List.of("-D", cs.chain()));
+          del.addAll(old.args());
+          b.append(RuleText.line(del)).append('\n');
+        }
+      }
+    }
+    for (Map.Entry<String, StringBuilder> e : scripts.entrySet()) {
+      String exe = e.getKey().substring(0, e.getKey().lastIndexOf(' '));
+      Command cmd = new Command(List.of(exe + "-restore", "-w", "--noflush"), null, TIMEOUT)
+          .withInput(e.getValue().append("COMMIT\n").toString());
+      CommandResult r = runner.run(cmd);
+      if (!r.ok()) {
+        throw new FirewallException("open " + grants.size() + " grants: " + r.failure());
+      }
+    }
+  }
+
   @Override
   public void close(Grant grant) throws FirewallException {
     IptConfig c = started();
