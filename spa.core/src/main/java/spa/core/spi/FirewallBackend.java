@@ -47,6 +47,20 @@ public interface FirewallBackend {
   /** Closes {@code grant}; closing one that is already gone is not an error. */
   void close(Grant grant) throws FirewallException;
 
+  /**
+   * True while what {@link #start} set up (tables, chains, jumps, spa's drop rule) is still in place. The daemon
+   * asks every second, so it must be cheap; a backend that cannot tell says true (the default).
+   */
+  default boolean intact() throws FirewallException {
+    return true;
+  }
+
+  /**
+   * Sets up again what {@link #start} set up, after someone removed it (a flushed ruleset, a deleted table or
+   * chain); the daemon then re-opens the grants still valid. The default does nothing.
+   */
+  default void repair() throws FirewallException {}
+
   /** What spa's openings the firewall holds now, with their expiry. */
   List<Grant> list() throws FirewallException;
 

@@ -164,6 +164,37 @@ public final class IptablesBackend implements FirewallBackend {
     }
   }
 
+  /** Each enabled chain exists and its built-in chain still jumps to it ({@code -S} and {@code -C}). */
+  @Override
+  public boolean intact() throws FirewallException {
+    IptConfig c = started();
+    for (boolean v6 : families()) {
+      String exe = v6 ? c.exe6() : c.exe();
+      for (Role r : Role.values()) {
+        ChainSpec cs = c.chain(r);
+        if (c.enabled(r) && (!exec(List.of(exe, "-t", cs.table(), "-S", cs.chain())).ok()
+            || !exec(List.of(exe, "-C", cs.from(), "-t", cs.table(), "-j", cs.chain())).ok())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Creates the missing chains and jumps again, as start() does (without its FLUSH_IPT_AT_INIT). */
+  @Override
+  public void repair() throws FirewallException {
+    IptConfig c = started();
+    ready.clear();
+    for (boolean v6 : families()) {
+      for (Role r : Role.values()) {
+        if (c.enabled(r)) {
+          ensureChain(r, v6);
+        }
+      }
+    }
+  }
+
   @Override
   public List<Grant> list() throws FirewallException {
     started();

@@ -186,6 +186,21 @@ public final class NftablesBackend implements FirewallBackend {
     }
   }
 
+  /** One {@code nft list table}: the table, its sets and maps, the input chain and each of its rules are there. */
+  @Override
+  public boolean intact() throws FirewallException {
+    NftConfig c = started();
+    CommandResult r = nft(c, List.of("list", "table", c.family(), c.table()), null);
+    return r.ok() && layout.markers().stream().allMatch(r.stdout()::contains);
+  }
+
+  /** Runs start()'s script again: it re-creates what is missing and keeps the elements still there. */
+  @Override
+  public void repair() throws FirewallException {
+    NftConfig c = started();
+    batch(layout.buildScript(), "re-create " + c.tableRef());
+  }
+
   @Override
   public List<Grant> list() throws FirewallException {
     return Listing.grants(entries(), clock.instant());

@@ -32,11 +32,19 @@ public final class GrantManager implements AutoCloseable {
 
     /** A firewall or journal operation on {@code grant} failed. */
     void failed(String operation, Grant grant, Exception cause);
+
+    /**
+     * What spa set up in the firewall was found gone (or broken) and is set up again, with {@code reopened}
+     * grants still valid; {@code repairFailure} is why it could not be, or null.
+     */
+    default void firewallLost(int reopened, Exception repairFailure) {}
   }
 
   /** What start-up found. */
   public record Reconciliation(int kept, int restored, int adopted, int removed, List<String> problems) {}
 
+  /** How often the firewall is checked for what spa set up (a flushed ruleset, a deleted table or chain). */
+  private static final long WATCH_MILLIS = 1000;
   private final FirewallBackend backend;
   private final GrantJournal journal;
   private final Clock clock;
@@ -44,6 +52,8 @@ public final class GrantManager implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final List<Grant> active = new ArrayList<>();
   private final Map<Grant, ScheduledFuture<?>> closings = new HashMap<>();
+  /** The firewall was found broken and could not be repaired yet: report again only once it is. */
+  private boolean broken;
 
   public GrantManager(FirewallBackend backend, GrantJournal journal, Clock clock, Listener listener) {
     this.backend = backend;
@@ -98,6 +108,7 @@ public final class GrantManager implements AutoCloseable {
     for (Grant g : active) {
       scheduleClose(g);
     }
+    timer.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     return new Reconciliation(kept, restored, adopted, removed, problems);
   }
 
@@ -194,6 +205,44 @@ public final class GrantManager implements AutoCloseable {
     String stanza = held.stanza() == null || held.stanza().isEmpty() ? recorded.stanza() : held.stanza();
     return new Grant(held.source(), held.destination(), held.access(), held.nat(),
         sameSecond ? recorded.expires() : held.expires(), stanza);
+  }
+
+  /**
+   * Checks that the firewall still holds what spa set up; when it does not, sets it up again and re-opens the
+   * grants still valid until their own expiry, so the protected ports are closed again and no valid grant is
+   * lost. Runs every second after {@link #start}.
+   *
+   * @return true when something was found missing
+   */
+  public synchronized boolean checkFirewall() {
+    try {
+      if (call(backend::intact)) {
+        broken = false;
+        return false;
+      }
+      run(backend::repair);
+    } catch (FirewallException | RuntimeException e) {
+      if (!broken) {
+        listener.firewallLost(0, e);
+      }
+      broken = true;
+      return true;
+    }
+    Instant now = clock.instant();
+    List<Grant> valid = active.stream().filter(g -> g.expires().isAfter(now)).toList();
+    long reopened = openAll(valid).stream().filter(Result::ok).count();
+    broken = false;
+    listener.firewallLost((int) reopened, null);
+    return true;
+  }
+
+  private void watch() {
+    try {
+      checkFirewall();
+    } catch (RuntimeException e) {
+      // a scheduled task that throws is never run again: the watch must go on
+      listener.firewallLost(0, e);
+    }
   }
 
   /** The openings spa holds now. */
