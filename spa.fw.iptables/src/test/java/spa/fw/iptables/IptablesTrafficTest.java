@@ -220,6 +220,27 @@ class IptablesTrafficTest {
   }
 
   @Test
+  void aFlushedOrDeletedChainIsNoticedAndRepaired() throws Exception {
+    IptablesBackend fw = started();
+    assertTrue(fw.intact());
+    for (List<String> wipe : List.of(List.of("iptables", "-D", "INPUT", "-j", "FWKNOP_INPUT"),
+        List.of("ip6tables", "-F"), List.of("sh", "-c", "iptables -F INPUT && iptables -F FWKNOP_INPUT && iptables -X FWKNOP_INPUT"))) {
+      Grant g = grant(CLIENT_A4, "tcp/22", null, soon());
+      fw.open(g);
+      in(wipe.toArray(String[]::new));
+      if (wipe.get(0).equals("sh")) {
+        in("iptables", "-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "DROP"); // the admin's policy back
+      }
+      assertFalse(fw.intact(), String.join(" ", wipe));
+      fw.repair();
+      fw.openAll(List.of(g));
+      assertTrue(fw.intact(), String.join(" ", wipe));
+      assertFiltered(net.connect(CLIENT_B4, SERVER4, 22));
+      assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+    }
+  }
+
+  @Test
   void reKnockReplacesTheRuleInsteadOfStacking() throws Exception {
     IptablesBackend fw = started("ENABLE_RULE_PREPEND", "Y");
     Grant g = grant(CLIENT_A4, "tcp/22", null, soon());

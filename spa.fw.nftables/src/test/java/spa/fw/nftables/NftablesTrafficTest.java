@@ -119,6 +119,25 @@ class NftablesTrafficTest {
   }
 
   @Test
+  void aDeletedTableOrFlushedRulesetIsNoticedAndRepairedWithTheDropRule() throws Exception {
+    NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");
+    assertTrue(fw.intact());
+    for (String[] wipe : List.of(new String[] {"delete", "table", "inet", "spa"}, new String[] {"flush", "ruleset"},
+        new String[] {"flush", "chain", "inet", "spa", "input"})) {
+      Grant g = grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(60));
+      fw.open(g);
+      nft(wipe);
+      assertReached("ssh-server", net.connect(CLIENT_B4, SERVER4, 22)); // what a wipe leaves: open to all
+      assertFalse(fw.intact(), String.join(" ", wipe));
+      fw.repair();
+      fw.openAll(List.of(g));
+      assertTrue(fw.intact(), String.join(" ", wipe));
+      assertFiltered(net.connect(CLIENT_B4, SERVER4, 22));
+      assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+    }
+  }
+
+  @Test
   void aBatchOfGrantsIsOneTransactionAndReplacesAReknockedElement() throws Exception {
     NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");
     fw.open(grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(5)));
