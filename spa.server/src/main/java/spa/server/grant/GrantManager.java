@@ -54,6 +54,8 @@ public final class GrantManager implements AutoCloseable {
   private final Map<Grant, ScheduledFuture<?>> closings = new HashMap<>();
   /** The firewall was found broken and could not be repaired yet: report again only once it is. */
   private boolean broken;
+  /** The per-second check started by {@link #start}; a flush stops it, so spad's exit does not undo the flush. */
+  private ScheduledFuture<?> watching;
 
   public GrantManager(FirewallBackend backend, GrantJournal journal, Clock clock, Listener listener) {
     this.backend = backend;
@@ -108,7 +110,7 @@ public final class GrantManager implements AutoCloseable {
     for (Grant g : active) {
       scheduleClose(g);
     }
-    timer.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+    watching = timer.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     return new Reconciliation(kept, restored, adopted, removed, problems);
   }
 
@@ -250,8 +252,11 @@ public final class GrantManager implements AutoCloseable {
     return List.copyOf(active);
   }
 
-  /** Removes everything spa added in the firewall and forgets it. */
+  /** Removes everything spa added in the firewall and forgets it, and stops checking the firewall. */
   public synchronized void flush() throws FirewallException, IOException {
+    if (watching != null) {
+      watching.cancel(false);
+    }
     run(backend::flush);
     for (ScheduledFuture<?> f : closings.values()) {
       f.cancel(false);

@@ -183,6 +183,11 @@ class GrantManagerTest {
       assertEquals(valid.expires(), fw.held.get(0).expires(), "re-opened until the grant's own expiry");
       assertEquals(List.of(2), events.lost);
       assertFalse(m.checkFirewall(), "intact again");
+      // spad's exit flush (FLUSH_IPT_AT_EXIT) is not undone by the watch
+      m.flush();
+      fw.setUp = false;
+      Thread.sleep(1500);
+      assertFalse(fw.setUp, "the watch stops at a flush");
     }
   }
 
