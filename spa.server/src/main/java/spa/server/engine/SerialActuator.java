@@ -117,7 +117,8 @@ public final class SerialActuator implements Actuator {
 
   /**
    * Applies the next fair batch of waiting grants in one firewall operation. A grant with less than
-   * {@link #LATE_MILLIS} left is not opened and is reported as {@code error}, reason {@code late}.
+   * {@link #LATE_MILLIS} (or half its duration) left is not opened and is reported as {@code error}, reason
+   * {@code late}.
    */
   private void applyBatch() {
     List<PendingGrants.Pending> batch = pending.nextBatch(BATCH_MAX, BATCH_PER_SOURCE);
@@ -125,7 +126,9 @@ public final class SerialActuator implements Actuator {
     List<PendingGrants.Pending> timely = new ArrayList<>();
     long seq = 0;
     for (PendingGrants.Pending p : batch) {
-      if (p.grant().expires().toEpochMilli() - now < LATE_MILLIS) {
+      long expires = p.grant().expires().toEpochMilli();
+      // a short grant (FW_ACCESS_TIMEOUT 1) is late once half of it is gone
+      if (expires - now < Math.min(LATE_MILLIS, (expires - p.action().timeMillis()) / 2)) {
         for (Action a : all(p)) {
           log.emit(event(a, Event.Type.ERROR, "late", firewallName
               + ": the grant's time ran out before the firewall could apply it; not opened"));
