@@ -43,8 +43,33 @@ public interface FirewallBackend {
   /** Opens {@code grant}, or extends the matching opening to the grant's expiry. */
   void open(Grant grant) throws FirewallException;
 
+  /**
+   * Opens every grant of {@code grants} (each as {@link #open} would) in as few firewall operations as the
+   * firewall allows, ideally one transaction: when it throws, none of them may be assumed open, and the
+   * caller retries smaller parts. The default opens them one by one.
+   */
+  default void openAll(List<Grant> grants) throws FirewallException {
+    for (Grant g : grants) {
+      open(g);
+    }
+  }
+
   /** Closes {@code grant}; closing one that is already gone is not an error. */
   void close(Grant grant) throws FirewallException;
+
+  /**
+   * True while what {@link #start} set up (tables, chains, jumps, spa's drop rule) is still in place. The daemon
+   * asks every second, so it must be cheap; a backend that cannot tell says true (the default).
+   */
+  default boolean intact() throws FirewallException {
+    return true;
+  }
+
+  /**
+   * Sets up again what {@link #start} set up, after someone removed it (a flushed ruleset, a deleted table or
+   * chain); the daemon then re-opens the grants still valid. The default does nothing.
+   */
+  default void repair() throws FirewallException {}
 
   /** What spa's openings the firewall holds now, with their expiry. */
   List<Grant> list() throws FirewallException;

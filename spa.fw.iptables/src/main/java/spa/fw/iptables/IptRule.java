@@ -25,8 +25,17 @@ record IptRule(Role role, boolean v6, List<String> match, List<String> target) {
   /** The command that adds this rule with expiry tag {@code _exp_<exp>}. */
   List<String> addCommand(IptConfig c, long exp) {
     ChainSpec cs = c.chain(role);
-    List<String> argv = new ArrayList<>(List.of(v6 ? c.exe6() : c.exe(), c.prepend() ? "-I" : "-A", cs.chain(),
-        "-t", cs.table()));
+    List<String> args = addArgs(c, exp);
+    List<String> argv = new ArrayList<>(List.of(v6 ? c.exe6() : c.exe()));
+    argv.addAll(args.subList(0, 2));
+    argv.addAll(List.of("-t", cs.table()));
+    argv.addAll(args.subList(2, args.size()));
+    return argv;
+  }
+
+  /** The add command's arguments after the program and its table, as an iptables-restore line takes them. */
+  List<String> addArgs(IptConfig c, long exp) {
+    List<String> argv = new ArrayList<>(List.of(c.prepend() ? "-I" : "-A", c.chain(role).chain()));
     argv.addAll(match);
     argv.addAll(List.of("-m", "comment", "--comment", "_exp_" + exp));
     argv.addAll(target);

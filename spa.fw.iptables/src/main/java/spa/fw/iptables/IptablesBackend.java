@@ -117,6 +117,58 @@ public final class IptablesBackend implements FirewallBackend {
     }
   }
 
+  /**
+   * All grants' rules, and the deletion of the rules they replace, as one {@code iptables-restore --noflush -w}
+   * transaction per family and table: a refusal changes nothing, and the caller retries smaller parts.
+   */
+  @Override
+  public void openAll(List<Grant> grants) throws FirewallException {
+    if (grants.size() == 1) {
+      open(grants.get(0));
+      return;
+    }
+    IptConfig c = started();
+    List<IptRule> rules = new ArrayList<>();
+    List<Long> exps = new ArrayList<>();
+    for (Grant g : grants) {
+      for (IptRule rule : IptRule.of(g, c)) {
+        rules.add(rule);
+        exps.add(g.expires().getEpochSecond());
+      }
+    }
+    Map<String, List<Listed>> existing = existing(rules);
+    Map<String, StringBuilder> scripts = new LinkedHashMap<>();
+    Set<Listed> deleted = new HashSet<>();
+    for (int i = 0; i < rules.size(); i++) {
+      IptRule rule = rules.get(i);
+      long exp = exps.get(i);
+      ensureChain(rule.role(), rule.v6());
+      ChainSpec cs = c.chain(rule.role());
+      StringBuilder b = scripts.computeIfAbsent((rule.v6() ? c.exe6() : c.exe()) + " " + cs.table(),
+          k -> new StringBuilder("*" + cs.table() + "\n"));
+      List<Listed> same = existing.getOrDefault(rule.key(c), List.of());
+      if (same.stream().noneMatch(l -> l.exp() == exp)) {
+        b.append(RuleText.line(rule.addArgs(c, exp))).append('\n');
+      }
+      for (Listed old : same) {
+        if (old.exp() != exp && deleted.add(old)) {
+          List<String> del = new ArrayList<>(List.of("-D", cs.chain()));
+          del.addAll(old.args());
+          b.append(RuleText.line(del)).append('\n');
+        }
+      }
+    }
+    for (Map.Entry<String, StringBuilder> e : scripts.entrySet()) {
+      String exe = e.getKey().substring(0, e.getKey().lastIndexOf(' '));
+      Command cmd = new Command(List.of(exe + "-restore", "-w", "--noflush"), null, TIMEOUT)
+          .withInput(e.getValue().append("COMMIT\n").toString());
+      CommandResult r = runner.run(cmd);
+      if (!r.ok()) {
+        throw new FirewallException("open " + grants.size() + " grants: " + r.failure());
+      }
+    }
+  }
+
   @Override
   public void close(Grant grant) throws FirewallException {
     IptConfig c = started();
@@ -125,6 +177,37 @@ public final class IptablesBackend implements FirewallBackend {
     for (IptRule rule : rules) {
       for (Listed old : existing.getOrDefault(rule.key(c), List.of())) {
         delete(old);
+      }
+    }
+  }
+
+  /** Each enabled chain exists and its built-in chain still jumps to it ({@code -S} and {@code -C}). */
+  @Override
+  public boolean intact() throws FirewallException {
+    IptConfig c = started();
+    for (boolean v6 : families()) {
+      String exe = v6 ? c.exe6() : c.exe();
+      for (Role r : Role.values()) {
+        ChainSpec cs = c.chain(r);
+        if (c.enabled(r) && (!exec(List.of(exe, "-t", cs.table(), "-S", cs.chain())).ok()
+            || !exec(List.of(exe, "-C", cs.from(), "-t", cs.table(), "-j", cs.chain())).ok())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Creates the missing chains and jumps again, as start() does (without its FLUSH_IPT_AT_INIT). */
+  @Override
+  public void repair() throws FirewallException {
+    IptConfig c = started();
+    ready.clear();
+    for (boolean v6 : families()) {
+      for (Role r : Role.values()) {
+        if (c.enabled(r)) {
+          ensureChain(r, v6);
+        }
       }
     }
   }

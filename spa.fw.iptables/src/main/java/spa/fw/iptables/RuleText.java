@@ -49,6 +49,18 @@ final class RuleText {
     return out;
   }
 
+  /** Arguments as one iptables-restore line: an argument with a space or quote is double-quoted. */
+  static String line(List<String> args) {
+    StringBuilder b = new StringBuilder();
+    for (String a : args) {
+      if (!b.isEmpty()) {
+        b.append(' ');
+      }
+      b.append(a.matches("[A-Za-z0-9_./:,!+=@%-]+") ? a : "\"" + a.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    }
+    return b.toString();
+  }
+
   /** The {@code _exp_} epoch in the rule's comment, or -1. */
   static long exp(List<String> args) {
     for (int i = 0; i + 1 < args.size(); i++) {

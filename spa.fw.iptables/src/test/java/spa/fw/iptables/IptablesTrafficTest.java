@@ -196,6 +196,51 @@ class IptablesTrafficTest {
   }
 
   @Test
+  void aBatchIsOneIptablesRestorePerFamilyAndReplacesReknockedRules() throws Exception {
+    IptablesBackend fw = started();
+    Grant a = grant(CLIENT_A4, "tcp/22", null, soon());
+    fw.open(a);
+    commands.clear();
+    Grant a2 = a.withExpiry(a.expires().plusSeconds(60));
+    List<Grant> batch = new ArrayList<>(List.of(a2, grant(CLIENT_A6, "tcp/22", null, soon()),
+        grant(CLIENT_A4, "tcp/80", null, soon())));
+    for (int i = 10; i < 60; i++) {
+      batch.add(grant("198.18.7." + i, "tcp/22", null, soon()));
+    }
+    fw.openAll(batch);
+    assertEquals(2, commands.stream().filter(c -> c.contains("tables-restore -w --noflush")).count(), commands.toString());
+    assertTrue(commands.size() <= 8, commands.size() + " processes for 53 grants: " + commands);
+    assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+    assertReached("ssh-server", net.connect(CLIENT_A6, SERVER6, 22));
+    assertFiltered(net.connect(CLIENT_B4, SERVER4, 22));
+    List<String> rules = in("iptables", "-S", "FWKNOP_INPUT").lines().filter(l -> l.contains(CLIENT_A4 + "/32 -p tcp -m tcp --dport 22 ")).toList();
+    assertEquals(List.of("-A FWKNOP_INPUT -s 198.18.0.2/32 -p tcp -m tcp --dport 22 -m comment --comment _exp_"
+        + a2.expires().getEpochSecond() + " -j ACCEPT"), rules);
+    assertEquals(53, fw.list().size());
+  }
+
+  @Test
+  void aFlushedOrDeletedChainIsNoticedAndRepaired() throws Exception {
+    IptablesBackend fw = started();
+    assertTrue(fw.intact());
+    for (List<String> wipe : List.of(List.of("iptables", "-D", "INPUT", "-j", "FWKNOP_INPUT"),
+        List.of("ip6tables", "-F"), List.of("sh", "-c", "iptables -F INPUT && iptables -F FWKNOP_INPUT && iptables -X FWKNOP_INPUT"))) {
+      Grant g = grant(CLIENT_A4, "tcp/22", null, soon());
+      fw.open(g);
+      in(wipe.toArray(String[]::new));
+      if (wipe.get(0).equals("sh")) {
+        in("iptables", "-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "DROP"); // the admin's policy back
+      }
+      assertFalse(fw.intact(), String.join(" ", wipe));
+      fw.repair();
+      fw.openAll(List.of(g));
+      assertTrue(fw.intact(), String.join(" ", wipe));
+      assertFiltered(net.connect(CLIENT_B4, SERVER4, 22));
+      assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+    }
+  }
+
+  @Test
   void reKnockReplacesTheRuleInsteadOfStacking() throws Exception {
     IptablesBackend fw = started("ENABLE_RULE_PREPEND", "Y");
     Grant g = grant(CLIENT_A4, "tcp/22", null, soon());

@@ -83,6 +83,28 @@ final class Layout {
     return b.toString();
   }
 
+  /**
+   * What {@code nft list table} shows while {@link #buildScript()}'s work is in place: each set and map, the
+   * input chain and the set reference and verdict of each of its rules (the drop rule included).
+   */
+  List<String> markers() {
+    List<String> m = new ArrayList<>();
+    for (boolean v6 : families()) {
+      for (SetKind k : SetKind.values()) {
+        if (k.enabled(c)) {
+          m.add((k.isMap() ? "map " : "set ") + k.name(c.prefix(), v6) + " {");
+        }
+      }
+    }
+    if (c.mode() != NftConfig.Mode.SETS) {
+      m.add("chain " + chain("input") + " {");
+      for (String r : inputRules()) {
+        m.add(r.substring(r.lastIndexOf('@')));
+      }
+    }
+    return m;
+  }
+
   private void chain(StringBuilder b, String base, String hook, List<String> rules) {
     String t = c.tableRef();
     String name = chain(base);

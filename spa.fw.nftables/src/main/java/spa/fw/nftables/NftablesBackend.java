@@ -107,6 +107,26 @@ public final class NftablesBackend implements FirewallBackend {
     layout = l;
   }
 
+  /**
+   * All grants' elements in one {@code nft -f -} transaction: one process however many grants. A refusal
+   * fails the whole transaction; the caller retries smaller parts, down to {@link #open} for one grant.
+   */
+  @Override
+  public void openAll(List<Grant> grants) throws FirewallException {
+    if (grants.size() == 1) {
+      open(grants.get(0));
+      return;
+    }
+    NftConfig c = started();
+    StringBuilder b = new StringBuilder();
+    for (Grant g : grants) {
+      b.append(openScript(c, g));
+    }
+    if (!b.isEmpty()) {
+      batch(b.toString(), "open " + grants.size() + " grants");
+    }
+  }
+
   @Override
   public void open(Grant grant) throws FirewallException {
     NftConfig c = started();
@@ -117,16 +137,7 @@ public final class NftablesBackend implements FirewallBackend {
     List<Element> elements = Element.of(grant, c);
     String comment = Element.comment(grant);
     String t = c.tableRef();
-    // add (refreshes on kernels >= 6.12, a no-op before), delete, add: one transaction whatever the kernel,
-    // so a re-knock replaces the element with the new timeout and never stacks.
-    StringBuilder b = new StringBuilder();
-    for (Element e : elements) {
-      String body = e.withTimeout(seconds, comment);
-      b.append("add element ").append(t).append(' ').append(e.setName(c.prefix())).append(" { ").append(body).append(" }\n");
-      b.append("delete element ").append(t).append(' ').append(e.setName(c.prefix())).append(" { ").append(e.keyText()).append(" }\n");
-      b.append("add element ").append(t).append(' ').append(e.setName(c.prefix())).append(" { ").append(body).append(" }\n");
-    }
-    CommandResult r = nft(c, List.of("-f", "-"), b.toString());
+    CommandResult r = nft(c, List.of("-f", "-"), openScript(c, grant));
     if (r.ok()) {
       return;
     }
@@ -144,6 +155,28 @@ public final class NftablesBackend implements FirewallBackend {
       retry.append("add element ").append(t).append(' ').append(set).append(" { ").append(e.withTimeout(seconds, comment)).append(" }\n");
     }
     batch(retry.toString(), "open " + describe(grant));
+  }
+
+  /**
+   * Add (refreshes on kernels >= 6.12, a no-op before), delete, add for each element: one transaction whatever
+   * the kernel, so a re-knock replaces the element with the new timeout and never stacks. Empty when expired.
+   */
+  private String openScript(NftConfig c, Grant grant) throws FirewallException {
+    long seconds = secondsLeft(grant);
+    if (seconds <= 0) {
+      return "";
+    }
+    String comment = Element.comment(grant);
+    String t = c.tableRef();
+    StringBuilder b = new StringBuilder();
+    for (Element e : Element.of(grant, c)) {
+      String body = e.withTimeout(seconds, comment);
+      String set = e.setName(c.prefix());
+      b.append("add element ").append(t).append(' ').append(set).append(" { ").append(body).append(" }\n");
+      b.append("delete element ").append(t).append(' ').append(set).append(" { ").append(e.keyText()).append(" }\n");
+      b.append("add element ").append(t).append(' ').append(set).append(" { ").append(body).append(" }\n");
+    }
+    return b.toString();
   }
 
   @Override
@@ -178,6 +211,21 @@ public final class NftablesBackend implements FirewallBackend {
     if (!retry.isEmpty()) {
       batch(retry.toString(), "close " + describe(grant));
     }
+  }
+
+  /** One {@code nft list table}: the table, its sets and maps, the input chain and each of its rules are there. */
+  @Override
+  public boolean intact() throws FirewallException {
+    NftConfig c = started();
+    CommandResult r = nft(c, List.of("list", "table", c.family(), c.table()), null);
+    return r.ok() && layout.markers().stream().allMatch(r.stdout()::contains);
+  }
+
+  /** Runs start()'s script again: it re-creates what is missing and keeps the elements still there. */
+  @Override
+  public void repair() throws FirewallException {
+    NftConfig c = started();
+    batch(layout.buildScript(), "re-create " + c.tableRef());
   }
 
   @Override

@@ -119,6 +119,43 @@ class NftablesTrafficTest {
   }
 
   @Test
+  void aDeletedTableOrFlushedRulesetIsNoticedAndRepairedWithTheDropRule() throws Exception {
+    NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");
+    assertTrue(fw.intact());
+    for (String[] wipe : List.of(new String[] {"delete", "table", "inet", "spa"}, new String[] {"flush", "ruleset"},
+        new String[] {"flush", "chain", "inet", "spa", "input"})) {
+      Grant g = grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(60));
+      fw.open(g);
+      nft(wipe);
+      assertReached("ssh-server", net.connect(CLIENT_B4, SERVER4, 22)); // what a wipe leaves: open to all
+      assertFalse(fw.intact(), String.join(" ", wipe));
+      fw.repair();
+      fw.openAll(List.of(g));
+      assertTrue(fw.intact(), String.join(" ", wipe));
+      assertFiltered(net.connect(CLIENT_B4, SERVER4, 22));
+      assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+    }
+  }
+
+  @Test
+  void aBatchOfGrantsIsOneTransactionAndReplacesAReknockedElement() throws Exception {
+    NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");
+    fw.open(grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(5)));
+    List<Grant> batch = new java.util.ArrayList<>(List.of(grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(90)),
+        grant(CLIENT_A6, "tcp/22", null, Duration.ofSeconds(90))));
+    for (int i = 10; i < 60; i++) {
+      batch.add(grant("198.18.7." + i, "tcp/22", null, Duration.ofSeconds(90)));
+    }
+    fw.openAll(batch);
+    assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+    assertReached("ssh-server", net.connect(CLIENT_A6, SERVER6, 22));
+    assertFiltered(net.connect(CLIENT_B4, SERVER4, 22));
+    String set = nft("list", "set", "inet", "spa", "access4");
+    assertTrue(set.matches("(?s).*198\\.18\\.0\\.2 \\. tcp \\. 22 timeout 1m30s.*"), set);
+    assertEquals(52, fw.list().size());
+  }
+
+  @Test
   void reKnockReplacesTheElementsTimeoutAndRestartKeepsGrants() throws Exception {
     NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22,udp/53");
     Grant g = grant(CLIENT_A4, "tcp/22,udp/53", null, Duration.ofSeconds(5));

@@ -22,15 +22,20 @@ import spa.server.event.EventOutput;
 import spa.server.grant.GrantManager;
 
 /**
- * Carries out accepted decisions one at a time on its own thread: makes the replay record durable, then
- * opens the grant through the grant manager (journal, firewall, expiry), or runs the command or the open
- * half of a command cycle, scheduling its close. Each outcome becomes a {@code grant}, {@code command},
+ * Carries out accepted decisions on its own thread: makes the replay record durable, then opens grants
+ * through the grant manager (journal, firewall, expiry) in fair batches (see {@link PendingGrants}), all that
+ * waits in one firewall operation, or runs the command or the open half of a command cycle, scheduling its close. Each outcome becomes a {@code grant}, {@code command},
  * {@code expire} or {@code error} event.
  */
 public final class SerialActuator implements Actuator {
   private static final Action STOP = new Action(null, null, null, null, 0, 0);
   /** Commands of command messages and cycles may not run longer than this. */
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  /** A grant with less time left than this is not opened: it is reported late. */
+  static final long LATE_MILLIS = 1000;
+  /** The most grants in one firewall operation, and the most of them from one source. */
+  private static final int BATCH_MAX = 256;
+  private static final int BATCH_PER_SOURCE = 8;
   private final GrantManager grants;
   private final String firewallName;
   private final CommandRunner runner;
@@ -38,6 +43,7 @@ public final class SerialActuator implements Actuator {
   private final EventLog log;
   private final LongSupplier clock;
   private final BlockingQueue<Action> queue;
+  private final PendingGrants pending;
   private final Thread thread;
   private final ScheduledExecutorService cycleCloser;
 
@@ -56,6 +62,7 @@ public final class SerialActuator implements Actuator {
     this.log = events.newLog(false);
     this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(capacity);
+    this.pending = new PendingGrants(capacity);
     this.cycleCloser = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "spad-cycle-close");
       t.setDaemon(true);
@@ -76,20 +83,99 @@ public final class SerialActuator implements Actuator {
   }
 
   private void loop() {
-    while (true) {
+    boolean stopping = false;
+    while (!stopping || !pending.isEmpty()) {
       Action a;
       try {
-        a = queue.take();
+        a = pending.isEmpty() && !stopping ? queue.take() : queue.poll();
       } catch (InterruptedException e) {
         return;
       }
-      if (a == STOP) {
-        return;
+      // everything that arrived while the last batch was applied joins the next one
+      for (; a != null; a = queue.poll()) {
+        if (a == STOP) {
+          stopping = true;
+        } else if (grants != null && a.decision() instanceof Decision.Open && a.stanza().cycle() == null) {
+          if (!pending.add(a)) {
+            synchronized (log) {
+              log.emit(event(a, Event.Type.ERROR, "act-queue-full", "too many grants pending; this one was dropped"));
+            }
+          }
+        } else {
+          synchronized (log) {
+            act(a);
+          }
+        }
       }
-      synchronized (log) {
-        act(a);
+      if (!pending.isEmpty()) {
+        synchronized (log) {
+          applyBatch();
+        }
       }
     }
+  }
+
+  /**
+   * Applies the next fair batch of waiting grants in one firewall operation. A grant with less than
+   * {@link #LATE_MILLIS} (or half its duration) left is not opened and is reported as {@code error}, reason
+   * {@code late}.
+   */
+  private void applyBatch() {
+    List<PendingGrants.Pending> batch = pending.nextBatch(BATCH_MAX, BATCH_PER_SOURCE);
+    long now = clock.getAsLong();
+    List<PendingGrants.Pending> timely = new ArrayList<>();
+    long seq = 0;
+    for (PendingGrants.Pending p : batch) {
+      long expires = p.grant().expires().toEpochMilli();
+      // a short grant (FW_ACCESS_TIMEOUT 1) is late once half of it is gone
+      if (expires - now < Math.min(LATE_MILLIS, (expires - p.action().timeMillis()) / 2)) {
+        for (Action a : all(p)) {
+          log.emit(event(a, Event.Type.ERROR, "late", firewallName
+              + ": the grant's time ran out before the firewall could apply it; not opened"));
+        }
+        continue;
+      }
+      timely.add(p);
+      for (Action a : all(p)) {
+        seq = Math.max(seq, a.replaySeq());
+      }
+    }
+    if (timely.isEmpty()) {
+      return;
+    }
+    if (store != null && seq > 0) {
+      try {
+        store.syncTo(seq);
+      } catch (IOException e) {
+        for (PendingGrants.Pending p : timely) {
+          for (Action a : all(p)) {
+            log.emit(event(a, Event.Type.ERROR, "replay-cache", "cannot persist the replay record, not acting: " + e.getMessage()));
+          }
+        }
+        return;
+      }
+    }
+    List<GrantManager.Result> results = grants.openAll(timely.stream().map(PendingGrants.Pending::grant).toList());
+    for (int i = 0; i < timely.size(); i++) {
+      GrantManager.Result r = results.get(i);
+      PendingGrants.Pending p = timely.get(i);
+      if (r.ok()) {
+        log.emit(event(p.action(), Event.Type.GRANT, null, firewallName + (r.extended() ? ": extended" : "")));
+        for (Action a : p.coalesced()) {
+          log.emit(event(a, Event.Type.GRANT, null, firewallName + ": coalesced with a re-knock"));
+        }
+      } else {
+        for (Action a : all(p)) {
+          log.emit(event(a, Event.Type.ERROR, "firewall", firewallName + ": " + r.failure().getMessage()));
+        }
+      }
+    }
+  }
+
+  private static List<Action> all(PendingGrants.Pending p) {
+    List<Action> all = new ArrayList<>(p.coalesced());
+    all.add(0, p.action());
+    return all;
   }
 
   private void act(Action a) {

@@ -32,11 +32,19 @@ public final class GrantManager implements AutoCloseable {
 
     /** A firewall or journal operation on {@code grant} failed. */
     void failed(String operation, Grant grant, Exception cause);
+
+    /**
+     * What spa set up in the firewall was found gone (or broken) and is set up again, with {@code reopened}
+     * grants still valid; {@code repairFailure} is why it could not be, or null.
+     */
+    default void firewallLost(int reopened, Exception repairFailure) {}
   }
 
   /** What start-up found. */
   public record Reconciliation(int kept, int restored, int adopted, int removed, List<String> problems) {}
 
+  /** How often the firewall is checked for what spa set up (a flushed ruleset, a deleted table or chain). */
+  private static final long WATCH_MILLIS = 1000;
   private final FirewallBackend backend;
   private final GrantJournal journal;
   private final Clock clock;
@@ -44,6 +52,10 @@ public final class GrantManager implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final List<Grant> active = new ArrayList<>();
   private final Map<Grant, ScheduledFuture<?>> closings = new HashMap<>();
+  /** The firewall was found broken and could not be repaired yet: report again only once it is. */
+  private boolean broken;
+  /** The per-second check started by {@link #start}; a flush stops it, so spad's exit does not undo the flush. */
+  private ScheduledFuture<?> watching;
 
   public GrantManager(FirewallBackend backend, GrantJournal journal, Clock clock, Listener listener) {
     this.backend = backend;
@@ -98,7 +110,15 @@ public final class GrantManager implements AutoCloseable {
     for (Grant g : active) {
       scheduleClose(g);
     }
+    watching = timer.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     return new Reconciliation(kept, restored, adopted, removed, problems);
+  }
+
+  /** The outcome of one grant of {@link #openAll}: opened (perhaps by extending), or refused with {@code failure}. */
+  public record Result(Grant grant, boolean extended, Exception failure) {
+    public boolean ok() {
+      return failure == null;
+    }
   }
 
   /**
@@ -106,24 +126,76 @@ public final class GrantManager implements AutoCloseable {
    *
    * @return true when an existing opening was extended rather than a new one made
    */
-  public synchronized boolean open(Grant grant) throws FirewallException, IOException {
-    Grant existing = find(grant);
-    Grant target = existing != null && existing.expires().isAfter(grant.expires())
-        ? grant.withExpiry(existing.expires()) : grant;
-    run(() -> backend.open(target));
-    if (existing != null) {
-      cancelClose(existing);
-      active.remove(existing);
+  public boolean open(Grant grant) throws FirewallException, IOException {
+    Result r = openAll(List.of(grant)).get(0);
+    if (r.failure() instanceof FirewallException e) {
+      throw e;
     }
-    active.add(target);
-    scheduleClose(target);
+    if (r.failure() instanceof RuntimeException e) {
+      throw e;
+    }
+    return r.extended();
+  }
+
+  /**
+   * Opens all of {@code grants} in one backend call where the firewall allows it; when the firewall refuses
+   * the batch, its halves are tried apart, so one bad grant costs a few calls and blocks none of the others.
+   *
+   * @return one result per grant, in order
+   */
+  public synchronized List<Result> openAll(List<Grant> grants) {
+    List<Grant> targets = new ArrayList<>();
+    for (Grant g : grants) {
+      Grant existing = find(g);
+      targets.add(existing != null && existing.expires().isAfter(g.expires()) ? g.withExpiry(existing.expires()) : g);
+    }
+    Map<Grant, Exception> refused = new HashMap<>();
+    apply(targets, refused);
+    List<Result> results = new ArrayList<>();
+    for (int i = 0; i < grants.size(); i++) {
+      Grant target = targets.get(i);
+      Exception failure = refused.get(target);
+      Grant existing = find(target);
+      if (failure == null) {
+        if (existing != null) {
+          cancelClose(existing);
+          active.remove(existing);
+          if (existing.expires().isAfter(target.expires())) {
+            target = target.withExpiry(existing.expires());
+          }
+        }
+        active.add(target);
+        scheduleClose(target);
+      }
+      results.add(new Result(grants.get(i), existing != null, failure));
+    }
+    if (refused.size() < grants.size()) {
+      try {
+        journal.store(active);
+      } catch (IOException e) {
+        // the openings are made and will be closed on time; a restart would adopt them from the firewall
+        listener.failed("journal", targets.get(0), e);
+      }
+    }
+    return results;
+  }
+
+  /** Opens {@code part} in one call, else its halves apart; what a single-grant call refuses goes to {@code refused}. */
+  private void apply(List<Grant> part, Map<Grant, Exception> refused) {
+    if (part.isEmpty()) {
+      return;
+    }
     try {
-      journal.store(active);
-    } catch (IOException e) {
-      // the opening is made and will be closed on time; a restart would adopt it from the firewall
-      listener.failed("journal", target, e);
+      run(() -> backend.openAll(part));
+    } catch (FirewallException | RuntimeException e) {
+      if (part.size() == 1) {
+        refused.put(part.get(0), e);
+        return;
+      }
+      int half = part.size() / 2;
+      apply(part.subList(0, half), refused);
+      apply(part.subList(half, part.size()), refused);
     }
-    return existing != null;
   }
 
   /**
@@ -137,13 +209,54 @@ public final class GrantManager implements AutoCloseable {
         sameSecond ? recorded.expires() : held.expires(), stanza);
   }
 
+  /**
+   * Checks that the firewall still holds what spa set up; when it does not, sets it up again and re-opens the
+   * grants still valid until their own expiry, so the protected ports are closed again and no valid grant is
+   * lost. Runs every second after {@link #start}.
+   *
+   * @return true when something was found missing
+   */
+  public synchronized boolean checkFirewall() {
+    try {
+      if (call(backend::intact)) {
+        broken = false;
+        return false;
+      }
+      run(backend::repair);
+    } catch (FirewallException | RuntimeException e) {
+      if (!broken) {
+        listener.firewallLost(0, e);
+      }
+      broken = true;
+      return true;
+    }
+    Instant now = clock.instant();
+    List<Grant> valid = active.stream().filter(g -> g.expires().isAfter(now)).toList();
+    long reopened = openAll(valid).stream().filter(Result::ok).count();
+    broken = false;
+    listener.firewallLost((int) reopened, null);
+    return true;
+  }
+
+  private void watch() {
+    try {
+      checkFirewall();
+    } catch (RuntimeException e) {
+      // a scheduled task that throws is never run again: the watch must go on
+      listener.firewallLost(0, e);
+    }
+  }
+
   /** The openings spa holds now. */
   public synchronized List<Grant> active() {
     return List.copyOf(active);
   }
 
-  /** Removes everything spa added in the firewall and forgets it. */
+  /** Removes everything spa added in the firewall and forgets it, and stops checking the firewall. */
   public synchronized void flush() throws FirewallException, IOException {
+    if (watching != null) {
+      watching.cancel(false);
+    }
     run(backend::flush);
     for (ScheduledFuture<?> f : closings.values()) {
       f.cancel(false);

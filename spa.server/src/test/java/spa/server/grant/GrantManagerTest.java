@@ -162,6 +162,51 @@ class GrantManagerTest {
     assertTrue(problems.get(1).contains("not an IP address"), problems.toString());
   }
 
+  @Test
+  void aWipedFirewallIsNoticedWithinASecondAndItsValidGrantsComeBack() throws Exception {
+    TableBackend fw = new TableBackend(true);
+    try (GrantManager m = new GrantManager(fw, new GrantJournal(dir.resolve("grants")), clock, events)) {
+      m.start();
+      Grant valid = grant("198.18.0.2", 60_000);
+      m.open(valid);
+      m.open(grant("198.18.0.3", 60_000));
+      // what `nft flush ruleset` does: the table and every element gone
+      fw.held.clear();
+      fw.setUp = false;
+      long wiped = System.currentTimeMillis();
+      while (!fw.setUp && System.currentTimeMillis() - wiped < 3000) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(50);
+      assertTrue(System.currentTimeMillis() - wiped < 1600, "noticed after " + (System.currentTimeMillis() - wiped) + " ms");
+      assertEquals(2, fw.held.size(), fw.held.toString());
+      assertEquals(valid.expires(), fw.held.get(0).expires(), "re-opened until the grant's own expiry");
+      assertEquals(List.of(2), events.lost);
+      assertFalse(m.checkFirewall(), "intact again");
+      // spad's exit flush (FLUSH_IPT_AT_EXIT) is not undone by the watch
+      m.flush();
+      fw.setUp = false;
+      Thread.sleep(1500);
+      assertFalse(fw.setUp, "the watch stops at a flush");
+    }
+  }
+
+  @Test
+  void aFirewallThatCannotBeRepairedIsReportedOnceAndRetried() throws Exception {
+    TableBackend fw = new TableBackend(true);
+    try (GrantManager m = new GrantManager(fw, new GrantJournal(dir.resolve("grants")), clock, events)) {
+      m.open(grant("198.18.0.2", 60_000));
+      fw.setUp = false;
+      fw.repairFails = true;
+      assertTrue(m.checkFirewall());
+      assertTrue(m.checkFirewall());
+      assertEquals(List.of(-1), events.lost);
+      fw.repairFails = false;
+      assertTrue(m.checkFirewall());
+      assertEquals(List.of(-1, 1), events.lost);
+    }
+  }
+
   private Grant grant(String src, long millisFromNow) throws Exception {
     return new Grant(InetAddress.getByName(src), null, List.of(new ProtoPort("tcp", 22)), null,
         clock.instant().plusMillis(millisFromNow), "test");
@@ -172,7 +217,22 @@ class GrantManagerTest {
     final List<Grant> held = new CopyOnWriteArrayList<>();
     final boolean kernel;
     boolean failOpen;
+    volatile boolean setUp = true;
+    volatile boolean repairFails;
     int closes;
+
+    @Override
+    public boolean intact() {
+      return setUp;
+    }
+
+    @Override
+    public void repair() throws FirewallException {
+      if (repairFails) {
+        throw new FirewallException("nft: No such file or directory");
+      }
+      setUp = true;
+    }
 
     TableBackend(boolean kernel) {
       this.kernel = kernel;
@@ -219,6 +279,13 @@ class GrantManagerTest {
 
   static final class Events implements GrantManager.Listener {
     final List<Grant> expired = new CopyOnWriteArrayList<>();
+    final List<Integer> lost = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void firewallLost(int reopened, Exception repairFailure) {
+      lost.add(repairFailure == null ? reopened : -1);
+    }
+
     @Override
     public void expired(Grant grant) {
       expired.add(grant);
