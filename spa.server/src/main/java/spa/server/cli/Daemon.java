@@ -378,7 +378,8 @@ public final class Daemon {
               store, events, System::currentTimeMillis, 10_000);
       open.add(0, actuator);
       Engine.Options options = new Engine.Options(test, offline, workers(g), intSetting(g, "SPA_QUEUE_SIZE", 65536),
-          cmd.packetLimit, doubleSetting(g, "SPA_RATE_LIMIT", 0));
+          cmd.packetLimit, doubleSetting(g, "SPA_RATE_LIMIT", 0), doubleSetting(g, "SPA_DECRYPT_LIMIT", 0),
+          g.flag("LOG_EACH_DENY", false));
       Prefilter prefilter = new Prefilter(g.flag("ENABLE_SPA_OVER_HTTP", false), g.flag("ALLOW_ANY_USER_AGENT", false),
           g.flag("ENABLE_X_FORWARDED_FOR", false));
       Engine e = new Engine(options, chain, replayCache, store, actuator, events, prefilter, System::currentTimeMillis);

@@ -30,7 +30,7 @@ public final class GrantEvents implements GrantManager.Listener {
 
   private Event event(Event.Type type, Grant g, String reason, String detail) {
     // no packet is involved: the packet fields stay empty, the address let in is "allow"
-    return new Event(clock.getAsLong(), type, null, 0, null, 0, 0, null, g.source().getHostAddress(),
-        g.access(), g.nat(), -1, g.stanza(), reason, detail, null);
+    return Event.builder(type, clock.getAsLong()).allow(g.source().getHostAddress()).access(g.access()).nat(g.nat())
+        .stanza(g.stanza()).reason(reason).detail(detail).build();
   }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import spa.core.Nat;
+import spa.core.Packet;
 import spa.core.ProtoPort;
 import spa.server.testkit.TestKit;
 
@@ -30,8 +31,13 @@ class EventFormatTest {
   }
 
   private static Event accept(Nat nat) {
-    return new Event(T, Event.Type.ACCEPT, addr("198.18.0.10"), 40000, addr("0.0.0.0"), 62201, 17, "alice",
-        "10.0.0.5", List.of(new ProtoPort("tcp", 22), new ProtoPort("udp", 53)), nat, 30, "ssh", null, null, null);
+    return Event.builder(Event.Type.ACCEPT, T).packet(packet("198.18.0.10", 40000, "0.0.0.0", 17)).user("alice")
+        .allow("10.0.0.5").access(List.of(new ProtoPort("tcp", 22), new ProtoPort("udp", 53))).nat(nat).timeout(30)
+        .stanza("ssh").build();
+  }
+
+  private static Packet packet(String src, int srcPort, String dst, int protocol) {
+    return new Packet(addr(src), srcPort, addr(dst), 62201, protocol, new byte[0], java.time.Instant.EPOCH);
   }
 
   @Test
@@ -67,8 +73,8 @@ class EventFormatTest {
 
   @Test
   void denyEventsCarryAReasonAndEscapeHostileText() {
-    Event deny = new Event(T, Event.Type.DENY, addr("fd00::7"), 1, addr("fd00::1"), 62201, 6, "ev\"il\\\u0001", null,
-        null, null, -1, null, "user", "bad \"user\"\n\u00e9", null);
+    Event deny = Event.builder(Event.Type.DENY, T).packet(packet("fd00::7", 1, "fd00::1", 6)).user("ev\"il\\\u0001")
+        .reason("user").detail("bad \"user\"\n\u00e9").build();
     String line = render(EventFormat.JSON, deny);
     assertEquals(1, line.lines().count());
     Config c = TestKit.jsonLines(line).get(0);
