@@ -97,4 +97,18 @@ class EventFormatTest {
         + "allow=10.0.0.5 access=tcp/22,udp/53 nat=local:127.0.0.1:2222 timeout=30 stanza=\"ssh\"", lines.get(0));
     assertEquals("2026-11-21T08:29:02.123Z error reason=queue-full detail=\"12 packets dropped\"", lines.get(1));
   }
+
+  @Test
+  void aTallyCarriesItsSourceAndCountWithoutPacketFields() {
+    Event tally = Event.builder(Event.Type.DENY, T).reason("auth").source(addr("198.18.0.9")).count(1200)
+        .detail("HMAC mismatch").build();
+    Config c = TestKit.jsonLines(render(EventFormat.JSON, tally)).get(0);
+    assertEquals("deny", c.getString("event"));
+    assertEquals("auth", c.getString("reason"));
+    assertEquals("198.18.0.9", c.getString("src"));
+    assertEquals(1200, c.getLong("count"));
+    assertFalse(c.hasPath("src_port") || c.hasPath("dst") || c.hasPath("proto"), c.toString());
+    assertEquals("2026-11-21T08:29:02.123Z deny reason=auth src=198.18.0.9 count=1200 detail=\"HMAC mismatch\"",
+        render(EventFormat.TEXT, tally).strip());
+  }
 }
