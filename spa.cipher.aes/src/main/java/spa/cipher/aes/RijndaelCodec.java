@@ -10,6 +10,7 @@ import spa.core.EncryptionMode;
 import spa.core.SpaException;
 import spa.core.codec.Base64s;
 import spa.core.codec.Digests;
+import spa.core.codec.WireForm;
 
 /**
  * fwknop's Rijndael packet format for one set of keys: the OpenSSL {@code enc} container
@@ -20,7 +21,7 @@ import spa.core.codec.Digests;
  */
 final class RijndaelCodec {
   /** Base64 of {@code "Salted__"} as far as it is constant; absent from the wire. */
-  static final String PREFIX = "U2FsdGVkX1";
+  static final String PREFIX = WireForm.SALTED;
   static final int SALT_LEN = 8;
   /** Shortest ciphertext (and plaintext) fwknop handles ({@code MIN_SPA_ENCODED_MSG_SIZE}). */
   static final int MIN_LEN = 36;
@@ -90,6 +91,7 @@ final class RijndaelCodec {
         case NOT_BASE64 -> "characters outside base64";
         case EQUALS -> "'=' in packet";
         case PREFIX -> "packet starts with the " + PREFIX + " prefix that the wire form strips (replay variant)";
+        case GPG_PREFIX -> "packet of " + n + " characters starts with the hQ prefix that GnuPG's wire form strips";
         case TOO_SHORT_FOR_HMAC -> "packet of " + n + " characters is too short to carry an HMAC-" + hmacName;
         case HMAC_MISMATCH -> "HMAC mismatch: wrong HMAC key or digest type?";
         case JCA_FAILURE -> "decryption failed: " + failure;
@@ -216,12 +218,20 @@ final class RijndaelCodec {
     if (n >= MAX_LEN) {
       return t.refuse(Refusal.TOO_LONG, n);
     }
-    if (!Base64s.isAlphabet(wire, off, n)) {
-      // fwknop strips every '='; one would only make a second spelling of a packet (a replay variant).
-      return t.refuse(Base64s.isBase64(wire, off, n) ? Refusal.EQUALS : Refusal.NOT_BASE64, 0);
-    }
-    if (startsWith(wire, off, n, PREFIX_BYTES)) {
-      return t.refuse(Refusal.PREFIX, 0);
+    switch (WireForm.check(wire, off, n)) {
+      case OK -> { }
+      case NOT_BASE64 -> {
+        return t.refuse(Refusal.NOT_BASE64, 0);
+      }
+      case EQUALS -> {
+        return t.refuse(Refusal.EQUALS, 0);
+      }
+      case SALTED_PREFIX -> {
+        return t.refuse(Refusal.PREFIX, 0);
+      }
+      case GPG_PREFIX -> {
+        return t.refuse(Refusal.GPG_PREFIX, n);
+      }
     }
     try {
       if (t.mac == null) {
@@ -316,7 +326,7 @@ final class RijndaelCodec {
 
   /** Why a packet was refused; the text is made only when asked for, not for every refused packet. */
   private enum Refusal {
-    EMPTY, TOO_LONG, NOT_BASE64, EQUALS, PREFIX, TOO_SHORT_FOR_HMAC, HMAC_MISMATCH, JCA_FAILURE, GPG_SIZED,
+    EMPTY, TOO_LONG, NOT_BASE64, EQUALS, PREFIX, GPG_PREFIX, TOO_SHORT_FOR_HMAC, HMAC_MISMATCH, JCA_FAILURE, GPG_SIZED,
     NOT_CANONICAL, NOT_BLOCKS, NO_HEADER, WRONG_KEY
   }
 

@@ -102,6 +102,12 @@ class NegativeTest {
     refused(NO_HMAC, wire.repeat(10));
     SpaException gpg = refused(NO_HMAC, "8" + "A".repeat(420));
     assertTrue(gpg.reason().contains("GPG-sized"), gpg.reason());
+    // fwknopd's prefilter drops these; the codec's own admission (the same WireForm check) agrees
+    SpaException hq = refused(HMAC, "hQ" + "A".repeat(420));
+    assertTrue(hq.reason().contains("hQ prefix"), hq.reason());
+    assertTrue(refused(HMAC, "U2FsdGVkX1" + "A".repeat(200)).reason().contains("replay variant"));
+    assertTrue(refused(HMAC, "A".repeat(200) + "=").reason().contains("'='"));
+    assertTrue(refused(HMAC, "A".repeat(200) + "!").reason().contains("outside base64"));
     // A 1500+ character string is refused before any work.
     assertTrue(refused(HMAC, "8".repeat(1500)).reason().contains("limit 1499"));
   }

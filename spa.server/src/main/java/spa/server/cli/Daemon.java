@@ -194,7 +194,7 @@ public final class Daemon {
       open.add(0, actuator);
       EngineSettings es = policy.engine();
       Engine.Options options = new Engine.Options(test, offline, es.workers(), es.queueSize(), cmd.packetLimit,
-          es.ratePerSource());
+          es.ratePerSource(), es.decryptLimit(), es.logEachDeny());
       Prefilter prefilter = new Prefilter(g.flag("ENABLE_SPA_OVER_HTTP", false), g.flag("ALLOW_ANY_USER_AGENT", false),
           g.flag("ENABLE_X_FORWARDED_FOR", false));
       Engine e = new Engine(options, chain, replay.cache(), store, actuator, events, prefilter, System::currentTimeMillis);

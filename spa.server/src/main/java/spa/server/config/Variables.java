@@ -109,7 +109,9 @@ public final class Variables {
     m.put("FIREWALL", null);
     m.put("AUTHORIZERS", null); // further Authorizer plugins, by name, applied after the default one
     // engine settings, checked by PolicyCompiler.engine
-    m.put("SPA_RATE_LIMIT", null); // packets per second per source; 0 = off
+    m.put("SPA_RATE_LIMIT", null); // authenticated packets per second per stanza and source; 0 = off
+    m.put("SPA_DECRYPT_LIMIT", null); // decrypt attempts per second, all sources together; 0 = off
+    m.put("LOG_EACH_DENY", "N"); // Y: one event per refused unauthenticated packet, not a tally per source
     m.put("SPA_WORKERS", null); // decision threads; absent or 0 = one per processor
     m.put("SPA_QUEUE_SIZE", "65536"); // packets that may wait for a worker
     m.put("GRANT_JOURNAL", null); // $FWKNOP_RUN_DIR/grants.journal: active grants, reconciled at start-up

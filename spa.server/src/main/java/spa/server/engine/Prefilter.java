@@ -3,18 +3,17 @@ package spa.server.engine;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import spa.core.Packet;
-import spa.core.codec.Base64s;
 import spa.core.codec.SpaFields;
+import spa.core.codec.WireForm;
 
 /**
- * fwknopd's cheap first look at a payload, on bytes and without allocation: length 140..1500, no
- * {@code U2FsdGVkX1} prefix (nor {@code hQ} beyond 400 bytes), SPA-over-HTTP unwrapping when enabled,
- * and the base64 alphabet. Packets it refuses are counted, not reported one by one.
+ * fwknopd's cheap first look at a payload, on bytes and without allocation: length 140..1500, SPA-over-HTTP
+ * unwrapping when enabled, then the wire form's own checks ({@link WireForm}: no stripped prefix, base64).
+ * Packets it refuses are counted, not reported one by one.
  */
 public final class Prefilter {
   public static final int MIN_LENGTH = 140;
   public static final int MAX_LENGTH = 1500;
-  private static final int GPG_PREFIX_MIN = 400;
 
   /** Outcomes other than {@link #PASS}: why a payload was ignored. */
   public static final int PASS = 0;
@@ -49,16 +48,17 @@ public final class Prefilter {
     if (n > MAX_LENGTH) {
       return TOO_LONG;
     }
-    if (startsWith(p, SALTED) || n > GPG_PREFIX_MIN && p[0] == 'h' && p[1] == 'Q') {
-      return PREFIX;
-    }
     if (http && startsWith(p, GET)) {
       return HTTP;
     }
-    return Base64s.isBase64(p, 0, n) ? PASS : NOT_BASE64;
+    // the wire form's own checks; '=' passes here as in fwknopd, and the cipher refuses it
+    return switch (WireForm.check(p, 0, n)) {
+      case SALTED_PREFIX, GPG_PREFIX -> PREFIX;
+      case NOT_BASE64 -> NOT_BASE64;
+      case OK, EQUALS -> PASS;
+    };
   }
 
-  private static final byte[] SALTED = "U2FsdGVkX1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] GET = "GET /".getBytes(StandardCharsets.US_ASCII);
 
   private static boolean startsWith(byte[] p, byte[] prefix) {

@@ -255,18 +255,17 @@ public final class SerialActuator implements Actuator {
   }
 
   private static Event withCommand(Event e, String command) {
-    return new Event(e.timeMillis(), e.type(), e.src(), e.srcPort(), e.dst(), e.dstPort(), e.protocol(), e.user(),
-        e.allow(), e.access(), e.nat(), e.timeout(), e.stanza(), e.reason(), e.detail(), command);
+    return Event.builder(e).command(command).build();
   }
 
   private Event event(Action a, Event.Type type, String reason, String detail) {
     long now = clock.getAsLong();
     Grant g = a.decision() instanceof Decision.Open o ? o.grant() : null;
-    return new Event(now, type, a.packet().src(), a.packet().srcPort(), a.packet().dst(), a.packet().dstPort(),
-        a.packet().protocol(), a.message().user(), g == null ? a.message().allowIp() : g.source().getHostAddress(),
-        g == null ? null : g.access(), g == null ? null : g.nat(),
-        g == null ? -1 : Math.max(0, (g.expires().toEpochMilli() - a.timeMillis()) / 1000), a.stanza().name(),
-        reason, detail, null);
+    return Event.builder(type, now).packet(a.packet()).user(a.message().user())
+        .allow(g == null ? a.message().allowIp() : g.source().getHostAddress()).access(g == null ? null : g.access())
+        .nat(g == null ? null : g.nat())
+        .timeout(g == null ? -1 : Math.max(0, (g.expires().toEpochMilli() - a.timeMillis()) / 1000))
+        .stanza(a.stanza().name()).reason(reason).detail(detail).build();
   }
 
   @Override

@@ -10,8 +10,9 @@ public enum EventFormat {
   /**
    * One JSON object per line: {@code ts}, {@code event}, then as they apply {@code reason}, {@code src},
    * {@code src_port}, {@code dst}, {@code dst_port}, {@code proto}, {@code user}, {@code allow},
-   * {@code access}, {@code nat}, {@code timeout}, {@code stanza}, {@code command}, {@code detail}.
-   * Accept events always carry user, allow, access, nat (null without translation), timeout and stanza.
+   * {@code access}, {@code nat}, {@code timeout}, {@code stanza}, {@code command}, {@code count}, {@code detail}.
+   * Accept events always carry user, allow, access, nat (null without translation), timeout and stanza; an
+   * aggregated refusal carries {@code src} without port and the {@code count} of packets it stands for.
    */
   JSON {
     @Override
@@ -23,12 +24,15 @@ public enum EventFormat {
         o.ascii(",\"reason\":").jsonString(e.reason());
       }
       if (e.src() != null) {
-        o.ascii(",\"src\":\"").address(e.src()).ascii("\",\"src_port\":").number(e.srcPort());
+        o.ascii(",\"src\":\"").address(e.src()).put('"');
+        if (e.srcPort() >= 0) {
+          o.ascii(",\"src_port\":").number(e.srcPort());
+        }
       }
       if (e.dst() != null) {
         o.ascii(",\"dst\":\"").address(e.dst()).ascii("\",\"dst_port\":").number(e.dstPort());
       }
-      if (e.src() != null) {
+      if (e.protocol() >= 0) {
         o.ascii(",\"proto\":\"").ascii(protocol(e.protocol())).put('"');
       }
       boolean accept = e.type() == Event.Type.ACCEPT || e.type() == Event.Type.GRANT;
@@ -69,6 +73,9 @@ public enum EventFormat {
       }
       if (e.command() != null) {
         o.ascii(",\"command\":").jsonString(e.command());
+      }
+      if (e.count() >= 0) {
+        o.ascii(",\"count\":").number(e.count());
       }
       if (e.detail() != null) {
         o.ascii(",\"detail\":").jsonString(e.detail());
@@ -116,7 +123,10 @@ public enum EventFormat {
         o.ascii(" reason=").printable(e.reason());
       }
       if (e.src() != null) {
-        o.ascii(" src=").address(e.src()).put(':').number(e.srcPort());
+        o.ascii(" src=").address(e.src());
+        if (e.srcPort() >= 0) {
+          o.put(':').number(e.srcPort());
+        }
       }
       if (e.dst() != null) {
         o.ascii(" dst=").address(e.dst()).put(':').number(e.dstPort()).put('/').ascii(protocol(e.protocol()));
@@ -160,6 +170,9 @@ public enum EventFormat {
       }
       if (e.command() != null) {
         o.ascii(" command=\"").printable(e.command()).put('"');
+      }
+      if (e.count() >= 0) {
+        o.ascii(" count=").number(e.count());
       }
       if (e.detail() != null) {
         o.ascii(" detail=\"").printable(e.detail()).put('"');

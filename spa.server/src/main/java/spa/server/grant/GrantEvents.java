@@ -31,14 +31,14 @@ public final class GrantEvents implements GrantManager.Listener {
   @Override
   public void firewallLost(int reopened, Exception repairFailure) {
     String what = firewall + ": spa's table, chains or rules were removed from the firewall";
-    log.emit(new Event(clock.getAsLong(), Event.Type.ERROR, null, 0, null, 0, 0, null, null, null, null, -1, null,
-        "firewall-lost", repairFailure == null ? what + "; set up again, " + reopened + " valid grants re-opened"
-            : what + "; cannot set them up again: " + repairFailure.getMessage(), null));
+    log.emit(Event.builder(Event.Type.ERROR, clock.getAsLong()).reason("firewall-lost")
+        .detail(repairFailure == null ? what + "; set up again, " + reopened + " valid grants re-opened"
+            : what + "; cannot set them up again: " + repairFailure.getMessage()).build());
   }
 
   private Event event(Event.Type type, Grant g, String reason, String detail) {
     // no packet is involved: the packet fields stay empty, the address let in is "allow"
-    return new Event(clock.getAsLong(), type, null, 0, null, 0, 0, null, g.source().getHostAddress(),
-        g.access(), g.nat(), -1, g.stanza(), reason, detail, null);
+    return Event.builder(type, clock.getAsLong()).allow(g.source().getHostAddress()).access(g.access()).nat(g.nat())
+        .stanza(g.stanza()).reason(reason).detail(detail).build();
   }
 }

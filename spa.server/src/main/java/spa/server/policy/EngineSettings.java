@@ -5,6 +5,9 @@ package spa.server.policy;
  *
  * @param workers SPA_WORKERS: decision threads (absent or 0: one per processor)
  * @param queueSize SPA_QUEUE_SIZE: packets that may wait for a worker
- * @param ratePerSource SPA_RATE_LIMIT: packets per second per source before the prefilter drops (0: no limit)
+ * @param ratePerSource SPA_RATE_LIMIT: authenticated packets per second per stanza and source (0: no limit)
+ * @param decryptLimit SPA_DECRYPT_LIMIT: decrypt attempts per second, all sources together (0: no limit)
+ * @param logEachDeny LOG_EACH_DENY: one event per refused unauthenticated packet instead of a tally per source
  */
-public record EngineSettings(int workers, int queueSize, double ratePerSource) {}
+public record EngineSettings(int workers, int queueSize, double ratePerSource, double decryptLimit,
+    boolean logEachDeny) {}

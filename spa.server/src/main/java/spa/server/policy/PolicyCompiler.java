@@ -56,27 +56,34 @@ public final class PolicyCompiler {
   static final int MAX_WORKERS = 256;
   /** Largest SPA_QUEUE_SIZE: packets waiting for a worker cost memory whether or not they come. */
   static final int MAX_QUEUE_SIZE = 1 << 24;
-  /** Largest SPA_RATE_LIMIT, in packets per second per source. */
+  /** Largest SPA_RATE_LIMIT and SPA_DECRYPT_LIMIT, per second. */
   static final int MAX_RATE = 1_000_000;
 
   /** The engine's settings: a value that is not a number, or is out of range, stops start-up. */
   public static EngineSettings engine(Settings g) throws ConfigException {
     int workers = intValue(g, "SPA_WORKERS", 0, 0, MAX_WORKERS);
     int queue = intValue(g, "SPA_QUEUE_SIZE", 65536, 1, MAX_QUEUE_SIZE);
-    double rate = 0;
-    if (g.has("SPA_RATE_LIMIT")) {
-      String v = g.get("SPA_RATE_LIMIT").orElseThrow().strip();
-      // digits only: Double.parseDouble would also take NaN, Infinity, 1e9 and hex
-      if (!v.matches("[0-9]{1,7}(\\.[0-9]{1,6})?")) {
-        throw g.invalid("SPA_RATE_LIMIT", "'" + v + "' is not a number of packets per second (for example 20 or 0.5)");
-      }
-      rate = Double.parseDouble(v);
-      if (rate > MAX_RATE) {
-        throw g.invalid("SPA_RATE_LIMIT", v + " is outside 0.." + MAX_RATE);
-      }
-    }
+    double rate = rate(g, "SPA_RATE_LIMIT", "authenticated packets per second");
+    double decrypts = rate(g, "SPA_DECRYPT_LIMIT", "decrypt attempts per second");
     return new EngineSettings(workers == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : workers, queue,
-        rate);
+        rate, decrypts, g.flag("LOG_EACH_DENY", false));
+  }
+
+  /** A rate setting: a decimal number in 0..MAX_RATE, 0 when absent. */
+  private static double rate(Settings g, String key, String what) throws ConfigException {
+    if (!g.has(key)) {
+      return 0;
+    }
+    String v = g.get(key).orElseThrow().strip();
+    // digits only: Double.parseDouble would also take NaN, Infinity, 1e9 and hex
+    if (!v.matches("[0-9]{1,7}(\\.[0-9]{1,6})?")) {
+      throw g.invalid(key, "'" + v + "' is not a number of " + what + " (for example 20 or 0.5)");
+    }
+    double rate = Double.parseDouble(v);
+    if (rate > MAX_RATE) {
+      throw g.invalid(key, v + " is outside 0.." + MAX_RATE);
+    }
+    return rate;
   }
 
   /** The daemon-wide part of the policy, from fwknopd.conf variables. */

@@ -30,6 +30,8 @@ public final class Reasons {
   public static final String PORT = "port";
   /** A further authorizer refused. */
   public static final String POLICY = "policy";
+  /** Over a rate: the stanza and source's SPA_RATE_LIMIT, or the global SPA_DECRYPT_LIMIT. */
+  public static final String RATE = "rate";
   /** spad could not process the packet. */
   public static final String ERROR = "error";
 }

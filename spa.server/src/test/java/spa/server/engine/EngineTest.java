@@ -42,6 +42,9 @@ class EngineTest {
   private static final String DST = "198.18.0.1";
   @TempDir
   Path dir;
+  private double rateLimit;
+  private double decryptLimit;
+  private boolean logEachDeny;
 
   /** Runs the engine over packets and returns its JSON events. */
   private List<Config> run(String server, String accessConf, boolean test, ReplayCache cache, DigestStore store,
@@ -53,7 +56,7 @@ class EngineTest {
         : new SerialActuator(fw == null ? null : new GrantManager(fw, new GrantJournal(dir.resolve("grants")),
             Clock.systemUTC(), new GrantEvents(events.newLog(false), fw.name(), System::currentTimeMillis)),
             fw == null ? "none" : fw.name(), null, store, events, System::currentTimeMillis, 100);
-    Engine e = new Engine(new Engine.Options(test, true, 2, 1024, 0, 0),
+    Engine e = new Engine(new Engine.Options(test, true, 2, 1024, 0, rateLimit, decryptLimit, logEachDeny),
         new DecisionChain(policy, new DefaultAuthorizer(policy, NatResolver.system()), List.of()),
         cache, store, act, events, new Prefilter(false, false, false), System::currentTimeMillis);
     e.start();
@@ -301,8 +304,104 @@ class EngineTest {
       }
     }
     List<Config> ev = runTest("", ACCESS, ps.toArray(new Packet[0]));
-    assertEquals(400, ev.size());
+    assertEquals(201, ev.size(), "one event per accept, and one tally of the forged packets from their source");
     assertEquals(200, ev.stream().filter(c -> c.getString("event").equals("accept")).count());
-    assertEquals(200, ev.stream().filter(c -> c.hasPath("reason") && c.getString("reason").equals("auth")).count());
+    Config tally = ev.stream().filter(c -> c.hasPath("reason")).findFirst().orElseThrow();
+    assertEquals("auth", tally.getString("reason"));
+    assertEquals(SRC, tally.getString("src"));
+    assertEquals(200, tally.getInt("count"));
+  }
+
+  private static Packet garbage(Random r) {
+    byte[] junk = new byte[160];
+    r.nextBytes(junk);
+    return udp(SRC, DST, Base64s.encode(junk));
+  }
+
+  private static long count(List<Config> ev, String event, String reason) {
+    return ev.stream().filter(c -> c.getString("event").equals(event)
+        && (reason == null || c.hasPath("reason") && c.getString("reason").equals(reason)))
+        .mapToLong(c -> c.hasPath("count") ? c.getLong("count") : 1).sum();
+  }
+
+  @Test
+  void spoofedGarbageFromAUsersAddressDoesNotStopTheirPacket() throws Exception {
+    rateLimit = 1;
+    List<Packet> ps = new ArrayList<>();
+    Random r = new Random(5);
+    for (int i = 0; i < 500; i++) {
+      ps.add(garbage(r));
+    }
+    ps.add(knock(access("alice", "10.0.0.5", "tcp/22", now()).build()));
+    List<Config> ev = runTest("", ACCESS, ps.toArray(new Packet[0]));
+    assertEquals(1, count(ev, "accept", null), ev.toString());
+    assertEquals(500, count(ev, "deny", "auth"), ev.toString());
+  }
+
+  @Test
+  void aUserOverTheLimitIsRefusedWithReasonRateAndOthersAreNot() throws Exception {
+    rateLimit = 1; // two at once
+    List<Packet> ps = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ps.add(knock(access("alice", "10.0.0.5", "tcp/22", now()).build()));
+    }
+    ps.add(udp("198.18.0.11", DST, wire(TestKit.defaultEncryptor(), access("bob", "10.0.0.6", "tcp/22", now()).build())));
+    List<Config> ev = runTest("", ACCESS, ps.toArray(new Packet[0]));
+    assertEquals(3, count(ev, "accept", null), ev.toString());
+    List<Config> rate = ev.stream().filter(c -> c.getString("event").equals("deny")).toList();
+    assertEquals(3, rate.size(), ev.toString());
+    for (Config c : rate) {
+      assertEquals("rate", c.getString("reason"));
+      assertEquals("alice", c.getString("user"), "an authenticated refusal names who asked");
+      assertEquals(SRC, c.getString("src"));
+      assertTrue(c.hasPath("src_port"), "one event per authenticated refusal, not a tally");
+    }
+    assertEquals(List.of("198.18.0.11"), ev.stream().filter(c -> c.getString("event").equals("accept")
+        && !c.getString("src").equals(SRC)).map(c -> c.getString("src")).toList());
+  }
+
+  @Test
+  void refusalsOfUnauthenticatedPacketsAreTalliedPerReasonAndSource() throws Exception {
+    List<Packet> ps = new ArrayList<>();
+    Random r = new Random(6);
+    for (int i = 0; i < 7; i++) {
+      ps.add(garbage(r));
+      byte[] junk = new byte[160];
+      r.nextBytes(junk);
+      ps.add(udp("198.18.0.12", DST, Base64s.encode(junk)));
+    }
+    ps.add(udp("198.18.0.13", DST, Base64s.encode(new byte[160])));
+    List<Config> ev = runTest("", ACCESS.replace("SOURCE ANY", "SOURCE 198.18.0.10,198.18.0.12"),
+        ps.toArray(new Packet[0]));
+    assertEquals(3, ev.size(), ev.toString());
+    for (Config c : ev) {
+      long expected = switch (c.getString("src")) {
+        case SRC, "198.18.0.12" -> 7;
+        default -> 1;
+      };
+      assertEquals(expected, c.getLong("count"), c.toString());
+      assertEquals(c.getString("src").equals("198.18.0.13") ? "source" : "auth", c.getString("reason"));
+      assertTrue(!c.hasPath("src_port") && !c.hasPath("dst"), c.toString());
+    }
+  }
+
+  @Test
+  void logEachDenyReportsEveryRefusal() throws Exception {
+    logEachDeny = true;
+    Random r = new Random(7);
+    List<Config> ev = runTest("", ACCESS, garbage(r), garbage(r), garbage(r));
+    assertEquals(3, ev.size(), ev.toString());
+    assertTrue(ev.stream().allMatch(c -> c.getString("reason").equals("auth") && !c.hasPath("count")
+        && c.getInt("src_port") == 40000), ev.toString());
+  }
+
+  @Test
+  void theDecryptBudgetRefusesWithReasonRateForAllSourcesAlike() throws Exception {
+    decryptLimit = 1; // one attempt, then none for a second
+    Random r = new Random(8);
+    List<Config> ev = runTest("", ACCESS, garbage(r), garbage(r), garbage(r),
+        udp("198.18.0.14", DST, Base64s.encode(new byte[170])));
+    assertEquals(1, count(ev, "deny", "auth"), ev.toString());
+    assertEquals(3, count(ev, "deny", "rate"), ev.toString());
   }
 }

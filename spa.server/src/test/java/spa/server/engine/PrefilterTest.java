@@ -27,6 +27,8 @@ class PrefilterTest {
     assertEquals(Prefilter.NOT_BASE64, f.check(b("A".repeat(200) + "!")));
     assertEquals(Prefilter.NOT_BASE64, f.check(b("A".repeat(200) + "\u00e9")));
     assertEquals(Prefilter.NOT_BASE64, f.check(b("GET /" + "A".repeat(200))));
+    // '=' passes the first look, as in fwknopd; the cipher refuses it (with reason auth)
+    assertEquals(Prefilter.PASS, f.check(b("A".repeat(200) + "=")));
   }
 
   @Test

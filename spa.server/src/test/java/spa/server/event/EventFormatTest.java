@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import spa.core.Nat;
+import spa.core.Packet;
 import spa.core.ProtoPort;
 import spa.server.testkit.TestKit;
 
@@ -30,8 +31,13 @@ class EventFormatTest {
   }
 
   private static Event accept(Nat nat) {
-    return new Event(T, Event.Type.ACCEPT, addr("198.18.0.10"), 40000, addr("0.0.0.0"), 62201, 17, "alice",
-        "10.0.0.5", List.of(new ProtoPort("tcp", 22), new ProtoPort("udp", 53)), nat, 30, "ssh", null, null, null);
+    return Event.builder(Event.Type.ACCEPT, T).packet(packet("198.18.0.10", 40000, "0.0.0.0", 17)).user("alice")
+        .allow("10.0.0.5").access(List.of(new ProtoPort("tcp", 22), new ProtoPort("udp", 53))).nat(nat).timeout(30)
+        .stanza("ssh").build();
+  }
+
+  private static Packet packet(String src, int srcPort, String dst, int protocol) {
+    return new Packet(addr(src), srcPort, addr(dst), 62201, protocol, new byte[0], java.time.Instant.EPOCH);
   }
 
   @Test
@@ -67,8 +73,8 @@ class EventFormatTest {
 
   @Test
   void denyEventsCarryAReasonAndEscapeHostileText() {
-    Event deny = new Event(T, Event.Type.DENY, addr("fd00::7"), 1, addr("fd00::1"), 62201, 6, "ev\"il\\\u0001", null,
-        null, null, -1, null, "user", "bad \"user\"\n\u00e9", null);
+    Event deny = Event.builder(Event.Type.DENY, T).packet(packet("fd00::7", 1, "fd00::1", 6)).user("ev\"il\\\u0001")
+        .reason("user").detail("bad \"user\"\n\u00e9").build();
     String line = render(EventFormat.JSON, deny);
     assertEquals(1, line.lines().count());
     Config c = TestKit.jsonLines(line).get(0);
@@ -90,5 +96,19 @@ class EventFormatTest {
     assertEquals("2026-11-21T08:29:02.123Z accept src=198.18.0.10:40000 dst=0.0.0.0:62201/udp user=\"alice\" "
         + "allow=10.0.0.5 access=tcp/22,udp/53 nat=local:127.0.0.1:2222 timeout=30 stanza=\"ssh\"", lines.get(0));
     assertEquals("2026-11-21T08:29:02.123Z error reason=queue-full detail=\"12 packets dropped\"", lines.get(1));
+  }
+
+  @Test
+  void aTallyCarriesItsSourceAndCountWithoutPacketFields() {
+    Event tally = Event.builder(Event.Type.DENY, T).reason("auth").source(addr("198.18.0.9")).count(1200)
+        .detail("HMAC mismatch").build();
+    Config c = TestKit.jsonLines(render(EventFormat.JSON, tally)).get(0);
+    assertEquals("deny", c.getString("event"));
+    assertEquals("auth", c.getString("reason"));
+    assertEquals("198.18.0.9", c.getString("src"));
+    assertEquals(1200, c.getLong("count"));
+    assertFalse(c.hasPath("src_port") || c.hasPath("dst") || c.hasPath("proto"), c.toString());
+    assertEquals("2026-11-21T08:29:02.123Z deny reason=auth src=198.18.0.9 count=1200 detail=\"HMAC mismatch\"",
+        render(EventFormat.TEXT, tally).strip());
   }
 }

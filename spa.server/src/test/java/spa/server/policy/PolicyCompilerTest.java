@@ -123,15 +123,16 @@ class PolicyCompilerTest {
     assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), d.workers());
     assertEquals(65536, d.queueSize());
     assertEquals(0, d.ratePerSource());
-    EngineSettings e = compile("SPA_WORKERS 3\nSPA_QUEUE_SIZE 1024\nSPA_RATE_LIMIT 2.5\n", STANZA).engine();
-    assertEquals(new EngineSettings(3, 1024, 2.5), e);
+    EngineSettings e = compile("SPA_WORKERS 3\nSPA_QUEUE_SIZE 1024\nSPA_RATE_LIMIT 2.5\nSPA_DECRYPT_LIMIT 5000\n"
+        + "LOG_EACH_DENY Y\n", STANZA).engine();
+    assertEquals(new EngineSettings(3, 1024, 2.5, 5000, true), e);
   }
 
   @Test
   void engineSettingsThatDoNotParseNameFileLineAndKey() {
     Path conf = dir.resolve("fwknopd.conf");
     for (String[] c : new String[][] {{"SPA_WORKERS abc", "SPA_WORKERS"}, {"SPA_RATE_LIMIT x", "SPA_RATE_LIMIT"},
-        {"SPA_RATE_LIMIT NaN", "SPA_RATE_LIMIT"}, {"SPA_RATE_LIMIT 1e9", "SPA_RATE_LIMIT"},
+        {"SPA_RATE_LIMIT NaN", "SPA_RATE_LIMIT"}, {"SPA_DECRYPT_LIMIT many", "SPA_DECRYPT_LIMIT"}, {"SPA_RATE_LIMIT 1e9", "SPA_RATE_LIMIT"},
         {"SPA_QUEUE_SIZE", "SPA_QUEUE_SIZE"}, {"SPA_QUEUE_SIZE -5", "SPA_QUEUE_SIZE"}}) {
       ConfigException e = fails("MAX_SPA_PACKET_AGE 60\n" + c[0] + "\n", STANZA);
       assertEquals(c[1], e.key(), c[0]);

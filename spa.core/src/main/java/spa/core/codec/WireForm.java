@@ -1,0 +1,46 @@
+package spa.core.codec;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The admission checks of an SPA wire string before any key is tried, in one place for the server's prefilter
+ * and for every cipher (which also opens packets for the client's checks, with no prefilter before it):
+ * no prefix that the wire form strips ({@code U2FsdGVkX1}, or {@code hQ} beyond 400 characters: re-adding one
+ * would make a second spelling of a packet, a replay variant), then the base64 alphabet, {@code =} told apart
+ * (fwknopd's first look admits it; a cipher refuses it, as fwknop strips every {@code =}).
+ */
+public enum WireForm {
+  OK, SALTED_PREFIX, GPG_PREFIX, NOT_BASE64, EQUALS;
+
+  /** Base64 of {@code "Salted__"} as far as it is constant; absent from the wire. */
+  public static final String SALTED = "U2FsdGVkX1";
+  /** Packets longer than this that start with {@code hQ} are GnuPG's with the stripped prefix put back. */
+  public static final int GPG_PREFIX_MIN = 400;
+  private static final byte[] SALTED_BYTES = SALTED.getBytes(StandardCharsets.US_ASCII);
+
+  /** The verdict on the wire bytes {@code b[off, off+n)}. */
+  public static WireForm check(byte[] b, int off, int n) {
+    if (startsWithSalted(b, off, n)) {
+      return SALTED_PREFIX;
+    }
+    if (n > GPG_PREFIX_MIN && b[off] == 'h' && b[off + 1] == 'Q') {
+      return GPG_PREFIX;
+    }
+    if (Base64s.isAlphabet(b, off, n)) {
+      return OK;
+    }
+    return Base64s.isBase64(b, off, n) ? EQUALS : NOT_BASE64;
+  }
+
+  private static boolean startsWithSalted(byte[] b, int off, int n) {
+    if (n < SALTED_BYTES.length) {
+      return false;
+    }
+    for (int i = 0; i < SALTED_BYTES.length; i++) {
+      if (b[off + i] != SALTED_BYTES[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
