@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import spa.core.FirewallException;
 import spa.core.Grant;
 import spa.core.spi.FirewallBackend;
+import spa.server.plugin.Plugins;
 
 /**
  * Keeps the openings spa made: records each in the journal once the firewall holds it (off the knock's
@@ -346,13 +347,6 @@ public final class GrantManager implements AutoCloseable {
 
   /** Calls the backend with its own class loader as context loader (plugins in child layers need it). */
   private <T> T call(FirewallCall<T> c) throws FirewallException {
-    Thread t = Thread.currentThread();
-    ClassLoader old = t.getContextClassLoader();
-    t.setContextClassLoader(backend.getClass().getClassLoader());
-    try {
-      return c.call();
-    } finally {
-      t.setContextClassLoader(old);
-    }
+    return Plugins.withContextLoader(backend.getClass().getClassLoader(), c::call);
   }
 }

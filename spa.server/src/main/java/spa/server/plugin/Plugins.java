@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import spa.core.spi.Authorizer;
@@ -150,8 +149,17 @@ public final class Plugins {
     return out;
   }
 
-  /** Runs plugin code with the plugin's loader as context class loader (pcap4j and others rely on it). */
-  public static <T> T withContextLoader(ClassLoader loader, Callable<T> action) throws Exception {
+  /** Plugin code to run, returning a value or throwing {@code E}. */
+  @FunctionalInterface
+  public interface PluginCall<T, E extends Exception> {
+    T call() throws E;
+  }
+
+  /**
+   * Runs plugin code with the plugin's loader as context class loader (pcap4j and others rely on it): the one
+   * place spad sets it.
+   */
+  public static <T, E extends Exception> T withContextLoader(ClassLoader loader, PluginCall<T, E> action) throws E {
     Thread t = Thread.currentThread();
     ClassLoader old = t.getContextClassLoader();
     t.setContextClassLoader(loader);
