@@ -1,13 +1,13 @@
 package spa.fw.iptables;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import spa.core.Grant;
+import spa.core.IpAddresses;
 import spa.core.Nat;
 import spa.core.ProtoPort;
 
@@ -194,17 +194,6 @@ record Listed(Role role, boolean v6, List<String> args, long exp) {
   }
 
   private static InetAddress address(String a) {
-    if (a == null || a.contains("/")) {
-      return null;
-    }
-    String n = RuleText.normal(a);
-    if (!(n.contains(":") || n.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(n);
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return a == null || a.contains("/") ? null : IpAddresses.literal(RuleText.normal(a));
   }
 }

@@ -1,11 +1,11 @@
 package spa.fw.iptables;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import spa.core.IpAddresses;
 
 /**
  * Reads rules as {@code iptables -S} prints them and reduces a rule to a key that ignores how it was
@@ -143,13 +143,7 @@ final class RuleText {
 
   /** A numeric address in one canonical text; anything else unchanged. */
   static String normal(String a) {
-    if (a.isEmpty() || a.contains("/") || !(a.contains(":") || a.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
-      return a;
-    }
-    try {
-      return InetAddress.getByName(a).getHostAddress();
-    } catch (UnknownHostException e) {
-      return a;
-    }
+    InetAddress literal = a.contains("/") ? null : IpAddresses.literal(a);
+    return literal == null ? a : literal.getHostAddress();
   }
 }

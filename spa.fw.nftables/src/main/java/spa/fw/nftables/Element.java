@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import spa.core.FirewallException;
 import spa.core.Grant;
+import spa.core.IpAddresses;
 import spa.core.Nat;
 import spa.core.ProtoPort;
 
@@ -44,7 +45,7 @@ record Element(SetKind kind, boolean v6, List<String> key, List<String> data) {
     if (g.access().isEmpty() && (g.nat() == null || g.nat().kind() != Nat.Kind.FORWARD_ALL)) {
       throw new FirewallException("grant for " + g.source().getHostAddress() + " opens no port");
     }
-    String src = Addresses.text(g.source());
+    String src = IpAddresses.text(g.source());
     Set<Element> out = new LinkedHashSet<>();
     Nat nat = g.nat();
     if (nat == null) {
@@ -57,7 +58,7 @@ record Element(SetKind kind, boolean v6, List<String> key, List<String> data) {
       for (ProtoPort p : g.access()) {
         out.add(anyDst
             ? new Element(SetKind.ACCESS, v6, List.of(src, p.proto(), port(p.port())), List.of())
-            : new Element(SetKind.ACCESS_DST, v6, List.of(src, Addresses.text(dst), p.proto(), port(p.port())), List.of()));
+            : new Element(SetKind.ACCESS_DST, v6, List.of(src, IpAddresses.text(dst), p.proto(), port(p.port())), List.of()));
       }
       return List.copyOf(out);
     }
@@ -81,7 +82,7 @@ record Element(SetKind kind, boolean v6, List<String> key, List<String> data) {
         }
         sameFamily(g, nat.target(), "NAT target");
         checkPort(nat.port());
-        String target = Addresses.text(nat.target());
+        String target = IpAddresses.text(nat.target());
         for (ProtoPort p : g.access()) {
           List<String> flow = List.of(src, target, p.proto(), port(nat.port()));
           if (nat.dnat()) {
@@ -113,7 +114,7 @@ record Element(SetKind kind, boolean v6, List<String> key, List<String> data) {
           throw new FirewallException("SNAT grant for " + g.source().getHostAddress() + " has no address");
         }
         sameFamily(g, nat.snatAddress(), "SNAT address");
-        out.add(new Element(snat, v6, key, List.of(Addresses.text(nat.snatAddress()))));
+        out.add(new Element(snat, v6, key, List.of(IpAddresses.text(nat.snatAddress()))));
       }
       default -> throw new IllegalStateException();
     }

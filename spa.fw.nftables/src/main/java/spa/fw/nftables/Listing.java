@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import spa.core.Grant;
+import spa.core.IpAddresses;
 import spa.core.Nat;
 import spa.core.ProtoPort;
 
@@ -83,8 +84,8 @@ final class Listing {
     if (x instanceof Number) {
       return s;
     }
-    InetAddress a = Addresses.literal(s);
-    return a != null ? Addresses.text(a) : s;
+    InetAddress a = IpAddresses.literal(s);
+    return a != null ? IpAddresses.text(a) : s;
   }
 
   /** Groups entries into grants: one per source and comment, expiring with the first of its elements. */
@@ -104,7 +105,7 @@ final class Listing {
   }
 
   private static Grant grant(List<Entry> group, Instant now) {
-    InetAddress source = Addresses.literal(group.get(0).key().get(0));
+    InetAddress source = IpAddresses.literal(group.get(0).key().get(0));
     if (source == null) {
       return null;
     }
@@ -138,7 +139,7 @@ final class Listing {
       switch (e.kind()) {
         case ACCESS -> seen.add(pp(k.get(1), k.get(2)));
         case ACCESS_DST -> {
-          destination = Addresses.literal(k.get(1));
+          destination = IpAddresses.literal(k.get(1));
           seen.add(pp(k.get(2), k.get(3)));
         }
         case LOCAL_NAT -> {
@@ -149,7 +150,7 @@ final class Listing {
         }
         case DNAT -> {
           kind = Nat.Kind.FORWARD;
-          target = Addresses.literal(e.data().get(0));
+          target = IpAddresses.literal(e.data().get(0));
           port = Integer.parseInt(e.data().get(1));
           dnat = true;
           seen.add(pp(k.get(1), k.get(2)));
@@ -157,7 +158,7 @@ final class Listing {
         case FORWARD -> {
           if (kind == null) {
             kind = Nat.Kind.FORWARD;
-            target = Addresses.literal(k.get(1));
+            target = IpAddresses.literal(k.get(1));
             port = Integer.parseInt(k.get(3));
           }
           if (!dnat) {
@@ -168,7 +169,7 @@ final class Listing {
         case MASQUERADE, MASQUERADE_ALL -> snat = Nat.Snat.MASQUERADE;
         case SNAT, SNAT_ALL -> {
           snat = Nat.Snat.SNAT;
-          snatAddress = Addresses.literal(e.data().get(0));
+          snatAddress = IpAddresses.literal(e.data().get(0));
         }
         case NAT_INPUT -> { }
         default -> throw new IllegalStateException();

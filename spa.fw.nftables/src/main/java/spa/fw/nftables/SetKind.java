@@ -1,6 +1,7 @@
 package spa.fw.nftables;
 
 import java.util.List;
+import spa.core.IpAddresses;
 
 /**
  * The sets and maps spa keeps grants in, one of each per address family. Every element carries a kernel
@@ -82,7 +83,7 @@ enum SetKind {
     for (int i = 0; i < types.length; i++) {
       String p = parts.get(i);
       boolean ok = switch (types[i]) {
-        case "A" -> Addresses.literal(p) != null;
+        case "A" -> IpAddresses.literal(p) != null;
         case "inet_service" -> p.length() <= 5 && !p.isEmpty() && p.chars().allMatch(Character::isDigit)
             && Integer.parseInt(p) <= 65535;
         default -> !p.isEmpty();

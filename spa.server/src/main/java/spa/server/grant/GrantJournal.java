@@ -2,7 +2,6 @@ package spa.server.grant;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import spa.core.Grant;
+import spa.core.IpAddresses;
 import spa.core.Nat;
 import spa.core.ProtoPort;
 
@@ -132,16 +132,13 @@ public final class GrantJournal {
 
   /** Parses a literal address only; never resolves a name. */
   private static InetAddress address(String literal) {
-    if (literal.isEmpty() || !(literal.indexOf(':') >= 0 || Character.digit(literal.charAt(0), 16) >= 0)
-        || literal.chars().anyMatch(c -> !(Character.digit(c, 16) >= 0 || c == '.' || c == ':'))) {
+    InetAddress a = IpAddresses.literal(literal);
+    if (a == null) {
       throw new IllegalArgumentException("not an IP address: " + literal);
     }
-    try {
-      return InetAddress.getByName(literal);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP address: " + literal);
-    }
+    return a;
   }
+
 
   private static String clean(String s) {
     return s == null ? "" : s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');

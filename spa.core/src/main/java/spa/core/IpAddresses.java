@@ -1,16 +1,20 @@
-package spa.fw.nftables;
+package spa.core;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import spa.core.codec.SpaFields;
 
-/** Canonical text of IP addresses, as nft prints them (IPv6 compressed, no scope). */
-final class Addresses {
-  private Addresses() {
+/**
+ * IP address literals, read without ever asking the resolver, and written in their canonical text (IPv6
+ * compressed as RFC 5952 and nft print it, no scope): the one place spa turns text into an address or back.
+ */
+public final class IpAddresses {
+  private IpAddresses() {
   }
 
-  static String text(InetAddress a) {
+  /** The canonical text of {@code a}: a dotted quad, or compressed IPv6. */
+  public static String text(InetAddress a) {
     if (!(a instanceof Inet6Address)) {
       return a.getHostAddress();
     }
@@ -52,7 +56,7 @@ final class Addresses {
   }
 
   /** Parses a numeric address literal (never a host name); null when {@code s} is not one. */
-  static InetAddress literal(String s) {
+  public static InetAddress literal(String s) {
     // a dotted quad, or text with a colon (which InetAddress parses as an IPv6 literal, never looking it up);
     // anything else ("1..2", "999.1.1.1") InetAddress would send to the resolver
     if (!(SpaFields.isIpv4(s) || s.indexOf(':') >= 0 && s.chars().allMatch(ch -> ch == ':' || ch == '.'
