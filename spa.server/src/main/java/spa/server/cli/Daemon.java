@@ -19,6 +19,7 @@ import spa.server.engine.Actuator;
 import spa.server.engine.DecisionChain;
 import spa.server.engine.Engine;
 import spa.server.engine.Maintenance;
+import spa.server.engine.ReplayWindow;
 import spa.server.engine.Prefilter;
 import spa.server.engine.DigestStore;
 import spa.server.engine.SerialActuator;
@@ -150,7 +151,7 @@ public final class Daemon {
     boolean test = cmd.test;
     boolean offline = g.get("PCAP_FILE").filter(s -> !s.isBlank()).isPresent();
     Policy policy = chain.policy();
-    long window = ReplayLoad.replayWindow(policy.server());
+    ReplayWindow window = new ReplayWindow(ReplayWindow.of(policy.server()));
     info("configuration: " + config.files() + ", " + policy.stanzas().size() + " access stanzas; capture "
         + capture.info().name() + "; firewall " + (firewall == null ? "none" : firewall.info().name())
         + (test ? "; test mode" : ""));
@@ -199,8 +200,8 @@ public final class Daemon {
           g.flag("ENABLE_X_FORWARDED_FOR", false));
       Engine e = new Engine(options, chain, replay.cache(), store, actuator, events, prefilter, System::currentTimeMillis);
       engine = e;
-      Reload r = new Reload(loader, sources, new ChainCompiler(plugins, this::warn), grants, fs, e::policy,
-          events.newLog(false), System::currentTimeMillis, this::info, this::warn);
+      Reload r = new Reload(loader, sources, new ChainCompiler(plugins, this::warn), grants, fs, window,
+          e::policy, events.newLog(false), System::currentTimeMillis, this::info, this::warn);
       reload = r;
       open.add(0, new Maintenance(replay.cache(), store, window, System::currentTimeMillis, this::warn));
       e.start();

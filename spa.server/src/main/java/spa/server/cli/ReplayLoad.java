@@ -8,6 +8,7 @@ import spa.core.Settings;
 import spa.server.engine.DigestStore;
 import spa.server.engine.ReplayCache;
 import spa.server.engine.ReplayStore;
+import spa.server.engine.ReplayWindow;
 import spa.server.policy.PolicyCompiler;
 
 /** Reads the replay cache on a thread of its own while the rest of start-up proceeds. */
@@ -52,7 +53,7 @@ final class ReplayLoad {
     Thread t = new Thread(() -> {
       long window;
       try {
-        window = replayWindow(PolicyCompiler.server(g));
+        window = ReplayWindow.of(PolicyCompiler.server(g));
       } catch (ConfigException e) {
         window = 0; // reported by the policy compiler
       }
@@ -81,13 +82,5 @@ final class ReplayLoad {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while loading the replay cache");
     }
-  }
-
-  /**
-   * Seconds a replay record must be kept: a packet older than the age window (either side, plus a minute of
-   * skew) is refused on its timestamp anyway; 0 (keep all) when aging is off.
-   */
-  static long replayWindow(spa.server.policy.ServerPolicy sp) {
-    return sp.agingEnabled() ? 2L * sp.maxAgeSeconds() + 60 : 0;
   }
 }

@@ -9,23 +9,33 @@ import java.util.function.LongSupplier;
 
 /**
  * Background upkeep of the replay cache: flushes records to disk every second, and every minute drops
- * records older than the age window (when aging is on) from memory and, once the file holds many lines or
+ * records older than the {@link ReplayWindow} (the widest age window in force since start-up) from memory and, once the file holds many lines or
  * records that are gone, compacts the file (aging or not).
  */
 public final class Maintenance implements AutoCloseable {
   private final ScheduledExecutorService timer;
+  private final ReplayCache cache;
+  private final DigestStore store;
+  private final ReplayWindow window;
+  private final LongSupplier clock;
+  private final Consumer<String> problem;
 
   /**
-   * @param windowSeconds how long a record is needed: twice the age window plus clock skew; 0 keeps all
+   * @param window how long a record is needed, read at each pruning (a reload may widen it)
    */
-  public Maintenance(ReplayCache cache, DigestStore store, long windowSeconds, LongSupplier clock,
+  public Maintenance(ReplayCache cache, DigestStore store, ReplayWindow window, LongSupplier clock,
       Consumer<String> problem) {
-    this(cache, store, windowSeconds, clock, problem, 60);
+    this(cache, store, window, clock, problem, 60);
   }
 
   /** With the pruning and compacting every {@code upkeepSeconds}. */
-  Maintenance(ReplayCache cache, DigestStore store, long windowSeconds, LongSupplier clock,
+  Maintenance(ReplayCache cache, DigestStore store, ReplayWindow window, LongSupplier clock,
       Consumer<String> problem, long upkeepSeconds) {
+    this.cache = cache;
+    this.store = store;
+    this.window = window;
+    this.clock = clock;
+    this.problem = problem;
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "spad-maintenance");
       t.setDaemon(true);
@@ -40,19 +50,22 @@ public final class Maintenance implements AutoCloseable {
         }
       }, 1, 1, TimeUnit.SECONDS);
     }
-    if (windowSeconds > 0 || store != null) {
-      timer.scheduleWithFixedDelay(() -> {
-        if (windowSeconds > 0) {
-          cache.prune(clock.getAsLong() / 1000 - windowSeconds);
-        }
-        if (store != null && store.needsCompaction(cache.size())) {
-          try {
-            store.compact(cache);
-          } catch (IOException e) {
-            problem.accept("replay cache: cannot compact " + store.file() + ": " + e.getMessage());
-          }
-        }
-      }, upkeepSeconds, upkeepSeconds, TimeUnit.SECONDS);
+    // scheduled even while every record is kept: a reload can turn aging on (the window stays keep-all then,
+    // but the file still needs compacting)
+    timer.scheduleWithFixedDelay(this::upkeep, upkeepSeconds, upkeepSeconds, TimeUnit.SECONDS);
+  }
+
+  /** One pruning and compaction round: records outside the window as it is now leave memory, then the file. */
+  void upkeep() {
+    if (!window.keepsAll()) {
+      cache.prune(window.oldestKept(clock.getAsLong() / 1000));
+    }
+    if (store != null && store.needsCompaction(cache.size())) {
+      try {
+        store.compact(cache);
+      } catch (IOException e) {
+        problem.accept("replay cache: cannot compact " + store.file() + ": " + e.getMessage());
+      }
     }
   }
 

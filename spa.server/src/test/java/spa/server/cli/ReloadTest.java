@@ -23,6 +23,8 @@ import spa.core.ProtoPort;
 import spa.core.Settings;
 import spa.server.config.ConfigLoader;
 import spa.server.engine.DecisionChain;
+import spa.server.engine.ReplayCache;
+import spa.server.engine.ReplayWindow;
 import spa.server.event.EventFormat;
 import spa.server.event.EventOutput;
 import spa.server.grant.GrantJournal;
@@ -44,12 +46,14 @@ class ReloadTest {
   private final AtomicReference<DecisionChain> installed = new AtomicReference<>();
   private final ByteArrayOutputStream events = new ByteArrayOutputStream();
   private final List<String> warnings = new ArrayList<>();
+  private Path conf;
   private Path access;
+  private ReplayWindow replayWindow;
   private Reload reload;
 
   @BeforeEach
   void start() throws Exception {
-    Path conf = dir.resolve("fwknopd.conf");
+    conf = dir.resolve("fwknopd.conf");
     access = dir.resolve("access.conf");
     Files.writeString(conf, "");
     Files.writeString(access, SSH);
@@ -68,7 +72,8 @@ class ReloadTest {
           @Override
           public void failed(String operation, Grant grant, Exception cause) {}
         });
-    reload = new Reload(loader, sources, compiler, grants, fs, installed::set,
+    replayWindow = new ReplayWindow(ReplayWindow.of(first.policy().server()));
+    reload = new Reload(loader, sources, compiler, grants, fs, replayWindow, installed::set,
         new EventOutput(events, EventFormat.JSON).newLog(false), System::currentTimeMillis, m -> { }, warnings::add);
   }
 
@@ -119,5 +124,47 @@ class ReloadTest {
     assertTrue(reload.apply().startsWith("ok: "));
     assertEquals(List.of("start"), fw.calls);
     assertEquals("bob", installed.get().policy().stanzas().get(0).requireUser());
+  }
+
+  /** Started with the default MAX_SPA_PACKET_AGE (120 s): records are kept 2 * 120 + 60 s. */
+  private static final long T0 = 1_800_000_000L;
+
+  @Test
+  void aReloadRaisingThePacketAgeKeepsTheRecordsOfPacketsThatCouldPassIt() throws Exception {
+    ReplayCache cache = new ReplayCache();
+    assertEquals(ReplayCache.INSERTED, cache.putIfAbsent(1, 2, T0));
+    Files.writeString(conf, "MAX_SPA_PACKET_AGE 600\n");
+    assertTrue(reload.apply().startsWith("ok: "));
+    assertEquals(600, installed.get().policy().server().maxAgeSeconds());
+    // past the start-up window, inside the new one: the upkeep keeps the record, the packet is a replay
+    long now = T0 + 400;
+    cache.prune(replayWindow.oldestKept(now));
+    assertEquals(T0, cache.putIfAbsent(1, 2, now), "seen before: refused as a replay");
+  }
+
+  @Test
+  void aReloadTurningAgingOffKeepsEveryRecord() throws Exception {
+    Files.writeString(conf, "ENABLE_SPA_PACKET_AGING N\n");
+    assertTrue(reload.apply().startsWith("ok: "));
+    assertTrue(replayWindow.keepsAll());
+  }
+
+  @Test
+  void aReloadNarrowingThePacketAgeDoesNotNarrowTheWindow() throws Exception {
+    Files.writeString(conf, "MAX_SPA_PACKET_AGE 600\n");
+    assertTrue(reload.apply().startsWith("ok: "));
+    Files.writeString(conf, "MAX_SPA_PACKET_AGE 30\n");
+    assertTrue(reload.apply().startsWith("ok: "));
+    // packets recorded under the 600 s policy stay recorded for as long as that policy could have passed them
+    assertEquals(T0 - 1260, replayWindow.oldestKept(T0));
+  }
+
+  @Test
+  void aRefusedReloadLeavesTheWindowAlone() throws Exception {
+    Files.writeString(conf, "MAX_SPA_PACKET_AGE 600\n");
+    fw.failReconfigure = new FirewallException("nft: table busy");
+    Files.writeString(access, SSH + "\nSOURCE ANY\n" + KEYS + "OPEN_PORTS tcp/5432\n");
+    assertTrue(reload.apply().startsWith("error: "));
+    assertEquals(T0 - 300, replayWindow.oldestKept(T0));
   }
 }
