@@ -8,7 +8,7 @@ import spa.core.Settings;
 import spa.server.config.ConfigLoader;
 import spa.server.config.ServerConfig;
 import spa.server.engine.DecisionChain;
-import spa.server.engine.ReplayWindow;
+import spa.server.replay.ReplayWindow;
 import spa.server.event.Event;
 import spa.server.event.EventLog;
 import spa.server.grant.GrantManager;

@@ -5,10 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import spa.core.ConfigException;
 import spa.core.Settings;
-import spa.server.engine.DigestStore;
-import spa.server.engine.ReplayCache;
-import spa.server.engine.ReplayStore;
-import spa.server.engine.ReplayWindow;
+import spa.server.replay.DigestStore;
+import spa.server.replay.ReplayCache;
+import spa.server.replay.ReplayStore;
+import spa.server.replay.ReplayWindow;
 import spa.server.policy.PolicyCompiler;
 
 /** Reads the replay cache on a thread of its own while the rest of start-up proceeds. */

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import spa.server.replay.DigestStore;
+import spa.server.replay.ReplayCache;
 import spa.core.Decision;
 import spa.core.DigestType;
 import spa.core.Grant;

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import spa.server.replay.DigestStore;
 import spa.cmd.exec.Command;
 import spa.cmd.exec.CommandResult;
 import spa.cmd.exec.CommandRunner;

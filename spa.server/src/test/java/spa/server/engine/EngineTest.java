@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import spa.server.replay.DigestStore;
+import spa.server.replay.ReplayCache;
 import spa.core.FirewallException;
 import spa.core.Grant;
 import spa.core.MessageType;

@@ -1,4 +1,4 @@
-package spa.server.engine;
+package spa.server.replay;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package spa.server.engine;
+package spa.server.replay;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,4 @@
-package spa.server.engine;
+package spa.server.replay;
 
 import java.util.concurrent.atomic.AtomicLong;
 import spa.server.policy.ServerPolicy;
