@@ -398,7 +398,7 @@ public final class Engine {
           } catch (java.security.DigestException e) {
             throw new IllegalStateException(e);
           }
-          long existing = cache.putIfAbsent(DigestStore.key0(digest), DigestStore.key1(digest), nowSec);
+          long existing = cache.putIfAbsent(ReplayCache.key0(digest), ReplayCache.key1(digest), nowSec);
           if (existing != ReplayCache.INSERTED) {
             replay(p, now, existing);
             return;

@@ -47,7 +47,7 @@ public final class ReplayStore {
     Path migrate = Files.exists(file) ? null : migrationSource(g);
     Path from = migrate != null ? migrate : file;
     if (testMode) {
-      DigestStore.LoadResult r = DigestStore.read(from, cache, minEpoch);
+      LoadResult r = DigestStore.read(from, cache, minEpoch);
       info.accept("replay cache: " + r.loaded() + " records read from " + from + " (test mode: nothing written)");
       return null;
     }
@@ -59,7 +59,7 @@ public final class ReplayStore {
       Files.copy(migrate, file);
       info.accept("replay cache: imported fwknop's " + migrate + " into " + file);
     }
-    DigestStore.LoadResult[] r = new DigestStore.LoadResult[1];
+    LoadResult[] r = new LoadResult[1];
     DigestStore store = DigestStore.open(file, cache, minEpoch, r);
     info.accept("replay cache: " + r[0].loaded() + " records from " + file + " (" + r[0].expired()
         + " past the age window dropped)");
