@@ -5,9 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import spa.core.ConfigException;
 import spa.core.Settings;
-import spa.server.replay.DigestStore;
 import spa.server.replay.ReplayCache;
-import spa.server.replay.ReplayStore;
+import spa.server.replay.Replays;
 import spa.server.replay.ReplayWindow;
 import spa.server.policy.PolicyCompiler;
 
@@ -33,22 +32,14 @@ final class ReplayLoad {
     return replayLoad != null;
   }
 
-  /** The cache the engine queries. */
-  ReplayCache cache() {
-    return replayCache;
-  }
-
-  /** The replay cache, usable at once: until its records are in, its queries wait (see ReplayCache). */
-  private ReplayCache replayCache;
-  /** Completes with the file records are appended to (null when none is written) once the records are in. */
-  private CompletableFuture<DigestStore> replayLoad;
+  /** Completes with replay protection once the records are in. */
+  private CompletableFuture<Replays> replayLoad;
 
   /** Starts reading the replay cache on its own thread. */
   void startReplayLoad(Settings g) {
-    ReplayCache cache = ReplayStore.newCache(g);
+    ReplayCache cache = Replays.newCache(g);
     cache.beginLoad();
-    replayCache = cache;
-    CompletableFuture<DigestStore> done = new CompletableFuture<>();
+    CompletableFuture<Replays> done = new CompletableFuture<>();
     replayLoad = done;
     Thread t = new Thread(() -> {
       long window;
@@ -59,7 +50,7 @@ final class ReplayLoad {
       }
       long nowSec = System.currentTimeMillis() / 1000;
       try {
-        DigestStore r = ReplayStore.open(g, cache, test, window > 0 ? nowSec - window : Long.MIN_VALUE,
+        Replays r = Replays.open(g, cache, test, window > 0 ? nowSec - window : Long.MIN_VALUE,
             rotate, info);
         cache.endLoad(null);
         done.complete(r);
@@ -72,8 +63,8 @@ final class ReplayLoad {
     t.start();
   }
 
-  /** The replay file to append to (or null), once read; a start-up failure when it could not be. */
-  DigestStore awaitReplay(Settings g) throws StartupException {
+  /** Replay protection, once its records are in; a start-up failure when they could not be read. */
+  Replays awaitReplay(Settings g) throws StartupException {
     try {
       return replayLoad.get();
     } catch (java.util.concurrent.ExecutionException e) {

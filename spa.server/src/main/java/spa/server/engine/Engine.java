@@ -15,8 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-import spa.server.replay.DigestStore;
-import spa.server.replay.ReplayCache;
+import spa.server.replay.ReplayGuard;
 import spa.core.Decision;
 import spa.core.DigestType;
 import spa.core.Grant;
@@ -71,8 +70,7 @@ public final class Engine {
 
   private final Options options;
   private volatile DecisionChain chain;
-  private final ReplayCache cache;
-  private final DigestStore store;
+  private final ReplayGuard guard;
   private final Actuator actuator;
   private final EventOutput events;
   private final LongSupplier clock;
@@ -95,14 +93,13 @@ public final class Engine {
   private volatile boolean finished;
 
   /**
-   * @param store where replay records are persisted, or null (test mode, or persistence off)
+   * @param guard asked whether an authenticated packet was seen before (and made to record it)
    */
-  public Engine(Options options, DecisionChain chain, ReplayCache cache, DigestStore store, Actuator actuator,
+  public Engine(Options options, DecisionChain chain, ReplayGuard guard, Actuator actuator,
       EventOutput events, Prefilter prefilter, LongSupplier clock) {
     this.options = options;
     this.chain = chain;
-    this.cache = cache;
-    this.store = options.testMode() ? null : store;
+    this.guard = guard;
     this.actuator = actuator;
     this.events = events;
     this.clock = clock;
@@ -128,10 +125,6 @@ public final class Engine {
 
   public DecisionChain policy() {
     return chain;
-  }
-
-  public ReplayCache replayCache() {
-    return cache;
   }
 
   /** Starts the worker threads. */
@@ -271,7 +264,7 @@ public final class Engine {
     Map<String, Long> den = new TreeMap<>();
     denied.forEach((k, v) -> den.put(k, v.sum()));
     return new Stats(received.get(), ign, rateLimited.sum(), queueDropped.sum(), accepted.sum(), den, replays.sum(),
-        cache.size());
+        guard.size());
   }
 
   /** One decision thread's state: its digest, buffers and event log. */
@@ -398,15 +391,14 @@ public final class Engine {
           } catch (java.security.DigestException e) {
             throw new IllegalStateException(e);
           }
-          long existing = cache.putIfAbsent(ReplayCache.key0(digest), ReplayCache.key1(digest), nowSec);
-          if (existing != ReplayCache.INSERTED) {
-            replay(p, now, existing);
-            return;
+          switch (guard.firstSeen(digest, p, nowSec)) {
+            case ReplayGuard.Again again -> {
+              replay(p, now, again.firstSecond());
+              return;
+            }
+            case ReplayGuard.First first -> seq = first.sequence();
           }
           recorded = true;
-          if (store != null) {
-            seq = store.append(digest, p, nowSec);
-          }
         }
         Decision d = c.decide(s, p, m, now);
         if (d instanceof Decision.Deny deny) {

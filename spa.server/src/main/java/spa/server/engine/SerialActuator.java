@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import spa.server.replay.DigestStore;
+import spa.server.replay.ReplayGuard;
 import spa.cmd.exec.Command;
 import spa.cmd.exec.CommandResult;
 import spa.cmd.exec.CommandRunner;
@@ -35,7 +35,7 @@ public final class SerialActuator implements Actuator {
   private final GrantManager grants;
   private final String firewallName;
   private final CommandRunner runner;
-  private final DigestStore store;
+  private final ReplayGuard replays;
   private final EventLog log;
   private final LongSupplier clock;
   private final BlockingQueue<Action> queue;
@@ -46,14 +46,14 @@ public final class SerialActuator implements Actuator {
    * @param grants the firewall's grant manager, or null to change no firewall
    * @param firewallName the firewall's name, for events
    * @param runner runs commands, or null when none may run
-   * @param store replay records to make durable first, or null
+   * @param replays whose records to make durable first, or null
    */
-  public SerialActuator(GrantManager grants, String firewallName, CommandRunner runner, DigestStore store,
+  public SerialActuator(GrantManager grants, String firewallName, CommandRunner runner, ReplayGuard replays,
       EventOutput events, LongSupplier clock, int capacity) {
     this.grants = grants;
     this.firewallName = firewallName;
     this.runner = runner;
-    this.store = store;
+    this.replays = replays;
     this.log = events.newLog(false);
     this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(capacity);
@@ -94,9 +94,9 @@ public final class SerialActuator implements Actuator {
   }
 
   private void act(Action a) {
-    if (store != null && a.replaySeq() > 0) {
+    if (replays != null && a.replaySeq() > 0) {
       try {
-        store.syncTo(a.replaySeq());
+        replays.durable(a.replaySeq());
       } catch (IOException e) {
         log.emit(event(a, Event.Type.ERROR, "replay-cache", "cannot persist the replay record, not acting: " + e.getMessage()));
         return;

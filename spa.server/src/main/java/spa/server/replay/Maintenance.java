@@ -14,8 +14,7 @@ import java.util.function.LongSupplier;
  */
 public final class Maintenance implements AutoCloseable {
   private final ScheduledExecutorService timer;
-  private final ReplayCache cache;
-  private final DigestStore store;
+  private final Replays replays;
   private final ReplayWindow window;
   private final LongSupplier clock;
   private final Consumer<String> problem;
@@ -23,16 +22,14 @@ public final class Maintenance implements AutoCloseable {
   /**
    * @param window how long a record is needed, read at each pruning (a reload may widen it)
    */
-  public Maintenance(ReplayCache cache, DigestStore store, ReplayWindow window, LongSupplier clock,
-      Consumer<String> problem) {
-    this(cache, store, window, clock, problem, 60);
+  public Maintenance(Replays replays, ReplayWindow window, LongSupplier clock, Consumer<String> problem) {
+    this(replays, window, clock, problem, 60);
   }
 
   /** With the pruning and compacting every {@code upkeepSeconds}. */
-  Maintenance(ReplayCache cache, DigestStore store, ReplayWindow window, LongSupplier clock,
-      Consumer<String> problem, long upkeepSeconds) {
-    this.cache = cache;
-    this.store = store;
+  Maintenance(Replays replays, ReplayWindow window, LongSupplier clock, Consumer<String> problem,
+      long upkeepSeconds) {
+    this.replays = replays;
     this.window = window;
     this.clock = clock;
     this.problem = problem;
@@ -41,12 +38,12 @@ public final class Maintenance implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    if (store != null) {
+    if (replays.file() != null) {
       timer.scheduleWithFixedDelay(() -> {
         try {
-          store.sync();
+          replays.sync();
         } catch (IOException e) {
-          problem.accept("replay cache: cannot write " + store.file() + ": " + e.getMessage());
+          problem.accept("replay cache: cannot write " + replays.file() + ": " + e.getMessage());
         }
       }, 1, 1, TimeUnit.SECONDS);
     }
@@ -58,14 +55,12 @@ public final class Maintenance implements AutoCloseable {
   /** One pruning and compaction round: records outside the window as it is now leave memory, then the file. */
   void upkeep() {
     if (!window.keepsAll()) {
-      cache.prune(window.oldestKept(clock.getAsLong() / 1000));
+      replays.prune(window.oldestKept(clock.getAsLong() / 1000));
     }
-    if (store != null && store.needsCompaction(cache.size())) {
-      try {
-        store.compact(cache);
-      } catch (IOException e) {
-        problem.accept("replay cache: cannot compact " + store.file() + ": " + e.getMessage());
-      }
+    try {
+      replays.compactIfDue();
+    } catch (IOException e) {
+      problem.accept("replay cache: cannot compact " + replays.file() + ": " + e.getMessage());
     }
   }
 

@@ -212,12 +212,12 @@ class DigestStoreTest {
       s.sync();
       assertFalse(startsWithImage(f));
       // aging off: the lines alone are worth compacting
-      try (Maintenance m = new Maintenance(c, s, new ReplayWindow(0), () -> now * 1000, e -> { }, 1)) {
+      try (Maintenance m = new Maintenance(new Replays(c, s), new ReplayWindow(0), () -> now * 1000, e -> { }, 1)) {
         awaitImage(f);
       }
       assertEquals(30_000, DigestStore.read(f, new ReplayCache(), 0).records());
       // aging on: the records past the window leave memory, then the file
-      try (Maintenance m = new Maintenance(c, s, new ReplayWindow(100), () -> now * 1000, e -> { }, 1)) {
+      try (Maintenance m = new Maintenance(new Replays(c, s), new ReplayWindow(100), () -> now * 1000, e -> { }, 1)) {
         long deadline = System.currentTimeMillis() + 20_000;
         while (DigestStore.read(f, new ReplayCache(), 0).records() != 10_000 && System.currentTimeMillis() < deadline) {
           Thread.sleep(50);

@@ -17,7 +17,7 @@ class MaintenanceTest {
     cache.putIfAbsent(3, 4, T0 - 5000);
     AtomicLong clock = new AtomicLong((T0 + 400) * 1000);
     ReplayWindow window = new ReplayWindow(300);
-    try (Maintenance m = new Maintenance(cache, null, window, clock::get, e -> { }, 3600)) {
+    try (Maintenance m = new Maintenance(new Replays(cache, null), window, clock::get, e -> { }, 3600)) {
       window.widen(aging(600));
       m.upkeep();
       assertEquals(T0, cache.lookup(1, 2), "inside the widened window");
