@@ -52,7 +52,7 @@ public final class Daemon {
     this.err = cmd.err();
     this.out = cmd.out();
     this.verbose = cmd.verbose;
-    this.replay = new ReplayLoad(cmd.test, cmd.rotateDigestCache, this::info);
+    this.replay = new ReplayLoad(cmd.test, cmd.rotateDigestCache, this::info, this::warn);
   }
 
   int run() {

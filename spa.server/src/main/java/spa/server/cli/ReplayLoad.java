@@ -15,16 +15,19 @@ final class ReplayLoad {
   private final boolean test;
   private final boolean rotate;
   private final Consumer<String> info;
+  private final Consumer<String> warn;
 
   /**
    * @param test read the file only, write nothing (test mode)
    * @param rotate rename the file to FILE-old first (--rotate-digest-cache)
    * @param info verbose diagnostics
+   * @param warn damaged records in the file
    */
-  ReplayLoad(boolean test, boolean rotate, Consumer<String> info) {
+  ReplayLoad(boolean test, boolean rotate, Consumer<String> info, Consumer<String> warn) {
     this.test = test;
     this.rotate = rotate;
     this.info = info;
+    this.warn = warn;
   }
 
   /** True once {@link #startReplayLoad} ran. */
@@ -51,7 +54,7 @@ final class ReplayLoad {
       long nowSec = System.currentTimeMillis() / 1000;
       try {
         Replays r = Replays.open(g, cache, test, window > 0 ? nowSec - window : Long.MIN_VALUE,
-            rotate, info);
+            rotate, info, warn);
         cache.endLoad(null);
         done.complete(r);
       } catch (IOException | RuntimeException | Error e) {

@@ -87,6 +87,11 @@ public final class DigestStore implements AutoCloseable {
       }
     }
     LoadResult lines = DigestLines.scan(ch, linesFrom, into, minEpoch);
+    if (linesFrom == 0 && lines.records() > 0 && lines.invalid() == lines.records()) {
+      // refused before anything rewrites it: a file spad cannot read is not a cache to start empty over
+      throw new IOException("neither fwknop digest.cache lines nor a spa replay image (" + lines.records()
+          + " lines, none a record); start with --rotate-digest-cache to move it aside and start afresh");
+    }
     boolean openLine = false;
     if (size > linesFrom) {
       ByteBuffer last = ByteBuffer.allocate(1);

@@ -88,9 +88,11 @@ public final class Replays implements ReplayGuard, AutoCloseable {
    *
    * @param minEpoch records older than this are dropped (a replay that old fails the age check)
    * @param rotate rename an existing file to {@code <file>-old} first ({@code --rotate-digest-cache})
+   * @param warn damaged lines skipped, with their count
+   * @throws IOException also for a file that is neither fwknop's lines nor spa's image
    */
   public static Replays open(Settings g, ReplayCache cache, boolean testMode, long minEpoch, boolean rotate,
-      Consumer<String> info) throws IOException {
+      Consumer<String> info, Consumer<String> warn) throws IOException {
     if (!g.flag("ENABLE_DIGEST_PERSISTENCE", true)) {
       info.accept("replay cache: in memory only (ENABLE_DIGEST_PERSISTENCE is N)");
       return new Replays(cache, null);
@@ -104,6 +106,7 @@ public final class Replays implements ReplayGuard, AutoCloseable {
     Path from = migrate != null ? migrate : file;
     if (testMode) {
       LoadResult r = DigestStore.read(from, cache, minEpoch);
+      damaged(from, r, warn);
       info.accept("replay cache: " + r.loaded() + " records read from " + from + " (test mode: nothing written)");
       return new Replays(cache, null);
     }
@@ -117,9 +120,17 @@ public final class Replays implements ReplayGuard, AutoCloseable {
     }
     LoadResult[] r = new LoadResult[1];
     DigestStore store = DigestStore.open(file, cache, minEpoch, r);
+    damaged(file, r[0], warn);
     info.accept("replay cache: " + r[0].loaded() + " records from " + file + " (" + r[0].expired()
         + " past the age window dropped)");
     return new Replays(cache, store);
+  }
+
+  private static void damaged(Path file, LoadResult r, Consumer<String> warn) {
+    if (r.invalid() > 0) {
+      warn.accept("replay cache: " + r.invalid() + " of " + r.records() + " entries in " + file
+          + " are damaged (not records) and were skipped");
+    }
   }
 
   private static Path migrationSource(Settings g) {
