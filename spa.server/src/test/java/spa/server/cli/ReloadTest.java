@@ -23,7 +23,10 @@ import spa.core.ProtoPort;
 import spa.core.Settings;
 import spa.server.config.ConfigLoader;
 import spa.server.engine.DecisionChain;
+import spa.core.Packet;
 import spa.server.replay.ReplayCache;
+import spa.server.replay.ReplayGuard;
+import spa.server.replay.Replays;
 import spa.server.replay.ReplayWindow;
 import spa.server.event.EventFormat;
 import spa.server.event.EventOutput;
@@ -131,15 +134,19 @@ class ReloadTest {
 
   @Test
   void aReloadRaisingThePacketAgeKeepsTheRecordsOfPacketsThatCouldPassIt() throws Exception {
-    ReplayCache cache = new ReplayCache();
-    assertEquals(ReplayCache.INSERTED, cache.putIfAbsent(1, 2, T0));
+    Replays replays = new Replays(new ReplayCache(), null);
+    byte[] sha = new byte[32];
+    sha[0] = 42;
+    Packet knock = TestKit.udp("198.18.0.10", "198.18.0.1", "x");
+    assertTrue(replays.firstSeen(sha, knock, T0) instanceof ReplayGuard.First);
     Files.writeString(conf, "MAX_SPA_PACKET_AGE 600\n");
     assertTrue(reload.apply().startsWith("ok: "));
     assertEquals(600, installed.get().policy().server().maxAgeSeconds());
-    // past the start-up window, inside the new one: the upkeep keeps the record, the packet is a replay
+    // past the start-up window, inside the new one (a packet stamped T0 passes the age check): the upkeep
+    // prunes as the window now says and keeps the record, so the packet seen again is a replay
     long now = T0 + 400;
-    cache.prune(replayWindow.oldestKept(now));
-    assertEquals(T0, cache.putIfAbsent(1, 2, now), "seen before: refused as a replay");
+    replays.prune(replayWindow.oldestKept(now));
+    assertEquals(new ReplayGuard.Again(T0), replays.firstSeen(sha, knock, now), "seen before: refused as a replay");
   }
 
   @Test
