@@ -35,8 +35,8 @@ import spa.pcap.format.testkit.PcapWriter;
 import spa.core.codec.Base64s;
 import spa.core.codec.SpaCodec;
 import spa.core.spi.Encryptor;
-import spa.server.engine.DigestStore;
-import spa.server.engine.ReplayCache;
+import spa.server.replay.DigestStore;
+import spa.server.replay.ReplayCache;
 
 public class GenPackets {
   public static void main(String[] args) throws Exception {

@@ -18,9 +18,10 @@ import spa.server.config.ServerConfig;
 import spa.server.engine.Actuator;
 import spa.server.engine.DecisionChain;
 import spa.server.engine.Engine;
-import spa.server.engine.Maintenance;
+import spa.server.replay.Maintenance;
+import spa.server.replay.ReplayWindow;
 import spa.server.engine.Prefilter;
-import spa.server.engine.DigestStore;
+import spa.server.replay.Replays;
 import spa.server.engine.SerialActuator;
 import spa.server.engine.Stats;
 import spa.server.event.EventFormat;
@@ -51,7 +52,7 @@ public final class Daemon {
     this.err = cmd.err();
     this.out = cmd.out();
     this.verbose = cmd.verbose;
-    this.replay = new ReplayLoad(cmd.test, cmd.rotateDigestCache, this::info);
+    this.replay = new ReplayLoad(cmd.test, cmd.rotateDigestCache, this::info, this::warn);
   }
 
   int run() {
@@ -150,7 +151,7 @@ public final class Daemon {
     boolean test = cmd.test;
     boolean offline = g.get("PCAP_FILE").filter(s -> !s.isBlank()).isPresent();
     Policy policy = chain.policy();
-    long window = ReplayLoad.replayWindow(policy.server());
+    ReplayWindow window = new ReplayWindow(ReplayWindow.of(policy.server()));
     info("configuration: " + config.files() + ", " + policy.stanzas().size() + " access stanzas; capture "
         + capture.info().name() + "; firewall " + (firewall == null ? "none" : firewall.info().name())
         + (test ? "; test mode" : ""));
@@ -174,10 +175,8 @@ public final class Daemon {
       }
       // Every record is in before capture starts: what a load costs is then paid before the packet path warms
       // up, not while it does. Serving also needs the file new records go to before anything acts.
-      DigestStore store = replay.awaitReplay(g);
-      if (store != null) {
-        open.add(0, store);
-      }
+      Replays replays = replay.awaitReplay(g);
+      open.add(0, replays);
       GrantManager grants = null;
       Settings fs = FirewallSettings.of(g, policy);
       if (firewall != null) {
@@ -190,19 +189,19 @@ public final class Daemon {
       }
       Actuator actuator = test ? Actuator.none()
           : new SerialActuator(grants, firewall == null ? "none" : firewall.info().name(), new ExecRunner(),
-              store, events, System::currentTimeMillis, 10_000);
+              replays, events, System::currentTimeMillis, 10_000);
       open.add(0, actuator);
       EngineSettings es = policy.engine();
       Engine.Options options = new Engine.Options(test, offline, es.workers(), es.queueSize(), cmd.packetLimit,
           es.ratePerSource(), es.decryptLimit(), es.logEachDeny());
       Prefilter prefilter = new Prefilter(g.flag("ENABLE_SPA_OVER_HTTP", false), g.flag("ALLOW_ANY_USER_AGENT", false),
           g.flag("ENABLE_X_FORWARDED_FOR", false));
-      Engine e = new Engine(options, chain, replay.cache(), store, actuator, events, prefilter, System::currentTimeMillis);
+      Engine e = new Engine(options, chain, replays, actuator, events, prefilter, System::currentTimeMillis);
       engine = e;
-      Reload r = new Reload(loader, sources, new ChainCompiler(plugins, this::warn), grants, fs, e::policy,
-          events.newLog(false), System::currentTimeMillis, this::info, this::warn);
+      Reload r = new Reload(loader, sources, new ChainCompiler(plugins, this::warn), grants, fs, window,
+          e::policy, events.newLog(false), System::currentTimeMillis, this::info, this::warn);
       reload = r;
-      open.add(0, new Maintenance(replay.cache(), store, window, System::currentTimeMillis, this::warn));
+      open.add(0, new Maintenance(replays, window, System::currentTimeMillis, this::warn));
       e.start();
       // signals are handled from before the first packet on: "ready" means a SIGHUP reloads, not kills
       cmd.hooks().install(e::stop, r::apply, cleanedUp);

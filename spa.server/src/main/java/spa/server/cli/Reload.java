@@ -8,6 +8,7 @@ import spa.core.Settings;
 import spa.server.config.ConfigLoader;
 import spa.server.config.ServerConfig;
 import spa.server.engine.DecisionChain;
+import spa.server.replay.ReplayWindow;
 import spa.server.event.Event;
 import spa.server.event.EventLog;
 import spa.server.grant.GrantManager;
@@ -25,6 +26,7 @@ final class Reload {
   private final ConfigLoader.Sources sources;
   private final ChainCompiler compiler;
   private final GrantManager firewall;
+  private final ReplayWindow replayWindow;
   private final Consumer<DecisionChain> install;
   private final EventLog log;
   private final LongSupplier clock;
@@ -35,17 +37,19 @@ final class Reload {
   /**
    * @param firewall the running firewall, or null when nothing is opened (test mode, no firewall)
    * @param firewallSettings what the firewall was started with
+   * @param replayWindow how long replay records are kept, widened to the new policy's age window
    * @param install puts a compiled chain in force in the engine
    * @param log a log only this reload writes to
    */
   Reload(ConfigLoader loader, ConfigLoader.Sources sources, ChainCompiler compiler, GrantManager firewall,
-      Settings firewallSettings, Consumer<DecisionChain> install, EventLog log, LongSupplier clock,
+      Settings firewallSettings, ReplayWindow replayWindow, Consumer<DecisionChain> install, EventLog log, LongSupplier clock,
       Consumer<String> info, Consumer<String> warn) {
     this.loader = loader;
     this.sources = sources;
     this.compiler = compiler;
     this.firewall = firewall;
     this.firewallSettings = firewallSettings;
+    this.replayWindow = replayWindow;
     this.install = install;
     this.log = log;
     this.clock = clock;
@@ -73,6 +77,8 @@ final class Reload {
       }
       firewallSettings = fs;
     }
+    // before the policy: no record is pruned that a packet could still pass the new age check with
+    replayWindow.widen(chain.policy().server());
     install.accept(chain);
     String msg = "reloaded configuration: " + chain.policy().stanzas().size() + " access stanzas";
     info.accept(msg);

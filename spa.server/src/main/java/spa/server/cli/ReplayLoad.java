@@ -5,9 +5,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import spa.core.ConfigException;
 import spa.core.Settings;
-import spa.server.engine.DigestStore;
-import spa.server.engine.ReplayCache;
-import spa.server.engine.ReplayStore;
+import spa.server.replay.ReplayCache;
+import spa.server.replay.Replays;
+import spa.server.replay.ReplayWindow;
 import spa.server.policy.PolicyCompiler;
 
 /** Reads the replay cache on a thread of its own while the rest of start-up proceeds. */
@@ -15,16 +15,19 @@ final class ReplayLoad {
   private final boolean test;
   private final boolean rotate;
   private final Consumer<String> info;
+  private final Consumer<String> warn;
 
   /**
    * @param test read the file only, write nothing (test mode)
    * @param rotate rename the file to FILE-old first (--rotate-digest-cache)
    * @param info verbose diagnostics
+   * @param warn damaged records in the file
    */
-  ReplayLoad(boolean test, boolean rotate, Consumer<String> info) {
+  ReplayLoad(boolean test, boolean rotate, Consumer<String> info, Consumer<String> warn) {
     this.test = test;
     this.rotate = rotate;
     this.info = info;
+    this.warn = warn;
   }
 
   /** True once {@link #startReplayLoad} ran. */
@@ -32,34 +35,26 @@ final class ReplayLoad {
     return replayLoad != null;
   }
 
-  /** The cache the engine queries. */
-  ReplayCache cache() {
-    return replayCache;
-  }
-
-  /** The replay cache, usable at once: until its records are in, its queries wait (see ReplayCache). */
-  private ReplayCache replayCache;
-  /** Completes with the file records are appended to (null when none is written) once the records are in. */
-  private CompletableFuture<DigestStore> replayLoad;
+  /** Completes with replay protection once the records are in. */
+  private CompletableFuture<Replays> replayLoad;
 
   /** Starts reading the replay cache on its own thread. */
   void startReplayLoad(Settings g) {
-    ReplayCache cache = ReplayStore.newCache(g);
+    ReplayCache cache = Replays.newCache(g);
     cache.beginLoad();
-    replayCache = cache;
-    CompletableFuture<DigestStore> done = new CompletableFuture<>();
+    CompletableFuture<Replays> done = new CompletableFuture<>();
     replayLoad = done;
     Thread t = new Thread(() -> {
       long window;
       try {
-        window = replayWindow(PolicyCompiler.server(g));
+        window = ReplayWindow.of(PolicyCompiler.server(g));
       } catch (ConfigException e) {
         window = 0; // reported by the policy compiler
       }
       long nowSec = System.currentTimeMillis() / 1000;
       try {
-        DigestStore r = ReplayStore.open(g, cache, test, window > 0 ? nowSec - window : Long.MIN_VALUE,
-            rotate, info);
+        Replays r = Replays.open(g, cache, test, window > 0 ? nowSec - window : Long.MIN_VALUE,
+            rotate, info, warn);
         cache.endLoad(null);
         done.complete(r);
       } catch (IOException | RuntimeException | Error e) {
@@ -71,8 +66,8 @@ final class ReplayLoad {
     t.start();
   }
 
-  /** The replay file to append to (or null), once read; a start-up failure when it could not be. */
-  DigestStore awaitReplay(Settings g) throws StartupException {
+  /** Replay protection, once its records are in; a start-up failure when they could not be read. */
+  Replays awaitReplay(Settings g) throws StartupException {
     try {
       return replayLoad.get();
     } catch (java.util.concurrent.ExecutionException e) {
@@ -81,13 +76,5 @@ final class ReplayLoad {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while loading the replay cache");
     }
-  }
-
-  /**
-   * Seconds a replay record must be kept: a packet older than the age window (either side, plus a minute of
-   * skew) is refused on its timestamp anyway; 0 (keep all) when aging is off.
-   */
-  static long replayWindow(spa.server.policy.ServerPolicy sp) {
-    return sp.agingEnabled() ? 2L * sp.maxAgeSeconds() + 60 : 0;
   }
 }

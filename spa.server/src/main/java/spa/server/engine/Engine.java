@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import spa.core.Packet;
 import spa.core.spi.CaptureSource;
 import spa.server.event.EventOutput;
+import spa.server.replay.ReplayGuard;
 
 /**
  * The packet path. The capture thread runs the {@link Intake} (prefilter, bounded queue); {@link Worker} threads
@@ -53,8 +54,7 @@ public final class Engine {
 
   private final Options options;
   private volatile DecisionChain chain;
-  private final ReplayCache cache;
-  private final DigestStore store;
+  private final ReplayGuard guard;
   private final Actuator actuator;
   private final EventOutput events;
   private final LongSupplier clock;
@@ -69,14 +69,13 @@ public final class Engine {
   private ScheduledExecutorService tallyTimer;
 
   /**
-   * @param store where replay records are persisted, or null (test mode, or persistence off)
+   * @param guard asked whether an authenticated packet was seen before (and made to record it)
    */
-  public Engine(Options options, DecisionChain chain, ReplayCache cache, DigestStore store, Actuator actuator,
+  public Engine(Options options, DecisionChain chain, ReplayGuard guard, Actuator actuator,
       EventOutput events, Prefilter prefilter, LongSupplier clock) {
     this.options = options;
     this.chain = chain;
-    this.cache = cache;
-    this.store = options.testMode() ? null : store;
+    this.guard = guard;
     this.actuator = actuator;
     this.events = events;
     this.clock = clock;
@@ -103,14 +102,10 @@ public final class Engine {
     return chain;
   }
 
-  public ReplayCache replayCache() {
-    return cache;
-  }
-
   /** Starts the worker threads, and the timer that reports tallied refusals. */
   public void start() {
     for (int i = 0; i < Math.max(1, options.workers()); i++) {
-      Pipeline pipeline = new Pipeline(cache, store, keys, rateLimiter, options.rateLimit());
+      Pipeline pipeline = new Pipeline(guard, keys, rateLimiter, options.rateLimit());
       Reporter reporter = new Reporter(events.newLog(true), counts, tally, options.testMode() ? null : actuator);
       Thread t = new Thread(new Worker(queue, options.offline(), this::policy, pipeline, reporter, clock),
           "spad-worker-" + i);
@@ -179,6 +174,6 @@ public final class Engine {
 
   public Stats stats() {
     return new Stats(intake.received(), intake.ignored(), intake.queueDropped(), counts.accepted.sum(),
-        counts.deniedByReason(), counts.replays.sum(), cache.size());
+        counts.deniedByReason(), counts.replays.sum(), guard.size());
   }
 }

@@ -13,6 +13,7 @@ import spa.core.SpaMessage;
 import spa.core.codec.Digests;
 import spa.server.policy.IpList;
 import spa.server.policy.Reasons;
+import spa.server.replay.ReplayGuard;
 import spa.server.policy.Stanza;
 
 /**
@@ -21,8 +22,7 @@ import spa.server.policy.Stanza;
  * decide. Not thread-safe: each worker has its own (digest and buffers).
  */
 final class Pipeline {
-  private final ReplayCache cache;
-  private final DigestStore store;
+  private final ReplayGuard guard;
   private final KeyTrial keys;
   private final RateLimiter rate;
   private final String overRate;
@@ -34,9 +34,8 @@ final class Pipeline {
    * @param store where replay records are persisted, or null
    * @param rate authenticated packets per stanza and source, or null (no limit)
    */
-  Pipeline(ReplayCache cache, DigestStore store, KeyTrial keys, RateLimiter rate, double ratePerSecond) {
-    this.cache = cache;
-    this.store = store;
+  Pipeline(ReplayGuard guard, KeyTrial keys, RateLimiter rate, double ratePerSecond) {
+    this.guard = guard;
     this.keys = keys;
     this.rate = rate;
     this.overRate = "over SPA_RATE_LIMIT (" + ratePerSecond + " authenticated packets per second for this stanza "
@@ -77,11 +76,12 @@ final class Pipeline {
       if (seq < 0) {
         // Only a packet that authenticates can be a replay (only such packets are recorded), so the digest
         // and the cache are left alone until one does: a flood of forged packets never touches them.
-        long existing = record(p, nowSec);
-        if (existing != ReplayCache.INSERTED) {
-          return new Outcome.Replayed(existing);
+        switch (record(p, nowSec)) {
+          case ReplayGuard.Again again -> {
+            return new Outcome.Replayed(again.firstSecond());
+          }
+          case ReplayGuard.First first -> seq = first.sequence();
         }
-        seq = store == null ? 0 : store.append(digest, p, nowSec);
       }
       String over = overRate(s, p, now);
       Decision d = over == null ? c.decide(s, p, m, now) : new Decision.Deny(Reasons.RATE, over);
@@ -124,15 +124,15 @@ final class Pipeline {
     };
   }
 
-  /** Checks and records the packet's replay key: {@link ReplayCache#INSERTED}, or when it was first seen. */
-  private long record(Packet p, long nowSec) {
+  /** Checks and records the packet's replay key. */
+  private ReplayGuard.Seen record(Packet p, long nowSec) {
     sha256.update(p.payload());
     try {
       sha256.digest(digest, 0, 32);
     } catch (DigestException e) {
       throw new IllegalStateException(e);
     }
-    return cache.putIfAbsent(DigestStore.key0(digest), DigestStore.key1(digest), nowSec);
+    return guard.firstSeen(digest, p, nowSec);
   }
 
   private boolean matchSources(Stanza[] stanzas, InetAddress src) {

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import spa.server.replay.ReplayGuard;
 import spa.cmd.exec.Command;
 import spa.cmd.exec.CommandResult;
 import spa.cmd.exec.CommandRunner;
@@ -39,7 +40,7 @@ public final class SerialActuator implements Actuator {
   private final GrantManager grants;
   private final String firewallName;
   private final CommandRunner runner;
-  private final DigestStore store;
+  private final ReplayGuard replays;
   private final EventLog log;
   private final LongSupplier clock;
   private final BlockingQueue<Action> queue;
@@ -51,14 +52,14 @@ public final class SerialActuator implements Actuator {
    * @param grants the firewall's grant manager, or null to change no firewall
    * @param firewallName the firewall's name, for events
    * @param runner runs commands, or null when none may run
-   * @param store replay records to make durable first, or null
+   * @param replays whose records to make durable first, or null
    */
-  public SerialActuator(GrantManager grants, String firewallName, CommandRunner runner, DigestStore store,
+  public SerialActuator(GrantManager grants, String firewallName, CommandRunner runner, ReplayGuard replays,
       EventOutput events, LongSupplier clock, int capacity) {
     this.grants = grants;
     this.firewallName = firewallName;
     this.runner = runner;
-    this.store = store;
+    this.replays = replays;
     this.log = events.newLog(false);
     this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(capacity);
@@ -143,9 +144,9 @@ public final class SerialActuator implements Actuator {
     if (timely.isEmpty()) {
       return;
     }
-    if (store != null && seq > 0) {
+    if (replays != null && seq > 0) {
       try {
-        store.syncTo(seq);
+        replays.durable(seq);
       } catch (IOException e) {
         for (PendingGrants.Pending p : timely) {
           for (Action a : all(p)) {
@@ -179,9 +180,9 @@ public final class SerialActuator implements Actuator {
   }
 
   private void act(Action a) {
-    if (store != null && a.replaySeq() > 0) {
+    if (replays != null && a.replaySeq() > 0) {
       try {
-        store.syncTo(a.replaySeq());
+        replays.durable(a.replaySeq());
       } catch (IOException e) {
         log.emit(event(a, Event.Type.ERROR, "replay-cache", "cannot persist the replay record, not acting: " + e.getMessage()));
         return;

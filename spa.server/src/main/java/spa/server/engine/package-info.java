@@ -1,2 +1,2 @@
-/** The packet path: prefilter, bounded queue, parallel decision workers, replay cache and the act step. */
+/** The packet path: prefilter, bounded queue, parallel decision workers (asking the replay cache) and the act step. */
 package spa.server.engine;

@@ -23,6 +23,11 @@ import spa.core.ProtoPort;
 import spa.core.Settings;
 import spa.server.config.ConfigLoader;
 import spa.server.engine.DecisionChain;
+import spa.core.Packet;
+import spa.server.replay.ReplayCache;
+import spa.server.replay.ReplayGuard;
+import spa.server.replay.Replays;
+import spa.server.replay.ReplayWindow;
 import spa.server.event.EventFormat;
 import spa.server.event.EventOutput;
 import spa.server.grant.GrantJournal;
@@ -44,12 +49,14 @@ class ReloadTest {
   private final AtomicReference<DecisionChain> installed = new AtomicReference<>();
   private final ByteArrayOutputStream events = new ByteArrayOutputStream();
   private final List<String> warnings = new ArrayList<>();
+  private Path conf;
   private Path access;
+  private ReplayWindow replayWindow;
   private Reload reload;
 
   @BeforeEach
   void start() throws Exception {
-    Path conf = dir.resolve("fwknopd.conf");
+    conf = dir.resolve("fwknopd.conf");
     access = dir.resolve("access.conf");
     Files.writeString(conf, "");
     Files.writeString(access, SSH);
@@ -68,7 +75,8 @@ class ReloadTest {
           @Override
           public void failed(String operation, Grant grant, Exception cause) {}
         });
-    reload = new Reload(loader, sources, compiler, grants, fs, installed::set,
+    replayWindow = new ReplayWindow(ReplayWindow.of(first.policy().server()));
+    reload = new Reload(loader, sources, compiler, grants, fs, replayWindow, installed::set,
         new EventOutput(events, EventFormat.JSON).newLog(false), System::currentTimeMillis, m -> { }, warnings::add);
   }
 
@@ -119,5 +127,51 @@ class ReloadTest {
     assertTrue(reload.apply().startsWith("ok: "));
     assertEquals(List.of("start"), fw.calls);
     assertEquals("bob", installed.get().policy().stanzas().get(0).requireUser());
+  }
+
+  /** Started with the default MAX_SPA_PACKET_AGE (120 s): records are kept 2 * 120 + 60 s. */
+  private static final long T0 = 1_800_000_000L;
+
+  @Test
+  void aReloadRaisingThePacketAgeKeepsTheRecordsOfPacketsThatCouldPassIt() throws Exception {
+    Replays replays = new Replays(new ReplayCache(), null);
+    byte[] sha = new byte[32];
+    sha[0] = 42;
+    Packet knock = TestKit.udp("198.18.0.10", "198.18.0.1", "x");
+    assertTrue(replays.firstSeen(sha, knock, T0) instanceof ReplayGuard.First);
+    Files.writeString(conf, "MAX_SPA_PACKET_AGE 600\n");
+    assertTrue(reload.apply().startsWith("ok: "));
+    assertEquals(600, installed.get().policy().server().maxAgeSeconds());
+    // past the start-up window, inside the new one (a packet stamped T0 passes the age check): the upkeep
+    // prunes as the window now says and keeps the record, so the packet seen again is a replay
+    long now = T0 + 400;
+    replays.prune(replayWindow.oldestKept(now));
+    assertEquals(new ReplayGuard.Again(T0), replays.firstSeen(sha, knock, now), "seen before: refused as a replay");
+  }
+
+  @Test
+  void aReloadTurningAgingOffKeepsEveryRecord() throws Exception {
+    Files.writeString(conf, "ENABLE_SPA_PACKET_AGING N\n");
+    assertTrue(reload.apply().startsWith("ok: "));
+    assertTrue(replayWindow.keepsAll());
+  }
+
+  @Test
+  void aReloadNarrowingThePacketAgeDoesNotNarrowTheWindow() throws Exception {
+    Files.writeString(conf, "MAX_SPA_PACKET_AGE 600\n");
+    assertTrue(reload.apply().startsWith("ok: "));
+    Files.writeString(conf, "MAX_SPA_PACKET_AGE 30\n");
+    assertTrue(reload.apply().startsWith("ok: "));
+    // packets recorded under the 600 s policy stay recorded for as long as that policy could have passed them
+    assertEquals(T0 - 1260, replayWindow.oldestKept(T0));
+  }
+
+  @Test
+  void aRefusedReloadLeavesTheWindowAlone() throws Exception {
+    Files.writeString(conf, "MAX_SPA_PACKET_AGE 600\n");
+    fw.failReconfigure = new FirewallException("nft: table busy");
+    Files.writeString(access, SSH + "\nSOURCE ANY\n" + KEYS + "OPEN_PORTS tcp/5432\n");
+    assertTrue(reload.apply().startsWith("error: "));
+    assertEquals(T0 - 300, replayWindow.oldestKept(T0));
   }
 }

@@ -156,6 +156,24 @@ class SpadCommandTest {
     assertFalse(Files.exists(digest), "test mode writes no replay cache");
   }
 
+  @Test
+  void aReplayFileOfRandomBytesStopsStartUpInOneLineNamingTheWayOut() throws Exception {
+    files("", ACCESS);
+    Path pcap = dir.resolve("in.pcap");
+    TestKit.writePcap(pcap, List.of(udp("198.18.0.13", "198.18.0.1", "too short")));
+    Path digest = dir.resolve("digest.cache");
+    byte[] junk = new byte[64 << 10];
+    new Random(9).nextBytes(junk);
+    Files.write(digest, junk);
+    TestKit.Run r = spad("-t", "--pcap-file", pcap.toString(), "-c", conf.toString(), "-a", access.toString(),
+        "-d", digest.toString());
+    assertEquals(1, r.status(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("spad: replay cache " + digest + ": neither fwknop digest.cache lines"), r.err());
+    assertTrue(r.err().contains("--rotate-digest-cache"), r.err());
+    assertEquals("", r.events());
+  }
+
   /** An fwknopd digest.cache of {@code others} records and, last, one for the packet {@code seen} from 198.18.0.10. */
   private static String fwknopCache(int others, String seen) throws Exception {
     StringBuilder cache = new StringBuilder("# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n");

@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import spa.server.replay.DigestStore;
+import spa.server.replay.ReplayCache;
+import spa.server.replay.Replays;
 import spa.core.FirewallException;
 import spa.core.Grant;
 import spa.core.MessageType;
@@ -50,15 +53,16 @@ class EngineTest {
   private List<Config> run(String server, String accessConf, boolean test, ReplayCache cache, DigestStore store,
       FirewallBackend fw, Packet... packets) throws Exception {
     Policy policy = TestKit.policy(TestKit.config(dir, server, accessConf));
+    Replays replays = new Replays(cache, test ? null : store);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     EventOutput events = new EventOutput(out, EventFormat.JSON);
     Actuator act = test ? Actuator.none()
         : new SerialActuator(fw == null ? null : new GrantManager(fw, new GrantJournal(dir.resolve("grants")),
             Clock.systemUTC(), new GrantEvents(events.newLog(false), fw.name(), System::currentTimeMillis)),
-            fw == null ? "none" : fw.name(), null, store, events, System::currentTimeMillis, 100);
+            fw == null ? "none" : fw.name(), null, replays, events, System::currentTimeMillis, 100);
     Engine e = new Engine(new Engine.Options(test, true, 2, 1024, 0, rateLimit, decryptLimit, logEachDeny),
         new DecisionChain(policy, new DefaultAuthorizer(policy, NatResolver.system()), List.of()),
-        cache, store, act, events, new Prefilter(false, false, false), System::currentTimeMillis);
+        replays, act, events, new Prefilter(false, false, false), System::currentTimeMillis);
     e.start();
     for (Packet p : packets) {
       e.sink().accept(p);

@@ -1,13 +1,14 @@
-package spa.server.engine;
+package spa.server.replay;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
  * The set of packets already seen, keyed by the first 96 bits of SHA-256 over the wire payload (given as the
- * first 128, see {@link DigestStore#key0}), each with the unix second it was recorded (kept as an unsigned 32-bit
+ * first 128, see {@link #key0}), each with the unix second it was recorded (kept as an unsigned 32-bit
  * number: up to 2106). O(1) lookups and inserts: lock-striped open-addressing tables of primitive arrays, so a
  * large cache costs neither time per packet nor garbage.
  *
@@ -53,6 +54,18 @@ public final class ReplayCache {
     }
   }
 
+  private static final VarHandle BIG_ENDIAN_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /** The first 64 bits of a SHA-256: the first long of its key. */
+  public static long key0(byte[] sha) {
+    return (long) BIG_ENDIAN_LONGS.get(sha, 0);
+  }
+
+  /** Bits 64 to 127 of a SHA-256: the second long of its key (the cache keeps the first 32 of them). */
+  public static long key1(byte[] sha) {
+    return (long) BIG_ENDIAN_LONGS.get(sha, 8);
+  }
   /** Set while a loader fills the cache; completed (exceptionally when the load failed) at its end. */
   private volatile CompletableFuture<Void> load;
 
@@ -262,7 +275,7 @@ public final class ReplayCache {
    * records; the full key and the recorded second are read on a fingerprint match only (a false match is
    * one probe in 255), from {@code records}, two longs per slot side by side (the second's 32 bits share a long
    * with the key's last 32), so that a match or an insert touches one more place in memory, not three. Tables
-   * grow past 80% full: probes walk tags, at most a few cache lines. {@link DigestStore} writes these arrays to
+   * grow past 80% full: probes walk tags, at most a few cache lines. {@link ReplayImage} writes these arrays to
    * disk as they are: a change to the layout or to where a key goes needs a new version of its image.
    */
   private static final class Table {

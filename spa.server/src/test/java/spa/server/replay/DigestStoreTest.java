@@ -1,4 +1,4 @@
-package spa.server.engine;
+package spa.server.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,22 +41,22 @@ class DigestStoreTest {
         + "garbage line\n"
         + Base64s.encode(d2) + " 17 127.0.0.1 44745 0.0.0.0 62201 1000\n");
     ReplayCache c = new ReplayCache();
-    DigestStore.LoadResult r = DigestStore.read(f, c, 1_700_000_000L);
+    LoadResult r = DigestStore.read(f, c, 1_700_000_000L);
     assertEquals(1, r.loaded());
     assertEquals(1, r.expired());
     assertEquals(1, r.invalid());
-    assertEquals(1795249764L, c.lookup(DigestStore.key0(d1), DigestStore.key1(d1)));
-    assertEquals(ReplayCache.ABSENT, c.lookup(DigestStore.key0(d2), DigestStore.key1(d2)));
+    assertEquals(1795249764L, c.lookup(ReplayCache.key0(d1), ReplayCache.key1(d1)));
+    assertEquals(ReplayCache.ABSENT, c.lookup(ReplayCache.key0(d2), ReplayCache.key1(d2)));
   }
 
   /** Puts a record in the cache, then appends it, as the engine does. */
   private static long record(ReplayCache c, DigestStore s, byte[] sha, String src, long epoch) {
-    c.putIfAbsent(DigestStore.key0(sha), DigestStore.key1(sha), epoch);
+    c.putIfAbsent(ReplayCache.key0(sha), ReplayCache.key1(sha), epoch);
     return s.append(sha, TestKit.udp(src, "0.0.0.0", "x"), epoch);
   }
 
   private static long seen(ReplayCache c, byte[] sha) {
-    return c.lookup(DigestStore.key0(sha), DigestStore.key1(sha));
+    return c.lookup(ReplayCache.key0(sha), ReplayCache.key1(sha));
   }
 
   private static boolean startsWithImage(Path f) throws Exception {
@@ -85,17 +85,17 @@ class DigestStoreTest {
     }
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
     ReplayCache read = new ReplayCache();
-    DigestStore.LoadResult all = DigestStore.read(f, read, 0);
-    assertEquals(new DigestStore.LoadResult(2, 0, 0, 2), all);
+    LoadResult all = DigestStore.read(f, read, 0);
+    assertEquals(new LoadResult(2, 0, 0, 2), all);
     assertEquals(ReplayCache.ABSENT, seen(read, d1));
     assertEquals(200, seen(read, d2));
     assertEquals(300, seen(read, sha("c")));
 
     // records of the image older than the window are dropped as they load
     ReplayCache again = new ReplayCache();
-    DigestStore.LoadResult[] r = new DigestStore.LoadResult[1];
+    LoadResult[] r = new LoadResult[1];
     DigestStore.open(f, again, 250, r).close();
-    assertEquals(new DigestStore.LoadResult(1, 1, 0, 2), r[0]);
+    assertEquals(new LoadResult(1, 1, 0, 2), r[0]);
     assertEquals(1, again.size());
     assertEquals(300, seen(again, sha("c")));
   }
@@ -104,7 +104,7 @@ class DigestStoreTest {
   void aLineCutShortByACrashDoesNotSwallowTheNextRecord() throws Exception {
     Path f = dir.resolve("digest.cache");
     ReplayCache c = new ReplayCache();
-    c.putIfAbsent(DigestStore.key0(sha("old")), DigestStore.key1(sha("old")), 100);
+    c.putIfAbsent(ReplayCache.key0(sha("old")), ReplayCache.key1(sha("old")), 100);
     DigestStore.create(f, c);
     // the end of a record whose write was cut: a number where the epoch would be
     Files.writeString(f, Base64s.encode(sha("cut")) + " 17 127.0.0.1 40000 0.0.0.0 62201 17",
@@ -114,7 +114,7 @@ class DigestStoreTest {
       s.syncTo(record(opened, s, sha("next"), "127.0.0.1", 500));
     }
     ReplayCache read = new ReplayCache();
-    assertEquals(new DigestStore.LoadResult(3, 0, 0, 3), DigestStore.read(f, read, 0));
+    assertEquals(new LoadResult(3, 0, 0, 3), DigestStore.read(f, read, 0));
     assertEquals(500, seen(read, sha("next")));
     assertEquals(100, seen(read, sha("old")));
   }
@@ -124,7 +124,7 @@ class DigestStoreTest {
     ReplayCache c = new ReplayCache();
     for (int i = 0; i < 1000; i++) {
       byte[] d = sha("r" + i);
-      c.putIfAbsent(DigestStore.key0(d), DigestStore.key1(d), 1000 + i);
+      c.putIfAbsent(ReplayCache.key0(d), ReplayCache.key1(d), 1000 + i);
     }
     Path f = dir.resolve("digest.cache");
     DigestStore.create(f, c);
@@ -150,7 +150,7 @@ class DigestStoreTest {
 
     Files.write(f, good);
     ReplayCache read = new ReplayCache();
-    assertEquals(new DigestStore.LoadResult(1000, 0, 0, 1000), DigestStore.read(f, read, 0));
+    assertEquals(new LoadResult(1000, 0, 0, 1000), DigestStore.read(f, read, 0));
     assertEquals(1999, seen(read, sha("r999")));
   }
 
@@ -191,7 +191,7 @@ class DigestStoreTest {
       pool.shutdown();
     }
     ReplayCache read = new ReplayCache();
-    DigestStore.LoadResult r = DigestStore.read(f, read, 0);
+    LoadResult r = DigestStore.read(f, read, 0);
     assertEquals(threads * each, r.loaded(), r.toString());
     for (int t = 0; t < threads; t++) {
       for (int i = 0; i < each; i += 7) {
@@ -212,12 +212,12 @@ class DigestStoreTest {
       s.sync();
       assertFalse(startsWithImage(f));
       // aging off: the lines alone are worth compacting
-      try (Maintenance m = new Maintenance(c, s, 0, () -> now * 1000, e -> { }, 1)) {
+      try (Maintenance m = new Maintenance(new Replays(c, s), new ReplayWindow(0), () -> now * 1000, e -> { }, 1)) {
         awaitImage(f);
       }
       assertEquals(30_000, DigestStore.read(f, new ReplayCache(), 0).records());
       // aging on: the records past the window leave memory, then the file
-      try (Maintenance m = new Maintenance(c, s, 100, () -> now * 1000, e -> { }, 1)) {
+      try (Maintenance m = new Maintenance(new Replays(c, s), new ReplayWindow(100), () -> now * 1000, e -> { }, 1)) {
         long deadline = System.currentTimeMillis() + 20_000;
         while (DigestStore.read(f, new ReplayCache(), 0).records() != 10_000 && System.currentTimeMillis() < deadline) {
           Thread.sleep(50);
@@ -225,7 +225,7 @@ class DigestStoreTest {
       }
       assertEquals(10_000, c.size());
       ReplayCache read = new ReplayCache();
-      assertEquals(new DigestStore.LoadResult(10_000, 0, 0, 10_000), DigestStore.read(f, read, 0));
+      assertEquals(new LoadResult(10_000, 0, 0, 10_000), DigestStore.read(f, read, 0));
       assertEquals(now, seen(read, sha("u29999")));
       assertEquals(ReplayCache.ABSENT, seen(read, sha("u0")));
     }
@@ -260,26 +260,26 @@ class DigestStoreTest {
     Path f = dir.resolve("digest.cache");
     Files.writeString(f, b);
     ReplayCache c = new ReplayCache();
-    DigestStore.LoadResult r = DigestStore.read(f, c, 0);
+    LoadResult r = DigestStore.read(f, c, 0);
     assertEquals(n + 1, r.loaded());
     assertEquals(1, r.invalid());
     assertEquals(n + 1 + 1 + 10, r.records());
     assertEquals(n + 1, c.size());
     for (int i = 0; i < n; i += 997) {
       byte[] d = sha("p" + i);
-      assertEquals(1_800_000_000L + i, c.lookup(DigestStore.key0(d), DigestStore.key1(d)), "record " + i);
+      assertEquals(1_800_000_000L + i, c.lookup(ReplayCache.key0(d), ReplayCache.key1(d)), "record " + i);
     }
     byte[] last = sha("last");
-    assertEquals(1_800_000_000L, c.lookup(DigestStore.key0(last), DigestStore.key1(last)));
+    assertEquals(1_800_000_000L, c.lookup(ReplayCache.key0(last), ReplayCache.key1(last)));
 
     // the same file opened for appending: one pass, then so many lines are compacted into an image
     ReplayCache again = new ReplayCache();
-    DigestStore.LoadResult[] opened = new DigestStore.LoadResult[1];
+    LoadResult[] opened = new LoadResult[1];
     DigestStore.open(f, again, 0, opened).close();
     assertEquals(r, opened[0]);
     assertTrue(startsWithImage(f));
     ReplayCache image = new ReplayCache();
-    assertEquals(new DigestStore.LoadResult(n + 1, 0, 0, n + 1), DigestStore.read(f, image, 0));
+    assertEquals(new LoadResult(n + 1, 0, 0, n + 1), DigestStore.read(f, image, 0));
     for (int i = 0; i < n; i += 997) {
       byte[] d = sha("p" + i);
       assertEquals(1_800_000_000L + i, seen(image, d), "record " + i);

@@ -1,4 +1,4 @@
-package spa.server.engine;
+package spa.server.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

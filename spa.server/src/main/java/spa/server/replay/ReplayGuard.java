@@ -1,0 +1,35 @@
+package spa.server.replay;
+
+import java.io.IOException;
+import spa.core.Packet;
+
+/**
+ * The one question the packet path asks about replays: was this packet seen before within the replay window, and
+ * if not, record it, atomically (of two workers with the same packet, one finds it new). Small on purpose, so
+ * that another store (a shared one for several daemons) can answer it.
+ */
+public interface ReplayGuard {
+  /**
+   * Records the packet whose wire payload has SHA-256 {@code sha256}, seen at {@code epochSecond}, unless it was
+   * recorded before.
+   */
+  Seen firstSeen(byte[] sha256, Packet packet, long epochSecond);
+
+  /**
+   * Makes the record {@link First#sequence} durable; returns at once when it already is. Called before acting on a
+   * grant, so that a restart cannot accept the packet again.
+   */
+  void durable(long sequence) throws IOException;
+
+  /** Records held, for statistics. */
+  int size();
+
+  /** What {@link #firstSeen} found. */
+  sealed interface Seen permits First, Again {}
+
+  /** New, and now recorded; {@code sequence} for {@link #durable} (0: nothing to make durable). */
+  record First(long sequence) implements Seen {}
+
+  /** A replay: the packet was first recorded at {@code firstSecond}. */
+  record Again(long firstSecond) implements Seen {}
+}
