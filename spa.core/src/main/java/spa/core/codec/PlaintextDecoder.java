@@ -1,0 +1,293 @@
+package spa.core.codec;
+
+import java.nio.charset.StandardCharsets;
+import spa.core.DigestType;
+import spa.core.MessageType;
+import spa.core.SpaException;
+import spa.core.SpaMessage;
+
+/** Decodes and validates fwknop 2.6 plaintext in place, for {@link SpaCodec#decode}. */
+final class PlaintextDecoder {
+  private static final int RANDOM_DIGITS = SpaCodec.RANDOM_DIGITS;
+  private static final long MAX_TIMESTAMP = SpaCodec.MAX_TIMESTAMP;
+
+  private PlaintextDecoder() {}
+
+  /**
+   * Decodes and validates a plaintext. The digest type is inferred from the digest's length (43 tries
+   * SHA-256 then SHA3-256; 86 tries SHA-512 then SHA3-512) and the digest must match. Fields are read in
+   * place: only the values the message keeps become strings.
+   */
+  static SpaMessage decode(String plaintext) throws SpaException {
+    if (plaintext == null) {
+      throw SpaException.message(null, "no plaintext");
+    }
+    int len = plaintext.length();
+    if (len < SpaFields.MIN_PLAINTEXT || len >= SpaFields.MAX_PLAINTEXT_EXCLUSIVE) {
+      throw SpaException.message(null, "plaintext length " + len + " outside " + SpaFields.MIN_PLAINTEXT + ".."
+          + (SpaFields.MAX_PLAINTEXT_EXCLUSIVE - 1));
+    }
+    long scanned = scan(plaintext);
+    int colons = (int) (scanned >>> 32);
+    int lastColon = (int) scanned;
+    if (colons < 6) {
+      throw SpaException.message(null, "only " + (colons + 1) + " fields, at least 7 needed");
+    }
+    byte[] b = plaintext.getBytes(StandardCharsets.ISO_8859_1); // printable ASCII: one byte per char
+    DigestType digestType = verifyDigest(b, lastColon, len);
+
+    Cursor cur = new Cursor(b, lastColon);
+    cur.next();
+    if (cur.length() < RANDOM_DIGITS) {
+      throw SpaException.message("random", "shorter than 16 characters");
+    }
+    String rand = plaintext.substring(cur.from, cur.from + RANDOM_DIGITS);
+
+    cur.next();
+    if (cur.length() == 0 || cur.length() > SpaFields.MAX_USER_B64) {
+      throw SpaException.message("username", "base64 length " + cur.length() + " outside 1.." + SpaFields.MAX_USER_B64);
+    }
+    byte[] scratch = new byte[lastColon * 3 / 4];
+    String user = b64Field("username", b, cur, scratch);
+    SpaFields.checkUsername(user);
+
+    cur.next();
+    if (cur.length() == 0 || cur.length() > 12 || !allDigits(b, cur.from, cur.to)) {
+      throw SpaException.message("timestamp", "must be 1 to 12 decimal digits");
+    }
+    long timestamp = parseDigits(b, cur.from, cur.to);
+    if (timestamp > MAX_TIMESTAMP) {
+      throw SpaException.message("timestamp", "beyond 32 bits");
+    }
+
+    cur.next();
+    if (cur.length() == 0 || cur.length() > 8) {
+      throw SpaException.message("version", "length " + cur.length() + " outside 1..8");
+    }
+    String version = plaintext.substring(cur.from, cur.to);
+
+    cur.next();
+    if (cur.length() == 0 || cur.length() > 2 || !allDigits(b, cur.from, cur.to)) {
+      throw SpaException.message("message_type", "must be 1 or 2 digits");
+    }
+    int typeCode = (int) parseDigits(b, cur.from, cur.to);
+    if (typeCode > 6) {
+      throw SpaException.message("message_type", "unknown type " + typeCode);
+    }
+    MessageType type = MessageType.ofCode(typeCode);
+
+    int remainingFields = cur.remainingFields();
+    int maxFields = type.hasNat() && type.hasClientTimeout() ? 4 : type.hasNat() || type.hasClientTimeout() ? 3 : 2;
+    if (remainingFields > maxFields) {
+      throw SpaException.message(null, remainingFields + " fields after the type, at most " + maxFields + " for type " + typeCode);
+    }
+
+    cur.next();
+    checkFieldLength("message", cur.length());
+    String message = b64Field("message", b, cur, scratch);
+    if (type.isCommand()) {
+      SpaFields.checkCommandMessage(message);
+    } else {
+      SpaFields.checkAccessMessage(message);
+    }
+
+    String nat = null;
+    if (type.hasNat()) {
+      if (!cur.hasNext()) {
+        throw SpaException.message("nat_access", "missing for type " + typeCode);
+      }
+      cur.next();
+      checkFieldLength("nat_access", cur.length());
+      nat = b64Field("nat_access", b, cur, scratch);
+      SpaFields.checkNatAccess(nat);
+    }
+
+    String serverAuth = null;
+    int clientTimeout = 0;
+    if (type.hasClientTimeout()) {
+      if (!cur.hasNext()) {
+        throw SpaException.message("client_timeout", "missing for type " + typeCode);
+      }
+      cur.rest();
+      int colon = indexOf(b, ':', cur.from, cur.to);
+      if (colon >= 0) {
+        serverAuth = serverAuth(b, cur.from, colon, scratch);
+        cur.from = colon + 1;
+      }
+      if (cur.length() > 6 || !allDigits(b, cur.from, cur.to)) {
+        throw SpaException.message("client_timeout", "must be decimal digits");
+      }
+      clientTimeout = (int) parseDigits(b, cur.from, cur.to);
+      if (clientTimeout > SpaFields.MAX_CLIENT_TIMEOUT) {
+        throw SpaException.message("client_timeout", clientTimeout + " beyond " + SpaFields.MAX_CLIENT_TIMEOUT);
+      }
+    } else if (cur.hasNext()) {
+      cur.rest();
+      if (cur.length() > 0) {
+        serverAuth = serverAuth(b, cur.from, cur.to, scratch);
+      }
+    }
+    return new SpaMessage(rand, user, timestamp, version, type, message, nat, serverAuth, clientTimeout, digestType);
+  }
+
+  /**
+   * Refuses a non-printable character; returns the number of colons (high half) and the index of the last
+   * (low half, -1 for none). A method of its own so that its loop, hot before {@link #decode} is compiled,
+   * does not make the compiler build all of {@code decode} twice (once to enter it inside the loop).
+   */
+  private static long scan(String plaintext) throws SpaException {
+    int colons = 0;
+    int lastColon = -1;
+    for (int i = 0; i < plaintext.length(); i++) {
+      char c = plaintext.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        throw SpaException.message(null, "non-printable character " + SpaFields.describe(c));
+      }
+      if (c == ':') {
+        colons++;
+        lastColon = i;
+      }
+    }
+    return (long) colons << 32 | lastColon & 0xffffffffL;
+  }
+
+  private static String serverAuth(byte[] b, int from, int to, byte[] scratch) throws SpaException {
+    checkFieldLength("server_auth", to - from);
+    return b64Field("server_auth", b, from, to, scratch);
+  }
+
+  /** Checks the digest {@code b[lastColon+1, len)} against the text before it; returns its type. */
+  private static DigestType verifyDigest(byte[] b, int lastColon, int len) throws SpaException {
+    int digestLen = len - lastColon - 1;
+    DigestType first;
+    DigestType second = null;
+    switch (digestLen) {
+      case 22 -> first = DigestType.MD5;
+      case 27 -> first = DigestType.SHA1;
+      case 43 -> {
+        first = DigestType.SHA256;
+        second = DigestType.SHA3_256;
+      }
+      case 64 -> first = DigestType.SHA384;
+      case 86 -> {
+        first = DigestType.SHA512;
+        second = DigestType.SHA3_512;
+      }
+      default -> throw SpaException.message("digest", "length " + digestLen + " matches no digest type");
+    }
+    byte[] d = new byte[Digests.MAX_LENGTH];
+    byte[] b64 = new byte[Base64s.encodedLength(Digests.MAX_LENGTH)];
+    if (digestMatches(first, b, lastColon, d, b64)) {
+      return first;
+    }
+    if (second != null && digestMatches(second, b, lastColon, d, b64)) {
+      return second;
+    }
+    throw SpaException.message("digest", "does not match the message");
+  }
+
+  private static boolean digestMatches(DigestType type, byte[] b, int lastColon, byte[] d, byte[] b64) {
+    int n = Base64s.encode(d, 0, Digests.digest(type, b, 0, lastColon, d, 0), b64, 0);
+    return Digests.constantTimeEquals(b64, 0, b, lastColon + 1, n);
+  }
+
+  private static void checkFieldLength(String field, int b64Length) throws SpaException {
+    if (b64Length == 0 || b64Length > SpaFields.MAX_FIELD_B64) {
+      throw SpaException.message(field, "base64 length " + b64Length + " outside 1.." + SpaFields.MAX_FIELD_B64);
+    }
+  }
+
+  private static String b64Field(String field, byte[] b, Cursor cur, byte[] scratch) throws SpaException {
+    return b64Field(field, b, cur.from, cur.to, scratch);
+  }
+
+  private static String b64Field(String field, byte[] b, int from, int to, byte[] scratch) throws SpaException {
+    int n = Base64s.decode(b, from, to - from, scratch, 0);
+    if (n < 0) {
+      throw SpaException.message(field, "not base64");
+    }
+    if (n == 0) {
+      throw SpaException.message(field, "decodes to nothing");
+    }
+    return new String(scratch, 0, n, StandardCharsets.ISO_8859_1);
+  }
+
+  private static boolean allDigits(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] < '0' || b[i] > '9') {
+        return false;
+      }
+    }
+    return to > from;
+  }
+
+  /** The value of 1..18 decimal digits. */
+  private static long parseDigits(byte[] b, int from, int to) {
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      v = v * 10 + (b[i] - '0');
+    }
+    return v;
+  }
+
+  private static int indexOf(byte[] b, char c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Walks ':'-separated fields of {@code b[0, end)}; {@link #next} and {@link #rest} set {@code [from, to)}. */
+  private static final class Cursor {
+    private final byte[] b;
+    private final int end;
+    private int pos;
+    int from;
+    int to;
+
+    Cursor(byte[] b, int end) {
+      this.b = b;
+      this.end = end;
+    }
+
+    int length() {
+      return to - from;
+    }
+
+    boolean hasNext() {
+      return pos <= end;
+    }
+
+    void next() throws SpaException {
+      if (pos > end) {
+        throw SpaException.message(null, "too few fields");
+      }
+      int colon = indexOf(b, ':', pos, end);
+      from = pos;
+      to = colon < 0 ? end : colon;
+      pos = to + 1;
+    }
+
+    /** Everything not yet read (may contain ':'). */
+    void rest() {
+      from = Math.min(pos, end);
+      to = end;
+      pos = end + 1;
+    }
+
+    int remainingFields() {
+      if (pos > end) {
+        return 0;
+      }
+      int n = 1;
+      for (int i = pos; i < end; i++) {
+        if (b[i] == ':') {
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+}
