@@ -30,13 +30,13 @@ import spa.core.spi.CaptureSource;
  * default filter, and the cost of the filter run in Java versus one libpcap {@code bpf_filter} call per
  * packet. Small by default; {@code -Dspa.capture.bench.packets=5000000} makes it a benchmark.
  */
-class OfflineThroughputTest {
+class OfflineLargeFileTest {
 
   @TempDir
   Path dir;
 
   @Test
-  void readsFiltersAndDecodesQuickly() throws Exception {
+  void readsFiltersAndDecodesALargeFileDeliveringExactlyTheMatchingHalf() throws Exception {
     int n = Integer.getInteger("spa.capture.bench.packets", 200_000);
     byte[] payload = new byte[180];
     Arrays.fill(payload, (byte) 'A');
