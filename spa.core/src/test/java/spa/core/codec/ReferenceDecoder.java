@@ -2,6 +2,8 @@ package spa.core.codec;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import spa.core.DigestType;
 import spa.core.MessageType;
 import spa.core.SpaException;
@@ -77,37 +79,12 @@ final class ReferenceDecoder {
 
   // The field rules as first written, on substrings.
 
+  /** A dotted quad, each octet 0..255 written without a leading zero (inet_aton would read one as octal). */
+  private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+      "(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+
   static boolean isIpv4(String s) {
-    int len = s.length();
-    if (len < 7 || len > 15) {
-      return false;
-    }
-    int dots = 0;
-    int octet = 0;
-    int digits = 0;
-    for (int i = 0; i <= len; i++) {
-      char c = i == len ? '.' : s.charAt(i);
-      if (c == '.') {
-        if (digits == 0 || octet > 255) {
-          return false;
-        }
-        if (i < len) {
-          dots++;
-        }
-        octet = 0;
-        digits = 0;
-      } else if (c >= '0' && c <= '9') {
-        // a leading zero would be octal to inet_aton; refuse the ambiguity
-        if (digits == 1 && octet == 0) {
-          return false;
-        }
-        octet = octet * 10 + (c - '0');
-        digits++;
-      } else {
-        return false;
-      }
-    }
-    return dots == 3;
+    return IPV4.matcher(s).matches();
   }
 
   static void checkAllowIp(String field, String ip) throws SpaException {
@@ -350,22 +327,19 @@ final class ReferenceDecoder {
   }
 
   private static DigestType verifyDigest(String encoded, String digest) throws SpaException {
-    DigestType first;
-    DigestType second = null;
-    switch (digest.length()) {
-      case 22 -> first = DigestType.MD5;
-      case 27 -> first = DigestType.SHA1;
-      case 43 -> {
-        first = DigestType.SHA256;
-        second = DigestType.SHA3_256;
+    // the digest types in the order fwknop tries them, found by the length of their unpadded base64
+    List<DigestType> candidates = new ArrayList<>();
+    for (DigestType t : List.of(DigestType.MD5, DigestType.SHA1, DigestType.SHA256, DigestType.SHA3_256,
+        DigestType.SHA384, DigestType.SHA512, DigestType.SHA3_512)) {
+      if (b64Digest(t, "").length() == digest.length()) {
+        candidates.add(t);
       }
-      case 64 -> first = DigestType.SHA384;
-      case 86 -> {
-        first = DigestType.SHA512;
-        second = DigestType.SHA3_512;
-      }
-      default -> throw SpaException.message("digest", "length " + digest.length() + " matches no digest type");
     }
+    if (candidates.isEmpty()) {
+      throw SpaException.message("digest", "length " + digest.length() + " matches no digest type");
+    }
+    DigestType first = candidates.get(0);
+    DigestType second = candidates.size() > 1 ? candidates.get(1) : null;
     if (b64Digest(first, encoded).equals(digest)) {
       return first;
     }
