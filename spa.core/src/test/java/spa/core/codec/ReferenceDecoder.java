@@ -157,26 +157,22 @@ final class ReferenceDecoder {
 
   /** nat_access: {@code host,port}, one comma, host up to 70 characters without space / ? " ' \, port 1..65535. */
   static void checkNatAccess(String nat) throws SpaException {
-    int comma = nat.indexOf(',');
-    if (comma < 0 || nat.indexOf(',', comma + 1) >= 0) {
+    String[] parts = nat.split(",", -1);
+    if (parts.length != 2) {
       throw SpaException.message("nat_access", "expected exactly one comma in host,port");
     }
-    String host = nat.substring(0, comma);
-    String port = nat.substring(comma + 1);
+    String host = parts[0];
     if (host.isEmpty() || host.length() > MAX_NAT_HOST) {
       throw SpaException.message("nat_access", "host must be 1.." + MAX_NAT_HOST + " characters");
     }
-    for (int i = 0; i < host.length(); i++) {
-      char c = host.charAt(i);
-      if (c < 0x21 || c > 0x7e || " /?\"'\\".indexOf(c) >= 0) {
-        throw SpaException.message("nat_access", "host has a forbidden character " + SpaFields.describe(c));
-      }
+    java.util.OptionalInt bad = host.chars().filter(c -> c < '!' || c > '~' || " /?\"'\\".indexOf(c) >= 0).findFirst();
+    if (bad.isPresent()) {
+      throw SpaException.message("nat_access", "host has a forbidden character " + describe((char) bad.getAsInt()));
     }
-    if (port.isEmpty() || port.length() > 5 || !allDigits(port)) {
+    if (!parts[1].matches("[0-9]{1,5}")) {
       throw SpaException.message("nat_access", "port must be 1 to 5 digits");
     }
-    int p = Integer.parseInt(port);
-    if (p < 1 || p > 65535) {
+    if (Integer.parseInt(parts[1]) == 0 || Integer.parseInt(parts[1]) > 65535) {
       throw SpaException.message("nat_access", "port must be 1..65535");
     }
   }
