@@ -18,10 +18,7 @@ import spa.server.config.ServerConfig;
 import spa.server.engine.Actuator;
 import spa.server.engine.DecisionChain;
 import spa.server.engine.Engine;
-import spa.server.replay.Maintenance;
-import spa.server.replay.ReplayWindow;
 import spa.server.engine.Prefilter;
-import spa.server.replay.Replays;
 import spa.server.engine.SerialActuator;
 import spa.server.engine.Stats;
 import spa.server.event.EventFormat;
@@ -32,6 +29,10 @@ import spa.server.grant.GrantManager;
 import spa.server.plugin.Plugins;
 import spa.server.policy.EngineSettings;
 import spa.server.policy.Policy;
+import spa.server.replay.Maintenance;
+import spa.server.replay.ReplayLoad;
+import spa.server.replay.ReplayWindow;
+import spa.server.replay.Replays;
 
 /** Runs what the command line asked for: the daemon, or one of the one-shot actions. */
 public final class Daemon {
@@ -175,7 +176,12 @@ public final class Daemon {
       }
       // Every record is in before capture starts: what a load costs is then paid before the packet path warms
       // up, not while it does. Serving also needs the file new records go to before anything acts.
-      Replays replays = replay.awaitReplay(g);
+      Replays replays;
+      try {
+        replays = replay.awaitReplay(g);
+      } catch (IOException e) {
+        throw new StartupException(e.getMessage());
+      }
       open.add(0, replays);
       GrantManager grants = null;
       Settings fs = FirewallSettings.of(g, policy);

@@ -1,17 +1,14 @@
-package spa.server.cli;
+package spa.server.replay;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import spa.core.ConfigException;
 import spa.core.Settings;
-import spa.server.replay.ReplayCache;
-import spa.server.replay.Replays;
-import spa.server.replay.ReplayWindow;
 import spa.server.policy.PolicyCompiler;
 
 /** Reads the replay cache on a thread of its own while the rest of start-up proceeds. */
-final class ReplayLoad {
+public final class ReplayLoad {
   private final boolean test;
   private final boolean rotate;
   private final Consumer<String> info;
@@ -23,7 +20,7 @@ final class ReplayLoad {
    * @param info verbose diagnostics
    * @param warn damaged records in the file
    */
-  ReplayLoad(boolean test, boolean rotate, Consumer<String> info, Consumer<String> warn) {
+  public ReplayLoad(boolean test, boolean rotate, Consumer<String> info, Consumer<String> warn) {
     this.test = test;
     this.rotate = rotate;
     this.info = info;
@@ -31,7 +28,7 @@ final class ReplayLoad {
   }
 
   /** True once {@link #startReplayLoad} ran. */
-  boolean started() {
+  public boolean started() {
     return replayLoad != null;
   }
 
@@ -39,7 +36,7 @@ final class ReplayLoad {
   private CompletableFuture<Replays> replayLoad;
 
   /** Starts reading the replay cache on its own thread. */
-  void startReplayLoad(Settings g) {
+  public void startReplayLoad(Settings g) {
     ReplayCache cache = Replays.newCache(g);
     cache.beginLoad();
     CompletableFuture<Replays> done = new CompletableFuture<>();
@@ -66,15 +63,15 @@ final class ReplayLoad {
     t.start();
   }
 
-  /** Replay protection, once its records are in; a start-up failure when they could not be read. */
-  Replays awaitReplay(Settings g) throws StartupException {
+  /** Replay protection, once its records are in; why not, in one line, when they could not be read. */
+  public Replays awaitReplay(Settings g) throws IOException {
     try {
       return replayLoad.get();
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new StartupException("replay cache " + g.get("DIGEST_FILE").orElse("") + ": " + e.getCause().getMessage());
+      throw new IOException("replay cache " + g.get("DIGEST_FILE").orElse("") + ": " + e.getCause().getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StartupException("interrupted while loading the replay cache");
+      throw new IOException("interrupted while loading the replay cache");
     }
   }
 }
