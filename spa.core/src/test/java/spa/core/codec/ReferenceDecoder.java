@@ -142,15 +142,15 @@ final class ReferenceDecoder {
 
   /** A command message: {@code allow_ip,command} with a non-empty command, under 1400 characters in all. */
   static void checkCommandMessage(String msg) throws SpaException {
-    int comma = msg.indexOf(',');
-    if (comma < 0) {
+    String[] ipAndCommand = msg.split(",", 2);
+    if (ipAndCommand.length < 2) {
       throw SpaException.message("message", "no command after the allow IP");
     }
-    checkAllowIp("message", msg.substring(0, comma));
-    if (comma == msg.length() - 1) {
+    checkAllowIp("message", ipAndCommand[0]);
+    if (ipAndCommand[1].isEmpty()) {
       throw SpaException.message("message", "empty command");
     }
-    if (msg.length() >= MAX_COMMAND) {
+    if (msg.length() > MAX_COMMAND - 1) {
       throw SpaException.message("message", "command message is " + msg.length() + " characters, limit " + (MAX_COMMAND - 1));
     }
   }
