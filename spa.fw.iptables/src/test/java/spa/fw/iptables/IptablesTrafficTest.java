@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,9 +35,8 @@ import spa.core.spi.FirewallBackend;
 class IptablesTrafficTest extends FirewallContract {
   private final List<String> commands = new ArrayList<>();
 
-  @Override
-  protected String namespacePrefix() {
-    return "spaipt";
+  IptablesTrafficTest() {
+    super("spaipt");
   }
 
   /** A backend whose commands are also recorded in {@link #commands}. */
@@ -51,13 +49,9 @@ class IptablesTrafficTest extends FirewallContract {
   }
 
   @Override
-  protected Map<String, String> settings() {
-    return Map.of("FIREWALL_EXE", "iptables");
-  }
-
-  @Override
-  protected Map<String, String> forwardingSettings() {
-    return Map.of("ENABLE_IPT_FORWARDING", "Y", "ENABLE_IPT_SNAT", "Y");
+  protected Map<String, String> settings(boolean forwarding) {
+    return forwarding ? pairs("FIREWALL_EXE", "iptables", "ENABLE_IPT_FORWARDING", "Y", "ENABLE_IPT_SNAT", "Y")
+        : pairs("FIREWALL_EXE", "iptables");
   }
 
   /**
@@ -77,6 +71,14 @@ class IptablesTrafficTest extends FirewallContract {
     in("iptables", "-I", "INPUT", "1", "-j", "ADMIN");
   }
 
+  /** The last one puts the admin's drop of tcp/22 back, as an admin who rebuilds INPUT would. */
+  @Override
+  protected List<List<String>> wipes() {
+    return List.of(List.of("iptables", "-D", "INPUT", "-j", "FWKNOP_INPUT"), List.of("ip6tables", "-F"),
+        List.of("sh", "-c", "iptables -F INPUT && iptables -F FWKNOP_INPUT && iptables -X FWKNOP_INPUT"
+            + " && iptables -A INPUT -p tcp --dport 22 -j DROP"));
+  }
+
   @Override
   protected String adminRuleset() {
     return in("iptables", "-S") + in("iptables", "-t", "nat", "-S") + in("ip6tables", "-S")
@@ -84,11 +86,7 @@ class IptablesTrafficTest extends FirewallContract {
   }
 
   private IptablesBackend started(String... keyValues) throws Exception {
-    Map<String, String> m = new HashMap<>();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      m.put(keyValues[i], keyValues[i + 1]);
-    }
-    return (IptablesBackend) started(m);
+    return (IptablesBackend) started(pairs(keyValues));
   }
 
   private static Grant grant(String source, String access, Nat nat, long exp) throws Exception {
@@ -202,27 +200,6 @@ class IptablesTrafficTest extends FirewallContract {
     assertEquals(List.of("-A FWKNOP_INPUT -s 198.18.0.2/32 -p tcp -m tcp --dport 22 -m comment --comment _exp_"
         + a2.expires().getEpochSecond() + " -j ACCEPT"), rules);
     assertEquals(53, fw.list().size());
-  }
-
-  @Test
-  void aFlushedOrDeletedChainIsNoticedAndRepaired() throws Exception {
-    IptablesBackend fw = started();
-    assertTrue(fw.intact());
-    for (List<String> wipe : List.of(List.of("iptables", "-D", "INPUT", "-j", "FWKNOP_INPUT"),
-        List.of("ip6tables", "-F"), List.of("sh", "-c", "iptables -F INPUT && iptables -F FWKNOP_INPUT && iptables -X FWKNOP_INPUT"))) {
-      Grant g = grant(CLIENT_A4, "tcp/22", null, soon());
-      fw.open(g);
-      in(wipe.toArray(String[]::new));
-      if (wipe.get(0).equals("sh")) {
-        in("iptables", "-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "DROP"); // the admin's policy back
-      }
-      assertFalse(fw.intact(), String.join(" ", wipe));
-      fw.repair();
-      fw.openAll(List.of(g));
-      assertTrue(fw.intact(), String.join(" ", wipe));
-      assertFiltered(net.connect(CLIENT_B4, SERVER4, 22));
-      assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
-    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package spa.fw.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static spa.fw.testkit.NetnsTopology.CLIENT_A4;
@@ -41,30 +42,39 @@ import spa.core.spi.FirewallBackend;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class FirewallContract {
+  private final String namespacePrefix;
   /** The namespaces, shared by the tests of one class. */
   protected NetnsTopology net;
 
-  /** A short prefix for the namespace names, distinct per backend. */
-  protected abstract String namespacePrefix();
+  /** {@code namespacePrefix}: a short prefix for the namespace names, distinct per backend. */
+  protected FirewallContract(String namespacePrefix) {
+    this.namespacePrefix = namespacePrefix;
+  }
 
   /** A new backend, neither configured nor started, whose commands go through {@code server}. */
   protected abstract FirewallBackend backend(CommandRunner server);
 
-  /** The settings under which tcp/22 on the server is closed to everyone until a grant opens it. */
-  protected abstract Map<String, String> settings();
-
-  /** The settings to add for forwarding to the inner host, with forwarded traffic dropped unless granted. */
-  protected abstract Map<String, String> forwardingSettings();
+  /**
+   * The settings under which tcp/22 on the server is closed to everyone until a grant opens it; with
+   * {@code forwarding}, also forwarding to the inner host, forwarded traffic dropped unless granted.
+   */
+  protected abstract Map<String, String> settings(boolean forwarding);
 
   /** Loads the admin's own rules into the server's empty ruleset (for some backends: the drop of tcp/22). */
   protected abstract void loadAdminRuleset();
+
+  /**
+   * Commands (run in the server namespace) that each break spa's set-up the way an admin or another tool might:
+   * a deleted table or chain, a flushed ruleset, a removed jump.
+   */
+  protected abstract List<List<String>> wipes();
 
   /** The server's rules as the admin lists them: spa's flush must bring them back to what they were. */
   protected abstract String adminRuleset();
 
   @BeforeAll
   final void topology() {
-    net = NetnsTopology.create(namespacePrefix());
+    net = NetnsTopology.create(namespacePrefix);
     net.listen(net.server(), "22=ssh-server", "80=http-server");
     net.listen(net.inner(), "22=ssh-inner", "2222=alt-inner");
   }
@@ -87,7 +97,7 @@ public abstract class FirewallContract {
     return net.in(net.server(), argv);
   }
 
-  /** A backend started with {@link #settings()} and {@code extra} on top. */
+  /** A backend started with {@code settings(false)} and {@code extra} on top. */
   protected final FirewallBackend started(Map<String, String> extra) throws Exception {
     FirewallBackend b = backend(net.runnerIn(net.server()));
     b.start(settingsWith(extra));
@@ -95,9 +105,18 @@ public abstract class FirewallContract {
   }
 
   protected final Settings settingsWith(Map<String, String> extra) {
-    Map<String, String> m = new HashMap<>(settings());
+    Map<String, String> m = new HashMap<>(settings(false));
     m.putAll(extra);
     return Settings.of(m, "test.conf");
+  }
+
+  /** The map of {@code keyValues}, read as pairs of key and value. */
+  public static Map<String, String> pairs(String... keyValues) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put(keyValues[i], keyValues[i + 1]);
+    }
+    return m;
   }
 
   public static Grant grant(String source, String access, Nat nat, Instant expires, String stanza)
@@ -169,7 +188,7 @@ public abstract class FirewallContract {
 
   @Test
   void forwardsToTheInnerHostWithAndWithoutMasquerade() throws Exception {
-    FirewallBackend fw = started(forwardingSettings());
+    FirewallBackend fw = started(settings(true));
     assertFiltered(net.connect(CLIENT_A4, INNER4, 22));
     Nat masq = forward(22, Nat.Snat.MASQUERADE);
     Grant a = grant(CLIENT_A4, "tcp/55000", masq);
@@ -223,9 +242,26 @@ public abstract class FirewallContract {
   }
 
   @Test
+  void aWipedSetUpIsNoticedAndRepairedAndTheGrantsOpenedAgain() throws Exception {
+    FirewallBackend fw = started(Map.of());
+    assertTrue(fw.intact());
+    for (List<String> wipe : wipes()) {
+      Grant g = grant(CLIENT_A4, "tcp/22", null);
+      fw.open(g);
+      in(wipe.toArray(String[]::new));
+      assertFalse(fw.intact(), String.join(" ", wipe));
+      fw.repair();
+      fw.openAll(List.of(g));
+      assertTrue(fw.intact(), String.join(" ", wipe));
+      assertFiltered(net.connect(CLIENT_B4, SERVER4, 22));
+      assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+    }
+  }
+
+  @Test
   void flushRemovesOnlySpasOwnAndLeavesTheAdminsRules() throws Exception {
     String before = adminRuleset();
-    FirewallBackend fw = started(forwardingSettings());
+    FirewallBackend fw = started(settings(true));
     fw.open(grant(CLIENT_A4, "tcp/22", null));
     fw.open(grant(CLIENT_A6, "tcp/22", null));
     fw.open(grant(CLIENT_B4, "tcp/55000", forward(22, Nat.Snat.MASQUERADE)));
@@ -237,14 +273,14 @@ public abstract class FirewallContract {
 
   @Test
   void aFreshBackendListsWhatAnEarlierOneOpened() throws Exception {
-    FirewallBackend fw = started(forwardingSettings());
+    FirewallBackend fw = started(settings(true));
     Grant access = grant(CLIENT_A4, "tcp/22", null);
     Grant forwarded = grant(CLIENT_B4, "tcp/55000", forward(22, Nat.Snat.MASQUERADE));
     fw.open(access);
     fw.open(forwarded);
     // what a one-shot --fw-list does: configure, never start
     FirewallBackend lister = backend(net.runnerIn(net.server()));
-    lister.configure(settingsWith(forwardingSettings()));
+    lister.configure(settingsWith(settings(true)));
     List<Grant> listed = lister.list();
     assertEquals(2, listed.size(), listed.toString());
     assertOnly(access, listed.stream().filter(g -> g.nat() == null).toList());
