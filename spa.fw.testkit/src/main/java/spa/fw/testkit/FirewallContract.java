@@ -132,7 +132,7 @@ public abstract class FirewallContract {
     assertEquals(Probe.Outcome.FILTERED, p.outcome(), "expected no answer, got " + p);
   }
 
-  /** {@code listed} holds one opening, the same as {@code g} and expiring when it does (to the second). */
+  /** {@code listed} holds one opening, the same as {@code g} and expiring within two seconds of it. */
   public static void assertOnly(Grant g, List<Grant> listed) {
     assertEquals(1, listed.size(), listed.toString());
     assertTrue(listed.get(0).sameOpening(g), "expected " + g + ", listed " + listed);
