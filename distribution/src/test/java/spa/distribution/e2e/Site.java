@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import spa.cmd.exec.Command;
 import spa.cmd.exec.CommandResult;
-import spa.cmd.exec.testkit.NetnsTopology;
-import spa.cmd.exec.testkit.Probe;
+import spa.fw.testkit.NetnsTopology;
+import spa.fw.testkit.Probe;
 
 /**
  * The test site: {@link NetnsTopology}'s client, server and inner namespaces, with {@link SessionServer}s on the

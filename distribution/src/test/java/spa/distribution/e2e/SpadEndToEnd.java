@@ -41,7 +41,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import spa.cmd.exec.Command;
 import spa.cmd.exec.CommandResult;
-import spa.cmd.exec.testkit.Probe;
+import spa.fw.testkit.Probe;
 
 /**
  * The image's spad guarding real services in network namespaces ({@link Site}) with one firewall backend:

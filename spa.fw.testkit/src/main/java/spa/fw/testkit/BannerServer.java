@@ -1,4 +1,4 @@
-package spa.cmd.exec.testkit;
+package spa.fw.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;

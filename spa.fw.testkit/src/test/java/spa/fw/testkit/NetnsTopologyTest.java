@@ -1,4 +1,4 @@
-package spa.cmd.exec.testkit;
+package spa.fw.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package spa.cmd.exec.testkit;
+package spa.fw.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;

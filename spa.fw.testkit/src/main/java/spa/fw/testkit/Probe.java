@@ -1,4 +1,4 @@
-package spa.cmd.exec.testkit;
+package spa.fw.testkit;
 
 /**
  * What a TCP connection attempt from a test namespace met.
