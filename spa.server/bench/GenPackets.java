@@ -4,7 +4,7 @@
  *
  * Run as a single-file program with spa's modules and spa.pcap-format's test-jar on the module path (OPTS:
  * --module-path LIB:TESTJAR --add-modules spa.core,spa.pcap.format,spa.pcap.format.testkit,spa.cipher.aes,spa.server
- * --add-exports spa.server/spa.server.engine=ALL-UNNAMED):
+ * --add-exports spa.server/spa.server.replay=ALL-UNNAMED):
  *   java OPTS GenPackets.java valid N FILE KEY_B64 HMAC_B64
  *   java OPTS GenPackets.java garbage N FILE
  *   java OPTS GenPackets.java digests N FILE

@@ -79,7 +79,7 @@ fi
 gen() {
   "$JAVA" --module-path "$SPA_LIB:$PCAP_TESTKIT" \
     --add-modules spa.core,spa.pcap.format,spa.pcap.format.testkit,spa.cipher.aes,spa.server \
-    --add-exports spa.server/spa.server.engine=ALL-UNNAMED "$HERE/GenPackets.java" "$@"
+    --add-exports spa.server/spa.server.replay=ALL-UNNAMED "$HERE/GenPackets.java" "$@"
 }
 
 INPUTS="$N $DIGESTS $FWKNOPD_CACHE_N"
