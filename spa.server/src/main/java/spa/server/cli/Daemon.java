@@ -185,8 +185,9 @@ public final class Daemon {
       open.add(0, replays);
       GrantManager grants = null;
       Settings fs = FirewallSettings.of(g, policy);
+      GrantJournal journal = new GrantJournal(RunFiles.journalPath(fs));
       if (firewall != null) {
-        grants = startFirewall(firewall, fs, events);
+        grants = startFirewall(firewall, fs, events, journal);
         open.add(0, grants);
         if (!firewall.provider().kernelExpiry() && g.flag("FLUSH_IPT_AT_EXIT", true)) {
           GrantManager atExit = grants;
@@ -195,8 +196,15 @@ public final class Daemon {
       }
       Actuator actuator = test ? Actuator.none()
           : new SerialActuator(grants, firewall == null ? "none" : firewall.info().name(), new ExecRunner(),
-              replays, events, System::currentTimeMillis, 10_000);
+              replays, journal, events, System::currentTimeMillis, 10_000);
       open.add(0, actuator);
+      if (actuator instanceof SerialActuator serial) {
+        try {
+          serial.resumeCycleCloses().forEach(p -> warn("grant journal: " + p));
+        } catch (IOException e) {
+          throw new StartupException(journal.file() + ": cannot read the cycle closes: " + e.getMessage());
+        }
+      }
       EngineSettings es = policy.engine();
       Engine.Options options = new Engine.Options(test, offline, es.workers(), es.queueSize(), cmd.packetLimit,
           es.ratePerSource(), es.decryptLimit(), es.logEachDeny());
@@ -254,11 +262,11 @@ public final class Daemon {
    * Prepares the firewall and reconciles its openings with the grant journal: expired ones are removed,
    * valid ones kept (or restored), untracked ones adopted until their expiry.
    */
-  private GrantManager startFirewall(Plugins.Found<FirewallBackend> firewall, Settings fs, EventOutput events)
-      throws StartupException {
+  private GrantManager startFirewall(Plugins.Found<FirewallBackend> firewall, Settings fs, EventOutput events,
+      GrantJournal journal) throws StartupException {
     FirewallBackend fw = firewall.provider();
     String name = firewall.info().name();
-    GrantManager grants = new GrantManager(fw, new GrantJournal(RunFiles.journalPath(fs)), java.time.Clock.systemUTC(),
+    GrantManager grants = new GrantManager(fw, journal, java.time.Clock.systemUTC(),
         new GrantEvents(events.newLog(false), name, System::currentTimeMillis));
     try {
       GrantManager.Reconciliation r = Plugins.withContextLoader(firewall.loader(), () -> {

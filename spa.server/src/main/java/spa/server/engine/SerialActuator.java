@@ -6,9 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import spa.server.replay.ReplayGuard;
 import spa.cmd.exec.Command;
@@ -20,6 +17,7 @@ import spa.core.Grant;
 import spa.server.event.Event;
 import spa.server.event.EventLog;
 import spa.server.event.EventOutput;
+import spa.server.grant.GrantJournal;
 import spa.server.grant.GrantManager;
 
 /**
@@ -46,7 +44,7 @@ public final class SerialActuator implements Actuator {
   private final BlockingQueue<Action> queue;
   private final PendingGrants pending;
   private final Thread thread;
-  private final ScheduledExecutorService cycleCloser;
+  private final CycleCloses cycleCloses;
 
   /**
    * @param grants the firewall's grant manager, or null to change no firewall
@@ -56,6 +54,15 @@ public final class SerialActuator implements Actuator {
    */
   public SerialActuator(GrantManager grants, String firewallName, CommandRunner runner, ReplayGuard replays,
       EventOutput events, LongSupplier clock, int capacity) {
+    this(grants, firewallName, runner, replays, null, events, clock, capacity);
+  }
+
+  /**
+   * @param closes the journal that keeps cycle closes across restarts, or null to keep them in memory
+   *     ({@link #resumeCycleCloses} schedules the journaled ones)
+   */
+  public SerialActuator(GrantManager grants, String firewallName, CommandRunner runner, ReplayGuard replays,
+      GrantJournal closes, EventOutput events, LongSupplier clock, int capacity) {
     this.grants = grants;
     this.firewallName = firewallName;
     this.runner = runner;
@@ -64,10 +71,10 @@ public final class SerialActuator implements Actuator {
     this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.pending = new PendingGrants(capacity);
-    this.cycleCloser = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "spad-cycle-close");
-      t.setDaemon(true);
-      return t;
+    this.cycleCloses = new CycleCloses(closes, clock, this::runJournaled, problem -> {
+      synchronized (log) {
+        log.emit(Event.builder(Event.Type.ERROR, clock.getAsLong()).reason("grant-journal").detail(problem).build());
+      }
     });
     this.thread = new Thread(this::loop, "spad-act");
     thread.setDaemon(true);
@@ -216,12 +223,38 @@ public final class SerialActuator implements Actuator {
       return;
     }
     String close = CycleCommands.expand(a.stanza().cycle().close(), g, a.packet(), a.message(), timeout);
-    long delay = Math.max(0, g.expires().toEpochMilli() - clock.getAsLong());
-    cycleCloser.schedule(() -> {
+    String group = a.stanza().settings().get("CMD_EXEC_GROUP").orElse(null);
+    cycleCloses.schedule(CycleCloses.of(g.expires().toEpochMilli(), null, group, a.stanza().name(), close), c -> {
       synchronized (log) {
         run(a, close, null, Event.Type.EXPIRE);
       }
-    }, delay, TimeUnit.MILLISECONDS);
+    });
+  }
+
+  /**
+   * Schedules the cycle closes left in the journal by an earlier run: those whose time passed run at once.
+   * Returns a note per journal line that could not be read.
+   */
+  public List<String> resumeCycleCloses() throws IOException {
+    return cycleCloses.resume();
+  }
+
+  /** Runs a cycle close journaled by an earlier run (the knock that opened it is gone). */
+  private void runJournaled(GrantJournal.CycleClose c) {
+    synchronized (log) {
+      if (runner == null) {
+        log.emit(journaled(c, Event.Type.ERROR, "no-command-runner", "command execution is not available"));
+        return;
+      }
+      CommandResult r = runner.run(Command.of(argv(c.command(), c.user(), c.group())).withTimeout(COMMAND_TIMEOUT));
+      log.emit(r.ok() ? journaled(c, Event.Type.EXPIRE, null, "exit 0 (journaled close)")
+          : journaled(c, Event.Type.ERROR, "command-failed", r.failure()));
+    }
+  }
+
+  private Event journaled(GrantJournal.CycleClose c, Event.Type type, String reason, String detail) {
+    return Event.builder(type, clock.getAsLong()).stanza(c.stanza()).reason(reason).detail(detail)
+        .command(c.command()).build();
   }
 
   /** Runs a command; emits {@code type} on success and {@code error} otherwise; true on success. */
@@ -277,7 +310,7 @@ public final class SerialActuator implements Actuator {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    cycleCloser.shutdownNow();
+    cycleCloses.close();
     synchronized (log) {
       log.flush();
     }

@@ -25,10 +25,39 @@ import spa.core.ProtoPort;
  * <p>Line format, tab-separated: {@code source dest access nat expires stanza}, where dest and
  * nat are {@code -} when absent, access is {@code tcp/22,udp/53} and nat is
  * {@code kind,target,port,snat,snatAddress,dnat} and expires is an ISO-8601 instant.
+ *
+ * <p>The journal also holds the CMD_CYCLE_CLOSE commands still to run, one line each:
+ * {@code close id due user group stanza command} (user and group {@code -} when absent), so that what a
+ * cycle opened is closed after a restart. Every change, of either kind, rewrites the whole file atomically and
+ * keeps the lines of the other kind; a close that ran is marked done by removing its line.
  */
 public final class GrantJournal {
   private static final String HEADER = "# spad active grants: source dest access nat expires stanza";
+  private static final String CLOSE = "close";
   private final Path file;
+
+  /**
+   * A cycle close still to run.
+   *
+   * @param id unique within the journal
+   * @param due when to run it
+   * @param user who runs it, or null for spad's own user
+   * @param group the group to run it with, or null
+   * @param stanza the access stanza it belongs to, for events
+   * @param command the expanded command line
+   */
+  public record CycleClose(String id, Instant due, String user, String group, String stanza, String command) {
+    public CycleClose {
+      if (id == null || id.isBlank() || !clean(id).equals(id) || id.contains(" ")) {
+        throw new IllegalArgumentException("bad cycle close id: " + id);
+      }
+      if (command == null || command.isBlank()) {
+        throw new IllegalArgumentException("a cycle close needs a command");
+      }
+      command = clean(command);
+      stanza = clean(stanza);
+    }
+  }
 
   public GrantJournal(Path file) {
     this.file = file;
@@ -39,7 +68,7 @@ public final class GrantJournal {
   }
 
   /** The grants recorded, with a note per unreadable line in {@code problems}. */
-  public List<Grant> load(List<String> problems) throws IOException {
+  public synchronized List<Grant> load(List<String> problems) throws IOException {
     List<Grant> out = new ArrayList<>();
     if (!Files.exists(file)) {
       return out;
@@ -47,7 +76,7 @@ public final class GrantJournal {
     int n = 0;
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       n++;
-      if (line.isBlank() || line.startsWith("#")) {
+      if (line.isBlank() || line.startsWith("#") || line.startsWith(CLOSE + "\t")) {
         continue;
       }
       try {
@@ -59,11 +88,93 @@ public final class GrantJournal {
     return out;
   }
 
-  /** Replaces the journal's content with {@code grants}. */
-  public void store(List<Grant> grants) throws IOException {
-    StringBuilder sb = new StringBuilder(HEADER).append('\n');
+  /** Replaces the journal's grants with {@code grants}; the cycle closes stay. */
+  public synchronized void store(List<Grant> grants) throws IOException {
+    List<String> lines = new ArrayList<>();
     for (Grant g : grants) {
-      sb.append(format(g)).append('\n');
+      lines.add(format(g));
+    }
+    lines.addAll(lines(true));
+    write(lines);
+  }
+
+  /** The cycle closes still to run, with a note per unreadable one in {@code problems}. */
+  public synchronized List<CycleClose> loadCloses(List<String> problems) throws IOException {
+    List<CycleClose> out = new ArrayList<>();
+    for (String line : lines(true)) {
+      try {
+        out.add(parseClose(line));
+      } catch (IllegalArgumentException e) {
+        problems.add(file + ": cycle close: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** Records {@code close} durably before it is scheduled. */
+  public synchronized void addClose(CycleClose close) throws IOException {
+    List<String> lines = lines(false);
+    lines.addAll(lines(true));
+    lines.add(formatClose(close));
+    write(lines);
+  }
+
+  /** Marks the close {@code id} done: it is not run again after a restart. */
+  public synchronized void closeDone(String id) throws IOException {
+    List<String> lines = lines(false);
+    for (String l : lines(true)) {
+      if (!l.startsWith(CLOSE + "\t" + id + "\t")) {
+        lines.add(l);
+      }
+    }
+    write(lines);
+  }
+
+  /** The file's record lines of one kind: cycle closes or grants (lines kept as they are). */
+  private List<String> lines(boolean closes) throws IOException {
+    List<String> out = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (!line.isBlank() && !line.startsWith("#") && line.startsWith(CLOSE + "\t") == closes) {
+        out.add(line);
+      }
+    }
+    return out;
+  }
+
+  private static String formatClose(CycleClose c) {
+    return String.join("\t", CLOSE, c.id(), c.due().toString(), dash(c.user()), dash(c.group()), dash(c.stanza()),
+        c.command());
+  }
+
+  private static CycleClose parseClose(String line) {
+    String[] f = line.split("\t", -1);
+    if (f.length != 7) {
+      throw new IllegalArgumentException("expected 7 tab-separated fields, found " + f.length);
+    }
+    Instant due;
+    try {
+      due = Instant.parse(f[2]);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("due time is not an ISO-8601 instant: " + f[2]);
+    }
+    return new CycleClose(f[1], due, undash(f[3]), undash(f[4]), undash(f[5]), f[6]);
+  }
+
+  private static String dash(String s) {
+    return s == null || s.isBlank() ? "-" : clean(s);
+  }
+
+  private static String undash(String s) {
+    return "-".equals(s) ? null : s;
+  }
+
+  private void write(List<String> lines) throws IOException {
+    StringBuilder sb = new StringBuilder(HEADER).append('\n');
+    for (String l : lines) {
+      sb.append(l).append('\n');
     }
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
