@@ -131,6 +131,9 @@ public final class HoconFormat {
         if (var.equals("NAME")) {
           name = text;
         }
+        if (Variables.RAW_KEYS.contains(var)) {
+          text = Variables.keyText(text);
+        }
         b.put(var, text, origin(file, v));
       }
       if (!b.has("SOURCE")) {

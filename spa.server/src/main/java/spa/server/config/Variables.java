@@ -138,6 +138,18 @@ public final class Variables {
       "GPG_DECRYPT_ID", "GPG_DECRYPT_PW", "GPG_ALLOW_NO_PW", "GPG_REQUIRE_SIG", "GPG_DISABLE_SIG",
       "GPG_IGNORE_SIG_VERIFY_ERROR", "GPG_REMOTE_ID", "GPG_FINGERPRINT_ID");
 
+  /**
+   * Access variables whose value is the key itself. fwknopd uses the bytes as written, so these hold one char per
+   * key byte (chars 0..255): fwknop files are read as ISO-8859-1, and HOCON strings go through {@link #keyText}.
+   */
+  public static final Set<String> RAW_KEYS = Set.of("KEY", "HMAC_KEY");
+
+  /** A raw key given as Unicode text (HOCON) in the one-char-per-byte form: its UTF-8 bytes are the key. */
+  public static String keyText(String unicode) {
+    return new String(unicode.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
   /** Variables whose values are durations in seconds (HOCON may write {@code 30s}, {@code 2m}). */
   public static final Set<String> DURATIONS = Set.of(
       "FW_ACCESS_TIMEOUT", "MAX_FW_TIMEOUT", "MAX_SPA_PACKET_AGE", "CMD_CYCLE_TIMER");
