@@ -135,6 +135,7 @@ public final class ConfigLoader {
       throw new ConfigException(file.toString(), null, Files.exists(file) ? "not a regular file" : "no such file");
     }
     if (HoconFormat.isHocon(file)) {
+      FilePermissions.check(file, warn);
       HoconFormat.Loaded l = HoconFormat.parse(file);
       return new Loaded(base.with(l.globals()), l.stanzas());
     }
@@ -155,6 +156,7 @@ public final class ConfigLoader {
       throw new ConfigException(path.toString(), "ACCESS_FILE", Files.exists(path) ? "not a regular file" : "no such file");
     }
     if (HoconFormat.isHocon(path)) {
+      FilePermissions.check(path, warn);
       HoconFormat.Loaded l = HoconFormat.parse(path);
       if (l.stanzas() == null) {
         throw new ConfigException(path.toString(), HoconFormat.ACCESS_KEY, "missing: the file has no access = [ ... ] list");
