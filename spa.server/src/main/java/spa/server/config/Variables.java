@@ -150,6 +150,23 @@ public final class Variables {
         java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
+  /**
+   * Daemon variables that must be whole numbers, with fwknopd's ranges where it checks them (8388608 is its
+   * usual ceiling). Checked when the configuration is loaded, whichever plugin later reads them.
+   */
+  public static final Map<String, Range> RANGES = Map.of(
+      "VERBOSE", new Range(0, 8_388_608),
+      "PCAP_DISPATCH_COUNT", new Range(1, 8_388_608),
+      "PCAP_LOOP_SLEEP", new Range(1, 8_388_608),
+      "MAX_SNIFF_BYTES", new Range(1, 32_768),
+      "RULES_CHECK_THRESHOLD", new Range(0, 131_071),
+      "TCPSERV_PORT", new Range(1, 65_535),
+      "UDPSERV_PORT", new Range(1, 65_535),
+      "UDPSERV_SELECT_TIMEOUT", new Range(1, 8_388_608));
+
+  /** An inclusive range of whole numbers. */
+  public record Range(long min, long max) {}
+
   /** Variables whose values are durations in seconds (HOCON may write {@code 30s}, {@code 2m}). */
   public static final Set<String> DURATIONS = Set.of(
       "FW_ACCESS_TIMEOUT", "MAX_FW_TIMEOUT", "MAX_SPA_PACKET_AGE", "CMD_CYCLE_TIMER");
