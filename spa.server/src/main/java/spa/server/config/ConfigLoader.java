@@ -139,7 +139,7 @@ public final class ConfigLoader {
     }
     if (HoconFormat.isHocon(file)) {
       FilePermissions.check(file, warn);
-      HoconFormat.Loaded l = HoconFormat.parse(file);
+      HoconFormat.Loaded l = HoconFormat.parse(file, warn);
       return new Loaded(base.with(l.globals()), l.stanzas());
     }
     Settings.Builder b = Settings.builder(file.toString());
@@ -160,7 +160,7 @@ public final class ConfigLoader {
     }
     if (HoconFormat.isHocon(path)) {
       FilePermissions.check(path, warn);
-      HoconFormat.Loaded l = HoconFormat.parse(path);
+      HoconFormat.Loaded l = HoconFormat.parse(path, warn);
       if (l.stanzas() == null) {
         throw new ConfigException(path.toString(), HoconFormat.ACCESS_KEY, "missing: the file has no access = [ ... ] list");
       }
