@@ -90,6 +90,9 @@ public final class ConfigLoader {
     for (String key : PATHS) {
       globals.path(key); // refused here, with its place, rather than wherever the path is first used
     }
+    for (Map.Entry<String, Variables.Range> r : Variables.RANGES.entrySet()) {
+      checkRange(globals, r.getKey(), r.getValue());
+    }
     List<StanzaConfig> inline = all.stanzas;
     Path main = src.configFile() != null ? src.configFile() : defaultConfigFile(src.home());
     Settings cli = src.commandLine();
@@ -135,7 +138,8 @@ public final class ConfigLoader {
       throw new ConfigException(file.toString(), null, Files.exists(file) ? "not a regular file" : "no such file");
     }
     if (HoconFormat.isHocon(file)) {
-      HoconFormat.Loaded l = HoconFormat.parse(file);
+      FilePermissions.check(file, warn);
+      HoconFormat.Loaded l = HoconFormat.parse(file, warn);
       return new Loaded(base.with(l.globals()), l.stanzas());
     }
     Settings.Builder b = Settings.builder(file.toString());
@@ -155,13 +159,31 @@ public final class ConfigLoader {
       throw new ConfigException(path.toString(), "ACCESS_FILE", Files.exists(path) ? "not a regular file" : "no such file");
     }
     if (HoconFormat.isHocon(path)) {
-      HoconFormat.Loaded l = HoconFormat.parse(path);
+      FilePermissions.check(path, warn);
+      HoconFormat.Loaded l = HoconFormat.parse(path, warn);
       if (l.stanzas() == null) {
         throw new ConfigException(path.toString(), HoconFormat.ACCESS_KEY, "missing: the file has no access = [ ... ] list");
       }
       return l.stanzas();
     }
     return FwknopFormat.parseAccess(path, warn);
+  }
+
+  /** A whole number within {@code range}, or start-up stops naming the file, line and variable. */
+  private static void checkRange(Settings s, String key, Variables.Range range) throws ConfigException {
+    String v = s.get(key).map(String::strip).orElse(null);
+    if (v == null) {
+      return;
+    }
+    long n;
+    try {
+      n = Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw s.invalid(key, "'" + v + "' is not a whole number (" + range.min() + ".." + range.max() + ")");
+    }
+    if (n < range.min() || n > range.max()) {
+      throw s.invalid(key, n + " is outside " + range.min() + ".." + range.max());
+    }
   }
 
   private static void checkUniqueNames(List<StanzaConfig> stanzas) throws ConfigException {

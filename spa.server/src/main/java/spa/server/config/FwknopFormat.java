@@ -36,7 +36,7 @@ public final class FwknopFormat {
   public static void parseServer(Path file, Settings.Builder into, Function<String, String> earlier,
       java.util.function.Consumer<String> unknown) throws ConfigException {
     Map<String, String> seen = new java.util.HashMap<>();
-    for (Line l : lines(file)) {
+    for (Line l : lines(file, unknown)) {
       String value = l.value;
       if (value.startsWith("$")) {
         int end = 1;
@@ -70,9 +70,13 @@ public final class FwknopFormat {
     return r.finish();
   }
 
-  /** Reads the meaningful lines of a file: comments and blank lines dropped, values cut at ';'. */
-  static List<Line> lines(Path file) throws ConfigException {
+  /**
+   * Reads the meaningful lines of a file: comments and blank lines dropped, values cut at ';'. A file group or
+   * others may read is reported to {@code warn} first ({@link FilePermissions}).
+   */
+  static List<Line> lines(Path file, java.util.function.Consumer<String> warn) throws ConfigException {
     List<String> raw;
+    FilePermissions.check(file, warn);
     try {
       raw = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
     } catch (NoSuchFileException e) {
@@ -127,7 +131,7 @@ public final class FwknopFormat {
     }
 
     void file(Path file, int depth) throws ConfigException {
-      for (Line l : lines(file)) {
+      for (Line l : lines(file, warn)) {
         switch (l.var) {
           case "%include" -> {
             if (depth >= MAX_INCLUDE_DEPTH) {
@@ -171,7 +175,7 @@ public final class FwknopFormat {
       if (!Files.isRegularFile(file)) {
         throw new ConfigException(origin, "%include_keys", "no such file: " + file);
       }
-      for (Line l : lines(file)) {
+      for (Line l : lines(file, warn)) {
         String var = trimColon(l.var);
         if (Variables.KEYS.contains(var)) {
           current.put(var, l.value, l.origin);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import spa.core.ConfigException;
 import spa.core.Settings;
@@ -67,15 +68,25 @@ public final class HoconFormat {
     }
   }
 
-  /** Parses and resolves a HOCON file (environment substitutions such as {@code ${?SPA_KEY}} included). */
+  /** {@link #parse(Path, Consumer)} with unknown variables passed on silently. */
   public static Loaded parse(Path file) throws ConfigException {
+    return parse(file, w -> { });
+  }
+
+  /**
+   * Parses and resolves a HOCON file (environment substitutions such as {@code ${?SPA_KEY}} included). A top-level
+   * variable fwknopd does not know is reported to {@code unknown}, one line naming file and key, and kept for
+   * plugins, as in fwknopd.conf; nested sections ({@code nftables { ... }}) are plugins' own and pass silently.
+   */
+  public static Loaded parse(Path file, Consumer<String> unknown) throws ConfigException {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException(file.toString(), null, "no such file");
     }
     Config config;
     try {
       config = ConfigFactory.parseFile(file.toFile(),
-              ConfigParseOptions.defaults().setSyntax(syntaxOf(file)).setAllowMissing(false))
+              ConfigParseOptions.defaults().setSyntax(syntaxOf(file)).setAllowMissing(false)
+                  .setIncluder(new RequiredIncludes(file.toAbsolutePath().getParent(), null)))
           .resolve(ConfigResolveOptions.defaults());
     } catch (com.typesafe.config.ConfigException e) {
       throw convert(file, e);
@@ -87,7 +98,7 @@ public final class HoconFormat {
         if (e.getKey().equals(ACCESS_KEY)) {
           stanzas = stanzas(file, e.getValue());
         } else {
-          flatten(file, e.getKey(), e.getValue(), globals);
+          flatten(file, e.getKey(), e.getValue(), globals, unknown);
         }
       }
     } catch (com.typesafe.config.ConfigException e) {
@@ -131,6 +142,9 @@ public final class HoconFormat {
         if (var.equals("NAME")) {
           name = text;
         }
+        if (Variables.RAW_KEYS.contains(var)) {
+          text = Variables.keyText(text);
+        }
         b.put(var, text, origin(file, v));
       }
       if (!b.has("SOURCE")) {
@@ -141,15 +155,21 @@ public final class HoconFormat {
     return out;
   }
 
-  private static void flatten(Path file, String path, ConfigValue v, Settings.Builder into) throws ConfigException {
+  private static void flatten(Path file, String path, ConfigValue v, Settings.Builder into, Consumer<String> unknown)
+      throws ConfigException {
     switch (v.valueType()) {
       case NULL -> { }
       case OBJECT -> {
         for (Map.Entry<String, ConfigValue> e : ((ConfigObject) v).entrySet()) {
-          flatten(file, path + "." + e.getKey(), e.getValue(), into);
+          flatten(file, path + "." + e.getKey(), e.getValue(), into, unknown);
         }
       }
-      default -> into.put(path, scalar(file, path, v, null, null), origin(file, v));
+      default -> {
+        if (!path.contains(".") && !Variables.SERVER_DEFAULTS.containsKey(path)) { // sections are plugins' own
+          unknown.accept(origin(file, v) + ": " + path + ": unknown variable, passed to plugins only");
+        }
+        into.put(path, scalar(file, path, v, null, null), origin(file, v));
+      }
     }
   }
 
@@ -230,5 +250,28 @@ public final class HoconFormat {
       }
     }
     return new ConfigException(where, null, msg);
+  }
+
+  /**
+   * Typesafe Config skips a plain {@code include "f"} whose file is missing (and would then look on the class
+   * path); a missing file is refused here instead, as fwknopd refuses a missing {@code %include}, so a key file
+   * that is gone stops start-up. {@code dir} is the main file's directory, for the message.
+   */
+  private record RequiredIncludes(Path dir, com.typesafe.config.ConfigIncluder fallback)
+      implements com.typesafe.config.ConfigIncluder {
+    @Override
+    public com.typesafe.config.ConfigIncluder withFallback(com.typesafe.config.ConfigIncluder f) {
+      return fallback == f ? this : new RequiredIncludes(dir, f);
+    }
+
+    @Override
+    public ConfigObject include(com.typesafe.config.ConfigIncludeContext context, String what) {
+      com.typesafe.config.ConfigParseable relative = context.relativeTo(what);
+      if (relative == null || relative.origin() == null || relative.origin().filename() == null) {
+        Path named = Path.of(what).isAbsolute() || dir == null ? Path.of(what) : dir.resolve(what);
+        throw new com.typesafe.config.ConfigException.Generic("include \"" + what + "\": no such file " + named);
+      }
+      return fallback.include(context.setParseOptions(context.parseOptions().setAllowMissing(false)), what);
+    }
   }
 }

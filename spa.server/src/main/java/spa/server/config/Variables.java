@@ -138,6 +138,35 @@ public final class Variables {
       "GPG_DECRYPT_ID", "GPG_DECRYPT_PW", "GPG_ALLOW_NO_PW", "GPG_REQUIRE_SIG", "GPG_DISABLE_SIG",
       "GPG_IGNORE_SIG_VERIFY_ERROR", "GPG_REMOTE_ID", "GPG_FINGERPRINT_ID");
 
+  /**
+   * Access variables whose value is the key itself. fwknopd uses the bytes as written, so these hold one char per
+   * key byte (chars 0..255): fwknop files are read as ISO-8859-1, and HOCON strings go through {@link #keyText}.
+   */
+  public static final Set<String> RAW_KEYS = Set.of("KEY", "HMAC_KEY");
+
+  /** A raw key given as Unicode text (HOCON) in the one-char-per-byte form: its UTF-8 bytes are the key. */
+  public static String keyText(String unicode) {
+    return new String(unicode.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Daemon variables that must be whole numbers, with fwknopd's ranges where it checks them (8388608 is its
+   * usual ceiling). Checked when the configuration is loaded, whichever plugin later reads them.
+   */
+  public static final Map<String, Range> RANGES = Map.of(
+      "VERBOSE", new Range(0, 8_388_608),
+      "PCAP_DISPATCH_COUNT", new Range(1, 8_388_608),
+      "PCAP_LOOP_SLEEP", new Range(1, 8_388_608),
+      "MAX_SNIFF_BYTES", new Range(1, 32_768),
+      "RULES_CHECK_THRESHOLD", new Range(0, 131_071),
+      "TCPSERV_PORT", new Range(1, 65_535),
+      "UDPSERV_PORT", new Range(1, 65_535),
+      "UDPSERV_SELECT_TIMEOUT", new Range(1, 8_388_608));
+
+  /** An inclusive range of whole numbers. */
+  public record Range(long min, long max) {}
+
   /** Variables whose values are durations in seconds (HOCON may write {@code 30s}, {@code 2m}). */
   public static final Set<String> DURATIONS = Set.of(
       "FW_ACCESS_TIMEOUT", "MAX_FW_TIMEOUT", "MAX_SPA_PACKET_AGE", "CMD_CYCLE_TIMER");

@@ -2,11 +2,13 @@ package spa.server.policy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +21,7 @@ import spa.core.Settings;
 import spa.core.spi.Decryptor;
 import spa.server.config.ServerConfig;
 import spa.server.config.StanzaConfig;
+import spa.server.config.Variables;
 
 /**
  * Turns configuration into a {@link Policy}, checking every value: a bad one stops start-up with the
@@ -216,12 +219,27 @@ public final class PolicyCompiler {
   }
 
   /** The stanza's variables over the daemon's GPG defaults, as cipher plugins see them. */
+  /**
+   * The stanza's settings as the cipher plugins read them. A raw {@code KEY} or {@code HMAC_KEY} holds one char
+   * per key byte ({@link Variables#keyText}); one with a byte over 0x7F is handed on as its {@code _BASE64} form,
+   * so the plugin (which encodes raw keys as UTF-8) gets exactly the bytes fwknopd would use. An ASCII key is the
+   * same bytes either way and keeps its name for the plugin's messages.
+   */
   private static Settings cipherSettings(Settings g, Settings s) {
     Settings.Builder b = Settings.builder(s.origin());
     for (String k : List.of("GPG_HOME_DIR", "GPG_EXE")) {
       g.get(k).ifPresent(v -> b.put(k, v, g.origin(k)));
     }
-    return b.build().with(s);
+    for (String k : s.keys()) {
+      String v = s.get(k).orElseThrow();
+      boolean asBase64 = Variables.RAW_KEYS.contains(k) && !s.has(k + "_BASE64") && !v.chars().allMatch(c -> c < 0x80);
+      if (asBase64) {
+        b.put(k + "_BASE64", Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.ISO_8859_1)), s.origin(k));
+      } else {
+        b.put(k, v, s.origin(k));
+      }
+    }
+    return b.build();
   }
 
   private static String command(Settings s, String key) throws ConfigException {

@@ -38,6 +38,9 @@ class SpadCommandTest {
     access = dir.resolve("access.conf");
     Files.writeString(conf, server);
     Files.writeString(access, accessConf);
+    for (Path p : List.of(conf, access)) { // owner-only, so stderr holds only the line under test
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
   }
 
   private static final String ACCESS = "SOURCE ANY\nKEY_BASE64 " + Base64s.encode(TestKit.KEY.getBytes(StandardCharsets.US_ASCII))

@@ -97,4 +97,32 @@ class ConfigLoaderTest {
     assertTrue(dump.contains("********"), dump);
     assertTrue(dump.contains(conf + ":1"), dump);
   }
+
+  @Test
+  void numericSettingsThatDoNotParseStopStartUpWithFileLineAndKey() throws Exception {
+    Files.writeString(dir.resolve("access.conf"), "SOURCE ANY\nKEY k\n");
+    Path conf = dir.resolve("fwknopd.conf");
+    String[][] cases = {
+        {"UDPSERV_PORT 70000", "UDPSERV_PORT", "70000 is outside 1..65535"},
+        {"TCPSERV_PORT abc", "TCPSERV_PORT", "'abc' is not a whole number (1..65535)"},
+        {"PCAP_DISPATCH_COUNT 0", "PCAP_DISPATCH_COUNT", "0 is outside 1..8388608"},
+        {"VERBOSE lots", "VERBOSE", "'lots' is not a whole number (0..8388608)"},
+        {"MAX_SNIFF_BYTES 40000", "MAX_SNIFF_BYTES", "40000 is outside 1..32768"},
+    };
+    for (String[] c : cases) {
+      Files.writeString(conf, "PCAP_INTF eth1\n" + c[0] + "\n");
+      ConfigException e = assertThrows(ConfigException.class, () -> load(conf, Settings.empty()), c[0]);
+      assertEquals(conf + ":2: " + c[1] + ": " + c[2], e.toString(), c[0]);
+    }
+    Files.writeString(conf, "UDPSERV_PORT 62202\nPCAP_DISPATCH_COUNT 1\nVERBOSE 2\n");
+    assertEquals("62202", load(conf, Settings.empty()).globals().get("UDPSERV_PORT").orElseThrow());
+  }
+
+  @Test
+  void hoconNumericSettingsAreCheckedToo() throws Exception {
+    Path hocon = dir.resolve("spad.conf");
+    Files.writeString(hocon, "UDPSERV_PORT = 70000\naccess = [ { SOURCE = ANY, KEY = k } ]\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> load(hocon, Settings.empty()));
+    assertEquals(hocon + ":1: UDPSERV_PORT: 70000 is outside 1..65535", e.toString());
+  }
 }

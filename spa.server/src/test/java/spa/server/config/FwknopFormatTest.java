@@ -22,7 +22,8 @@ class FwknopFormatTest {
     Path p = dir.resolve(name);
     Files.createDirectories(p.getParent());
     Files.writeString(p, text);
-    return p;
+    Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    return p; // owner-only, as fwknopd expects: no mode warning among the ones asserted
   }
 
   @Test

@@ -98,4 +98,25 @@ class HoconFormatTest {
     Files.writeString(badDuration, "access = [ { SOURCE = ANY, KEY = k, FW_ACCESS_TIMEOUT = soon } ]\n");
     assertEquals("FW_ACCESS_TIMEOUT", assertThrows(ConfigException.class, () -> HoconFormat.parse(badDuration)).key());
   }
+
+  @Test
+  void unknownTopLevelVariablesWarnOneLineEachNamingFileAndKey() throws Exception {
+    Path h = dir.resolve("spad.conf");
+    Files.writeString(h, "UDPSERV_PORT = 62201\nUDPSERV_PROT = 1\nnftables { table = spa }\nMAX_SPA_PAKET_AGE = 2m\n");
+    List<String> warnings = new java.util.ArrayList<>();
+    HoconFormat.Loaded l = HoconFormat.parse(h, warnings::add);
+    assertEquals("1", l.globals().get("UDPSERV_PROT").orElseThrow(), "kept for plugins");
+    assertEquals(List.of(h + ":2: UDPSERV_PROT: unknown variable, passed to plugins only",
+        h + ":4: MAX_SPA_PAKET_AGE: unknown variable, passed to plugins only"), warnings.stream().sorted().toList());
+  }
+
+  @Test
+  void aMissingIncludeNamesTheFile() throws Exception {
+    Path h = dir.resolve("spad.conf");
+    Files.writeString(h, "include \"keys.conf\"\nUDPSERV_PORT = 62201\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> HoconFormat.parse(h));
+    assertTrue(e.toString().contains(dir.resolve("keys.conf").toString()), e.toString());
+    Files.writeString(dir.resolve("keys.conf"), "MAX_SPA_PACKET_AGE = 30\n");
+    assertEquals("30", HoconFormat.parse(h).globals().get("MAX_SPA_PACKET_AGE").orElseThrow(), "found once it exists");
+  }
 }

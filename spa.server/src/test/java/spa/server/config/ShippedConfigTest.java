@@ -42,4 +42,14 @@ class ShippedConfigTest {
     assertTrue(p.stanzas().get(0).requireSource());
     assertTrue(p.server().agingEnabled());
   }
+
+  @Test
+  void givesNoWarningOnceOwnerOnly() throws Exception {
+    Path conf = dir.resolve("spad.conf");
+    Files.copy(SHIPPED, conf);
+    Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    List<String> warnings = new java.util.ArrayList<>();
+    new ConfigLoader(warnings::add).load(new ConfigLoader.Sources(conf, List.of(), Settings.empty(), null));
+    assertEquals(List.of(), warnings);
+  }
 }
