@@ -64,8 +64,20 @@ public final class Maintenance implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the upkeep, letting a write or compaction in progress finish: interrupted, it would close the file's
+   * channel and the records still buffered would be lost at exit.
+   */
   @Override
   public void close() {
-    timer.shutdownNow();
+    timer.shutdown();
+    try {
+      if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+        timer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      timer.shutdownNow();
+    }
   }
 }
