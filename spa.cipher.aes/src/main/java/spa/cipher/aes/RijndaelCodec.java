@@ -3,6 +3,7 @@ package spa.cipher.aes;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -257,17 +258,6 @@ final class RijndaelCodec {
     }
   }
 
-  private static boolean startsWith(byte[] b, int off, int n, byte[] prefix) {
-    if (n < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (b[off + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   /** Puts the prefix and {@code wire[off, off+n)} in {@code t.text}; returns the length of the whole. */
   private static int restorePrefix(Tools t, byte[] wire, int off, int n) {
@@ -290,7 +280,7 @@ final class RijndaelCodec {
     if (dataLen % BLOCK != 0 || dataLen < HEADER + BLOCK) {
       return t.refuse(Refusal.NOT_BLOCKS, dataLen);
     }
-    if (!startsWith(data, 0, dataLen, MAGIC)) {
+    if (dataLen < MAGIC.length || !Arrays.equals(data, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       return t.refuse(Refusal.NO_HEADER, 0);
     }
     init(t, Cipher.DECRYPT_MODE, data, MAGIC.length);

@@ -1,6 +1,7 @@
 package spa.core.codec;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The admission checks of an SPA wire string before any key is tried, in one place for the server's prefilter
@@ -20,7 +21,8 @@ public enum WireForm {
 
   /** The verdict on the wire bytes {@code b[off, off+n)}. */
   public static WireForm check(byte[] b, int off, int n) {
-    if (startsWithSalted(b, off, n)) {
+    if (n >= SALTED_BYTES.length
+        && Arrays.equals(b, off, off + SALTED_BYTES.length, SALTED_BYTES, 0, SALTED_BYTES.length)) {
       return SALTED_PREFIX;
     }
     if (n > GPG_PREFIX_MIN && b[off] == 'h' && b[off + 1] == 'Q') {
@@ -30,17 +32,5 @@ public enum WireForm {
       return OK;
     }
     return Base64s.isBase64(b, off, n) ? EQUALS : NOT_BASE64;
-  }
-
-  private static boolean startsWithSalted(byte[] b, int off, int n) {
-    if (n < SALTED_BYTES.length) {
-      return false;
-    }
-    for (int i = 0; i < SALTED_BYTES.length; i++) {
-      if (b[off + i] != SALTED_BYTES[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }
