@@ -307,7 +307,13 @@ class SpadCommandTest {
       s.send(new DatagramPacket(second22, second22.length, InetAddress.getLoopbackAddress(), port));
       s.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), port));
     }
-    Thread.sleep(500);
+    // both packets decided before the stop
+    long decided = System.currentTimeMillis() + 10_000;
+    String counts = "";
+    while (!(counts.contains("replays=1") && counts.contains("port=1")) && System.currentTimeMillis() < decided) {
+      Thread.sleep(20);
+      counts = spad("-S", "-r", run.toString(), "-c", conf.toString()).out();
+    }
     hooks.stop();
     t.join(20_000);
     TestKit.Run r = result.get();
