@@ -15,6 +15,7 @@ import spa.cmd.exec.ExecRunner;
 import spa.core.ConfigException;
 import spa.core.FirewallException;
 import spa.core.Grant;
+import spa.core.IpAddresses;
 import spa.core.Settings;
 import spa.core.spi.FirewallBackend;
 
@@ -344,6 +345,6 @@ public final class IptablesBackend implements FirewallBackend {
   }
 
   private static String describe(Grant g) {
-    return g.source().getHostAddress() + " " + g.access() + (g.nat() == null ? "" : " nat " + g.nat().kind());
+    return IpAddresses.text(g.source()) + " " + g.access() + (g.nat() == null ? "" : " nat " + g.nat().kind());
   }
 }

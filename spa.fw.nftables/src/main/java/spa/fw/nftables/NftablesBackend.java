@@ -13,6 +13,7 @@ import spa.cmd.exec.ExecRunner;
 import spa.core.ConfigException;
 import spa.core.FirewallException;
 import spa.core.Grant;
+import spa.core.IpAddresses;
 import spa.core.Settings;
 import spa.core.spi.FirewallBackend;
 
@@ -296,6 +297,6 @@ public final class NftablesBackend implements FirewallBackend {
   }
 
   private static String describe(Grant g) {
-    return g.source().getHostAddress() + " " + Layout.ports(g.access()) + (g.nat() == null ? "" : " nat " + g.nat().kind());
+    return IpAddresses.text(g.source()) + " " + Layout.ports(g.access()) + (g.nat() == null ? "" : " nat " + g.nat().kind());
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import spa.core.ConfigException;
 import spa.core.FirewallException;
 import spa.core.Grant;
+import spa.core.IpAddresses;
 import spa.core.Settings;
 import spa.core.spi.FirewallBackend;
 import spa.server.event.EventFormat;
@@ -51,7 +52,7 @@ final class FirewallTool {
           long now = System.currentTimeMillis();
           List<Grant> grants = fw.list();
           for (Grant gr : grants) {
-            out.println(gr.source().getHostAddress() + " " + gr.access() + (gr.nat() == null ? "" : " nat " + gr.nat())
+            out.println(IpAddresses.text(gr.source()) + " " + gr.access() + (gr.nat() == null ? "" : " nat " + gr.nat())
                 + " expires in " + Math.max(0, (gr.expires().toEpochMilli() - now) / 1000) + "s (" + gr.stanza() + ")");
           }
           if (grants.isEmpty()) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import spa.core.Decision;
 import spa.core.Grant;
+import spa.core.IpAddresses;
 import spa.core.Packet;
 import spa.core.ProtoPort;
 import spa.core.SpaMessage;
@@ -83,7 +84,7 @@ final class Reporter {
     SpaMessage m = a.message();
     Stanza s = a.stanza();
     Grant g = d instanceof Decision.Open o ? o.grant() : null;
-    String allow = g != null && m.allowIp().equals("0.0.0.0") ? g.source().getHostAddress() : m.allowIp();
+    String allow = g != null ? IpAddresses.text(g.source()) : m.allowIp();
     String command = d instanceof Decision.RunCommand rc ? rc.command() : s.cycle() != null ? s.cycle().open() : null;
     log.emit(Event.builder(Event.Type.ACCEPT, now).packet(p).user(m.user()).allow(allow)
         .access(g == null ? List.of() : g.access()).nat(g == null ? null : g.nat())

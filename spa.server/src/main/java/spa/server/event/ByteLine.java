@@ -3,6 +3,7 @@ package spa.server.event;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Arrays;
+import spa.core.IpAddresses;
 
 /** A growable byte buffer with the few appends event formatting needs, free of per-call allocation. */
 public final class ByteLine {
@@ -106,7 +107,7 @@ public final class ByteLine {
       number(b[0] & 0xff).put('.').number(b[1] & 0xff).put('.').number(b[2] & 0xff).put('.').number(b[3] & 0xff);
       return this;
     }
-    return ascii(a.getHostAddress());
+    return ascii(IpAddresses.text(a));
   }
 
   /** Appends the remembered encoding of {@code s}, if there is one; false otherwise. */

@@ -1,5 +1,6 @@
 package spa.server.event;
 
+import java.net.Inet6Address;
 import java.util.List;
 import java.util.Locale;
 import spa.core.Nat;
@@ -123,13 +124,17 @@ public enum EventFormat {
         o.ascii(" reason=").printable(e.reason());
       }
       if (e.src() != null) {
-        o.ascii(" src=").address(e.src());
+        // an IPv6 address and its port kept apart as in URLs: [fd00::2]:57315 (the same for dst)
+        boolean bracket = e.srcPort() >= 0 && e.src() instanceof Inet6Address;
+        o.ascii(bracket ? " src=[" : " src=").address(e.src());
         if (e.srcPort() >= 0) {
-          o.put(':').number(e.srcPort());
+          o.ascii(bracket ? "]:" : ":").number(e.srcPort());
         }
       }
       if (e.dst() != null) {
-        o.ascii(" dst=").address(e.dst()).put(':').number(e.dstPort()).put('/').ascii(protocol(e.protocol()));
+        boolean bracket = e.dst() instanceof Inet6Address;
+        o.ascii(bracket ? " dst=[" : " dst=").address(e.dst()).ascii(bracket ? "]:" : ":").number(e.dstPort())
+            .put('/').ascii(protocol(e.protocol()));
       }
       if (e.user() != null) {
         o.ascii(" user=\"").printable(e.user()).put('"');

@@ -2,6 +2,7 @@ package spa.server.grant;
 
 import java.util.function.LongSupplier;
 import spa.core.Grant;
+import spa.core.IpAddresses;
 import spa.server.event.Event;
 import spa.server.event.EventLog;
 
@@ -38,7 +39,7 @@ public final class GrantEvents implements GrantManager.Listener {
 
   private Event event(Event.Type type, Grant g, String reason, String detail) {
     // no packet is involved: the packet fields stay empty, the address let in is "allow"
-    return Event.builder(type, clock.getAsLong()).allow(g.source().getHostAddress()).access(g.access()).nat(g.nat())
+    return Event.builder(type, clock.getAsLong()).allow(IpAddresses.text(g.source())).access(g.access()).nat(g.nat())
         .stanza(g.stanza()).reason(reason).detail(detail).build();
   }
 }

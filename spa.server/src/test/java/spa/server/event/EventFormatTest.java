@@ -80,12 +80,23 @@ class EventFormatTest {
     Config c = TestKit.jsonLines(line).get(0);
     assertEquals("deny", c.getString("event"));
     assertEquals("user", c.getString("reason"));
-    assertEquals("fd00:0:0:0:0:0:0:7", c.getString("src"));
+    assertEquals("fd00::7", c.getString("src"), "canonical short form");
     assertEquals("tcp", c.getString("proto"));
     assertEquals("ev\"il\\\u0001", c.getString("user"));
     assertEquals("bad \"user\"\n\u00e9", c.getString("detail"));
     assertFalse(c.hasPath("timeout"));
     assertFalse(c.hasPath("allow"));
+  }
+
+  @Test
+  void ipv6AddressesAreWrittenShortAndKeptApartFromTheirPort() {
+    Event deny = Event.builder(Event.Type.DENY, T).packet(packet("fd00:5:0:0:0:0:0:2", 57315, "fd00:0:0:0:0:0:0:1", 17))
+        .reason("replay").build();
+    assertEquals("2026-11-21T08:29:02.123Z deny reason=replay src=[fd00:5::2]:57315 dst=[fd00::1]:62201/udp",
+        render(EventFormat.TEXT, deny).strip());
+    Config c = TestKit.jsonLines(render(EventFormat.JSON, deny)).get(0);
+    assertEquals("fd00:5::2", c.getString("src"));
+    assertEquals("fd00::1", c.getString("dst"));
   }
 
   @Test
