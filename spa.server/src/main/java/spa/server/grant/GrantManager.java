@@ -8,10 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import spa.core.FirewallException;
 import spa.core.Grant;
 import spa.core.spi.FirewallBackend;
@@ -45,29 +41,33 @@ public final class GrantManager implements AutoCloseable {
   public record Reconciliation(int kept, int restored, int adopted, int removed, List<String> problems) {}
 
   /** How often the firewall is checked for what spa set up (a flushed ruleset, a deleted table or chain). */
-  private static final long WATCH_MILLIS = 1000;
+  private static final Duration WATCH_PERIOD = Duration.ofSeconds(1);
+  /** How long a failed close waits before it is tried again. */
+  private static final Duration CLOSE_RETRY = Duration.ofSeconds(5);
   private final FirewallBackend backend;
   private final GrantJournal journal;
   private final Clock clock;
   private final Listener listener;
-  private final ScheduledExecutorService timer;
+  private final Scheduler timer;
   private final List<Grant> active = new ArrayList<>();
-  private final Map<Grant, ScheduledFuture<?>> closings = new HashMap<>();
+  private final Map<Grant, Scheduler.Task> closings = new HashMap<>();
   /** The firewall was found broken and could not be repaired yet: report again only once it is. */
   private boolean broken;
   /** The per-second check started by {@link #start}; a flush stops it, so spad's exit does not undo the flush. */
-  private ScheduledFuture<?> watching;
+  private Scheduler.Task watching;
 
+  /** The daemon's manager: expiry and the firewall check run on the thread {@code spad-expiry}. */
   public GrantManager(FirewallBackend backend, GrantJournal journal, Clock clock, Listener listener) {
+    this(backend, journal, clock, Scheduler.thread("spad-expiry"), listener);
+  }
+
+  /** A manager whose expiry and firewall check run on {@code timer}, which it closes with itself. */
+  public GrantManager(FirewallBackend backend, GrantJournal journal, Clock clock, Scheduler timer, Listener listener) {
     this.backend = backend;
     this.journal = journal;
     this.clock = clock;
     this.listener = listener;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "spad-expiry");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = timer;
   }
 
   /**
@@ -111,7 +111,7 @@ public final class GrantManager implements AutoCloseable {
     for (Grant g : active) {
       scheduleClose(g);
     }
-    watching = timer.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+    watching = timer.repeat(this::watch, WATCH_PERIOD);
     return new Reconciliation(kept, restored, adopted, removed, problems);
   }
 
@@ -256,11 +256,11 @@ public final class GrantManager implements AutoCloseable {
   /** Removes everything spa added in the firewall and forgets it, and stops checking the firewall. */
   public synchronized void flush() throws FirewallException, IOException {
     if (watching != null) {
-      watching.cancel(false);
+      watching.cancel();
     }
     run(backend::flush);
-    for (ScheduledFuture<?> f : closings.values()) {
-      f.cancel(false);
+    for (Scheduler.Task f : closings.values()) {
+      f.cancel();
     }
     closings.clear();
     active.clear();
@@ -270,7 +270,7 @@ public final class GrantManager implements AutoCloseable {
   /** Stops the expiry timer; openings stay in the firewall and the journal for the next start. */
   @Override
   public void close() {
-    timer.shutdownNow();
+    timer.close();
   }
 
   private Grant find(Grant grant) {
@@ -283,14 +283,13 @@ public final class GrantManager implements AutoCloseable {
   }
 
   private void scheduleClose(Grant g) {
-    long delay = Math.max(0, Duration.between(clock.instant(), g.expires()).toMillis());
-    closings.put(g, timer.schedule(() -> expire(g), delay, TimeUnit.MILLISECONDS));
+    closings.put(g, timer.schedule(() -> expire(g), Duration.between(clock.instant(), g.expires())));
   }
 
   private void cancelClose(Grant g) {
-    ScheduledFuture<?> f = closings.remove(g);
+    Scheduler.Task f = closings.remove(g);
     if (f != null) {
-      f.cancel(false);
+      f.cancel();
     }
   }
 
@@ -304,7 +303,7 @@ public final class GrantManager implements AutoCloseable {
         run(() -> backend.close(g));
       } catch (FirewallException | RuntimeException e) {
         listener.failed("close", g, e);
-        closings.put(g, timer.schedule(() -> expire(g), 5, TimeUnit.SECONDS));
+        closings.put(g, timer.schedule(() -> expire(g), CLOSE_RETRY));
         return;
       }
     }
