@@ -172,8 +172,10 @@ class GrantManagerTest {
   @Test
   void aWipedFirewallIsNoticedWithinASecondAndItsValidGrantsComeBack() throws Exception {
     TableBackend fw = new TableBackend(true);
-    try (GrantManager m = new GrantManager(fw, new GrantJournal(dir.resolve("grants")), clock, clock, events)) {
+    try (GrantManager m = new GrantManager(fw, new GrantJournal(dir.resolve("grants")), clock, clock, events);
+        FirewallWatch w = new FirewallWatch(m, clock, events)) {
       m.start();
+      w.start();
       Grant valid = grant("198.18.0.2", 60_000);
       m.open(valid);
       m.open(grant("198.18.0.3", 60_000));
@@ -187,12 +189,13 @@ class GrantManagerTest {
       assertEquals(2, fw.held.size(), fw.held.toString());
       assertEquals(valid.expires(), fw.held.get(0).expires(), "re-opened until the grant's own expiry");
       assertEquals(List.of(2), events.lost);
-      assertFalse(m.checkFirewall(), "intact again");
-      // spad's exit flush (FLUSH_IPT_AT_EXIT) is not undone by the watch
+      assertFalse(w.check(), "intact again");
+      // spad's exit flush (FLUSH_IPT_AT_EXIT) comes after the watch is closed, and is not undone
+      w.close();
       m.flush();
       fw.setUp = false;
       clock.advanceMillis(5000);
-      assertFalse(fw.setUp, "the watch stops at a flush");
+      assertFalse(fw.setUp, "a closed watch checks no more");
     }
   }
 
@@ -200,14 +203,15 @@ class GrantManagerTest {
   void aFirewallThatCannotBeRepairedIsReportedOnceAndRetried() throws Exception {
     TableBackend fw = new TableBackend(true);
     try (GrantManager m = new GrantManager(fw, new GrantJournal(dir.resolve("grants")), clock, clock, events)) {
+      FirewallWatch w = new FirewallWatch(m, clock, events);
       m.open(grant("198.18.0.2", 60_000));
       fw.setUp = false;
       fw.repairFails = true;
-      assertTrue(m.checkFirewall());
-      assertTrue(m.checkFirewall());
+      assertTrue(w.check());
+      assertTrue(w.check());
       assertEquals(List.of(-1), events.lost);
       fw.repairFails = false;
-      assertTrue(m.checkFirewall());
+      assertTrue(w.check());
       assertEquals(List.of(-1, 1), events.lost);
     }
   }
@@ -282,7 +286,7 @@ class GrantManagerTest {
     }
   }
 
-  static final class Events implements GrantManager.Listener {
+  static final class Events implements GrantManager.Listener, FirewallWatch.Listener {
     final List<Grant> expired = new CopyOnWriteArrayList<>();
     final List<Integer> lost = new CopyOnWriteArrayList<>();
 
