@@ -1,13 +1,15 @@
 package spa.server.grant;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import spa.core.FirewallException;
 
 /**
  * Fails closed when someone removes what spa set up in the firewall (a flushed ruleset, a deleted table or
- * chain): checks once a second that the firewall still holds it, and when it does not, has the grant
- * manager set it up again with the grants still valid, and reports it. A firewall that cannot be set up
- * again is reported once, then retried every second until it can.
+ * chain): checks at once when the backend reports a change ({@link spa.core.spi.FirewallBackend#watchChanges},
+ * {@code nft monitor} for nftables) and once a second in any case; when the firewall no longer holds it, has
+ * the grant manager set it up again with the grants still valid, and reports it. A firewall that cannot be
+ * set up again is reported once, then retried every second until it can.
  */
 public final class FirewallWatch implements AutoCloseable {
 
@@ -29,6 +31,9 @@ public final class FirewallWatch implements AutoCloseable {
   /** The firewall was found broken and could not be repaired yet: report again only once it is. */
   private boolean broken;
   private Scheduler.Task periodic;
+  private AutoCloseable changes;
+  /** A check asked for by a change report is waiting to run: further reports add none. */
+  private final AtomicBoolean asked = new AtomicBoolean();
 
   /** The daemon's watch, on the thread {@code spad-fw-watch}. */
   public FirewallWatch(GrantManager grants, Listener listener) {
@@ -42,10 +47,29 @@ public final class FirewallWatch implements AutoCloseable {
     this.listener = listener;
   }
 
-  /** Starts the checks, the first one period from now; call after the manager's start. */
+  /**
+   * Starts the checks, the first one period from now, and the backend's change reports; call after the
+   * manager's start. Without change reports (the backend fails to start them) the periodic check goes on.
+   */
   public synchronized void start() {
-    if (periodic == null) {
-      periodic = timer.repeat(this::checkQuietly, PERIOD);
+    if (periodic != null) {
+      return;
+    }
+    periodic = timer.repeat(this::checkQuietly, PERIOD);
+    try {
+      changes = grants.watchChanges(this::changed);
+    } catch (FirewallException | RuntimeException e) {
+      changes = null;
+    }
+  }
+
+  /** A change report: one check as soon as the timer is free, however many reports come meanwhile. */
+  private void changed() {
+    if (asked.compareAndSet(false, true)) {
+      timer.schedule(() -> {
+        asked.set(false);
+        checkQuietly();
+      }, Duration.ZERO);
     }
   }
 
@@ -85,11 +109,23 @@ public final class FirewallWatch implements AutoCloseable {
     }
   }
 
-  /** Stops checking (before spad's exit flush, which the watch must not undo). */
+  /** Stops checking and the change reports (before spad's exit flush, which the watch must not undo). */
   @Override
-  public synchronized void close() {
-    if (periodic != null) {
-      periodic.cancel();
+  public void close() {
+    AutoCloseable c;
+    synchronized (this) {
+      if (periodic != null) {
+        periodic.cancel();
+      }
+      c = changes;
+      changes = null;
+    }
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // stopping the reports is best effort: the process is the backend's, and spad is ending
+      }
     }
     timer.close();
   }

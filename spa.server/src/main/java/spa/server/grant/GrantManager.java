@@ -210,6 +210,11 @@ public final class GrantManager implements AutoCloseable {
     return List.copyOf(active);
   }
 
+  /** Starts the backend's change reports ({@link FirewallBackend#watchChanges}); for {@link FirewallWatch}. */
+  synchronized AutoCloseable watchChanges(Runnable changed) throws FirewallException {
+    return call(() -> backend.watchChanges(changed));
+  }
+
   /** Removes everything spa added in the firewall and forgets it (close the {@link FirewallWatch} first). */
   public synchronized void flush() throws FirewallException, IOException {
     run(backend::flush);
