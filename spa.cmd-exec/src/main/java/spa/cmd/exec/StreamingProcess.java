@@ -23,7 +23,9 @@ import org.apache.commons.exec.ShutdownHookProcessDestroyer;
  * {@code nft monitor}. Started with Apache Commons Exec as {@link ExecRunner} starts commands: the argv as a
  * list (no shell), working directory {@code /}, exactly the given environment, standard input closed. It runs
  * until it ends by itself or {@link #close} kills it; close waits until the process is reaped, and a process
- * still running when the JVM exits is killed then.
+ * still running when the JVM exits is killed then. Where util-linux's {@code setpriv} is in the PATH the
+ * process is started through {@code setpriv --pdeathsig KILL}, so the kernel kills it even when the JVM dies
+ * by SIGKILL; without it, such a process runs on until its output pipe breaks.
  */
 public final class StreamingProcess implements AutoCloseable {
   /** How long {@link #close} waits for the killed process to be reaped. */
@@ -68,7 +70,12 @@ public final class StreamingProcess implements AutoCloseable {
     if (program == null) {
       throw new IOException(command.argv().get(0) + ": not found in PATH " + environment.getOrDefault("PATH", "(unset)"));
     }
-    CommandLine line = new CommandLine(program);
+    String setpriv = resolve("setpriv", environment);
+    CommandLine line = new CommandLine(setpriv == null ? program : setpriv);
+    if (setpriv != null) {
+      line.addArgument("--pdeathsig", false).addArgument("KILL", false).addArgument("--", false)
+          .addArgument(program, false);
+    }
     for (String arg : command.argv().subList(1, command.argv().size())) {
       line.addArgument(arg, false);
     }
