@@ -348,16 +348,8 @@ abstract class SpadEndToEnd {
     return spad;
   }
 
-  /** Sends one packet from the client namespace with {@code knocker}; fails the test unless the client succeeds. */
   private void knock(Knocker knocker, Keys with, String... request) throws Exception {
-    Path home = Files.createTempDirectory(dir, "home");
-    List<String> argv = new ArrayList<>(List.of("env", "HOME=" + home, "JAVA_HOME=" + System.getProperty("java.home")));
-    argv.addAll(knocker.argv(image));
-    argv.addAll(List.of(request));
-    argv.addAll(List.of("-p", String.valueOf(UDP_PORT)));
-    argv.addAll(with.clientArgs());
-    CommandResult r = site.runInClient(Command.of(argv).withTimeout(Duration.ofSeconds(30)));
-    assertTrue(r.ok(), () -> knocker + " failed: " + r.failure());
+    knocker.knock(site, image, dir, with, request);
   }
 
   /**

@@ -71,6 +71,19 @@ public interface FirewallBackend {
    */
   default void repair() throws FirewallException {}
 
+  /**
+   * Starts reporting changes that may have removed what {@link #start} set up (a flushed ruleset, a deleted
+   * table, chain or rule, a reloaded ruleset), so the daemon checks {@link #intact} at once rather than at its
+   * next once-a-second check, which stays the backstop. {@code changed} is called from a thread of the
+   * backend's own, perhaps several times for one change and sometimes for a change that removed nothing of
+   * spa's; it must return quickly. The backend keeps the source going (restarts it when it fails) until the
+   * returned handle is closed, which stops it and leaves no process or thread behind. Called after
+   * {@link #start}. The default watches nothing and returns a handle that does nothing.
+   */
+  default AutoCloseable watchChanges(Runnable changed) throws FirewallException {
+    return () -> {};
+  }
+
   /** What spa's openings the firewall holds now, with their expiry. */
   List<Grant> list() throws FirewallException;
 

@@ -26,6 +26,7 @@ public final class NftablesBackend implements FirewallBackend {
   private static final Duration NFT_TIMEOUT = Duration.ofSeconds(15);
 
   private final CommandRunner runner;
+  private final List<String> prefix;
   private final Clock clock;
   private NftConfig config;
   private Layout layout;
@@ -37,7 +38,16 @@ public final class NftablesBackend implements FirewallBackend {
 
   /** A backend running nft through {@code runner} (for example inside a network namespace). */
   public NftablesBackend(CommandRunner runner, Clock clock) {
+    this(runner, List.of(), clock);
+  }
+
+  /**
+   * A backend running nft through {@code runner}, and {@code nft monitor} ({@link #watchChanges}) behind
+   * {@code prefix}, the same one the runner puts in front (such as {@code ip netns exec NAME}).
+   */
+  public NftablesBackend(CommandRunner runner, List<String> prefix, Clock clock) {
     this.runner = runner;
+    this.prefix = List.copyOf(prefix);
     this.clock = clock;
   }
 
@@ -227,6 +237,17 @@ public final class NftablesBackend implements FirewallBackend {
   public void repair() throws FirewallException {
     NftConfig c = started();
     batch(layout.buildScript(), "re-create " + c.tableRef());
+  }
+
+  /** A long-running {@code nft monitor destroy}: see {@link NftMonitor}. */
+  @Override
+  public AutoCloseable watchChanges(Runnable changed) throws FirewallException {
+    NftConfig c = started();
+    List<String> argv = new ArrayList<>(prefix);
+    argv.addAll(List.of(c.exe(), "monitor", "destroy"));
+    NftMonitor m = new NftMonitor(argv, c.tableRef(), changed);
+    m.start();
+    return m;
   }
 
   @Override

@@ -98,6 +98,64 @@ class NftablesTrafficTest extends FirewallContract {
     return FirewallContract.grant(source, access, nat, Instant.now().plus(ttl), "stanza-1");
   }
 
+  /**
+   * nft monitor reports each wipe of spa's table (not a grant's element going), is started again when it
+   * dies, and is gone once its handle is closed.
+   */
+  @Test
+  void theChangeReportsSeeEachWipeAndSurviveTheMonitorsDeath() throws Exception {
+    NftablesBackend fw = new NftablesBackend(net.runnerIn(net.server()), List.of("ip", "netns", "exec", net.server()),
+        Clock.systemUTC());
+    fw.start(Settings.of(pairs("NFT_PROTECTED_PORTS", "tcp/22"), "test.conf"));
+    java.util.concurrent.Semaphore reports = new java.util.concurrent.Semaphore(0);
+    NftMonitor monitor = (NftMonitor) fw.watchChanges(reports::release);
+    try {
+      long pid = awaitMonitor(monitor, -1, reports);
+      fw.open(grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(30)));
+      fw.close(grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(30)));
+      for (List<String> wipe : wipes()) {
+        reports.drainPermits();
+        in(wipe.toArray(String[]::new));
+        assertTrue(reports.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS), "reported: " + wipe);
+        fw.repair();
+        assertTrue(fw.intact());
+      }
+      reports.drainPermits();
+      new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+      assertTrue(reports.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS), "a restart reports a possible change");
+      long again = awaitMonitor(monitor, pid, reports);
+      in("nft", "delete", "table", "inet", "spa");
+      assertTrue(reports.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS), "the new monitor reports too");
+      monitor.close();
+      assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/" + again)), "no nft monitor left");
+      assertEquals(-1, monitor.pid());
+    } finally {
+      monitor.close();
+    }
+  }
+
+  /**
+   * The pid of the monitor's nft once it runs, differs from {@code old} and reports: a chain added to spa's
+   * table and deleted again until a report comes (nft subscribes a moment after it starts).
+   */
+  private long awaitMonitor(NftMonitor monitor, long old, java.util.concurrent.Semaphore reports) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < end) {
+      long pid = monitor.pid();
+      if (pid > 0 && pid != old) {
+        in("nft", "add", "chain", "inet", "spa", "monitor_probe");
+        in("nft", "delete", "chain", "inet", "spa", "monitor_probe");
+        if (reports.tryAcquire(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          reports.drainPermits();
+          return pid;
+        }
+      } else {
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("nft monitor does not report");
+  }
+
   @Test
   void theKernelClosesAnOpeningAtItsTimeout() throws Exception {
     NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");

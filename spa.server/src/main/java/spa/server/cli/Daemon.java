@@ -23,6 +23,7 @@ import spa.server.engine.SerialActuator;
 import spa.server.engine.Stats;
 import spa.server.event.EventFormat;
 import spa.server.event.EventOutput;
+import spa.server.grant.FirewallWatch;
 import spa.server.grant.GrantEvents;
 import spa.server.grant.GrantJournal;
 import spa.server.grant.GrantManager;
@@ -193,6 +194,11 @@ public final class Daemon {
           GrantManager atExit = grants;
           open.add(0, () -> atExit.flush());
         }
+        // closed before the exit flush, which it must not undo
+        FirewallWatch watch = new FirewallWatch(grants,
+            new GrantEvents(events.newLog(false), firewall.info().name(), System::currentTimeMillis));
+        open.add(0, watch);
+        watch.start();
       }
       Actuator actuator = test ? Actuator.none()
           : new SerialActuator(grants, firewall == null ? "none" : firewall.info().name(), new ExecRunner(),

@@ -7,12 +7,15 @@ import spa.server.event.Event;
 import spa.server.event.EventLog;
 
 /** Turns the grant lifecycle that happens away from any packet (expiry, failures) into events. */
-public final class GrantEvents implements GrantManager.Listener {
+public final class GrantEvents implements GrantManager.Listener, FirewallWatch.Listener {
   private final EventLog log;
   private final String firewall;
   private final LongSupplier clock;
 
-  /** @param log a log used only by this listener (its calls are serialised by the grant manager) */
+  /**
+   * @param log a log used only by this listener, whose calls are serialised by the grant manager, or by the
+   *     firewall watch (one listener each)
+   */
   public GrantEvents(EventLog log, String firewall, LongSupplier clock) {
     this.log = log;
     this.firewall = firewall;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -253,5 +254,16 @@ public final class GrantJournal {
 
   private static String clean(String s) {
     return s == null ? "" : s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+  }
+
+  /**
+   * The held opening with the journal's details where the firewall's listing is coarser: the exact expiry
+   * (firewalls keep whole seconds) when both agree to the second, and the stanza name.
+   */
+  static Grant precise(Grant held, Grant recorded) {
+    boolean sameSecond = Math.abs(Duration.between(held.expires(), recorded.expires()).toMillis()) < 1000;
+    String stanza = held.stanza() == null || held.stanza().isEmpty() ? recorded.stanza() : held.stanza();
+    return new Grant(held.source(), held.destination(), held.access(), held.nat(),
+        sameSecond ? recorded.expires() : held.expires(), stanza);
   }
 }

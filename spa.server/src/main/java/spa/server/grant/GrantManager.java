@@ -8,10 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import spa.core.FirewallException;
 import spa.core.Grant;
 import spa.core.spi.FirewallBackend;
@@ -22,7 +18,8 @@ import spa.server.plugin.Plugins;
  * critical path; should spad die in between, start-up adopts the opening from the firewall), extends an opening
  * on a re-knock instead of stacking a second one, closes it at expiry when the firewall does not do so
  * itself, and at start-up reconciles the journal with what the firewall holds so that nothing expired
- * survives and nothing valid is lost. All firewall calls are serialised on this object's lock.
+ * survives and nothing valid is lost. All firewall calls are serialised on this object's lock; the
+ * {@link FirewallWatch} checks that the firewall still holds what spa set up.
  */
 public final class GrantManager implements AutoCloseable {
 
@@ -33,41 +30,33 @@ public final class GrantManager implements AutoCloseable {
 
     /** A firewall or journal operation on {@code grant} failed. */
     void failed(String operation, Grant grant, Exception cause);
-
-    /**
-     * What spa set up in the firewall was found gone (or broken) and is set up again, with {@code reopened}
-     * grants still valid; {@code repairFailure} is why it could not be, or null.
-     */
-    default void firewallLost(int reopened, Exception repairFailure) {}
   }
 
   /** What start-up found. */
   public record Reconciliation(int kept, int restored, int adopted, int removed, List<String> problems) {}
 
-  /** How often the firewall is checked for what spa set up (a flushed ruleset, a deleted table or chain). */
-  private static final long WATCH_MILLIS = 1000;
+  /** How long a failed close waits before it is tried again. */
+  private static final Duration CLOSE_RETRY = Duration.ofSeconds(5);
   private final FirewallBackend backend;
   private final GrantJournal journal;
   private final Clock clock;
   private final Listener listener;
-  private final ScheduledExecutorService timer;
+  private final Scheduler timer;
   private final List<Grant> active = new ArrayList<>();
-  private final Map<Grant, ScheduledFuture<?>> closings = new HashMap<>();
-  /** The firewall was found broken and could not be repaired yet: report again only once it is. */
-  private boolean broken;
-  /** The per-second check started by {@link #start}; a flush stops it, so spad's exit does not undo the flush. */
-  private ScheduledFuture<?> watching;
+  private final Map<Grant, Scheduler.Task> closings = new HashMap<>();
 
+  /** The daemon's manager: expiry runs on the thread {@code spad-expiry}. */
   public GrantManager(FirewallBackend backend, GrantJournal journal, Clock clock, Listener listener) {
+    this(backend, journal, clock, Scheduler.thread("spad-expiry"), listener);
+  }
+
+  /** A manager whose expiry runs on {@code timer}, which it closes with itself. */
+  public GrantManager(FirewallBackend backend, GrantJournal journal, Clock clock, Scheduler timer, Listener listener) {
     this.backend = backend;
     this.journal = journal;
     this.clock = clock;
     this.listener = listener;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "spad-expiry");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = timer;
   }
 
   /**
@@ -89,7 +78,7 @@ public final class GrantManager implements AutoCloseable {
         closeQuietly(h);
         removed++;
       } else if (recorded.stream().anyMatch(h::sameOpening)) {
-        active.add(recorded.stream().filter(h::sameOpening).findFirst().map(r -> precise(h, r)).orElseThrow());
+        active.add(recorded.stream().filter(h::sameOpening).findFirst().map(r -> GrantJournal.precise(h, r)).orElseThrow());
         kept++;
       } else {
         active.add(h);
@@ -111,7 +100,6 @@ public final class GrantManager implements AutoCloseable {
     for (Grant g : active) {
       scheduleClose(g);
     }
-    watching = timer.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
     return new Reconciliation(kept, restored, adopted, removed, problems);
   }
 
@@ -199,53 +187,22 @@ public final class GrantManager implements AutoCloseable {
     }
   }
 
-  /**
-   * The held opening with the journal's details where the firewall's listing is coarser: the exact expiry
-   * (firewalls keep whole seconds) when both agree to the second, and the stanza name.
-   */
-  private static Grant precise(Grant held, Grant recorded) {
-    boolean sameSecond = Math.abs(Duration.between(held.expires(), recorded.expires()).toMillis()) < 1000;
-    String stanza = held.stanza() == null || held.stanza().isEmpty() ? recorded.stanza() : held.stanza();
-    return new Grant(held.source(), held.destination(), held.access(), held.nat(),
-        sameSecond ? recorded.expires() : held.expires(), stanza);
+  /** True while the firewall holds what the backend set up ({@link FirewallBackend#intact}); for {@link FirewallWatch}. */
+  synchronized boolean intact() throws FirewallException {
+    return call(backend::intact);
   }
 
   /**
-   * Checks that the firewall still holds what spa set up; when it does not, sets it up again and re-opens the
-   * grants still valid until their own expiry, so the protected ports are closed again and no valid grant is
-   * lost. Runs every second after {@link #start}.
+   * Sets up again what the backend set up and re-opens the grants still valid until their own expiry, in turn
+   * with every other firewall call; for {@link FirewallWatch}.
    *
-   * @return true when something was found missing
+   * @return how many grants were re-opened
    */
-  public synchronized boolean checkFirewall() {
-    try {
-      if (call(backend::intact)) {
-        broken = false;
-        return false;
-      }
-      run(backend::repair);
-    } catch (FirewallException | RuntimeException e) {
-      if (!broken) {
-        listener.firewallLost(0, e);
-      }
-      broken = true;
-      return true;
-    }
+  synchronized int restore() throws FirewallException {
+    run(backend::repair);
     Instant now = clock.instant();
     List<Grant> valid = active.stream().filter(g -> g.expires().isAfter(now)).toList();
-    long reopened = openAll(valid).stream().filter(Result::ok).count();
-    broken = false;
-    listener.firewallLost((int) reopened, null);
-    return true;
-  }
-
-  private void watch() {
-    try {
-      checkFirewall();
-    } catch (RuntimeException e) {
-      // a scheduled task that throws is never run again: the watch must go on
-      listener.firewallLost(0, e);
-    }
+    return (int) openAll(valid).stream().filter(Result::ok).count();
   }
 
   /** The openings spa holds now. */
@@ -253,14 +210,16 @@ public final class GrantManager implements AutoCloseable {
     return List.copyOf(active);
   }
 
-  /** Removes everything spa added in the firewall and forgets it, and stops checking the firewall. */
+  /** Starts the backend's change reports ({@link FirewallBackend#watchChanges}); for {@link FirewallWatch}. */
+  synchronized AutoCloseable watchChanges(Runnable changed) throws FirewallException {
+    return call(() -> backend.watchChanges(changed));
+  }
+
+  /** Removes everything spa added in the firewall and forgets it (close the {@link FirewallWatch} first). */
   public synchronized void flush() throws FirewallException, IOException {
-    if (watching != null) {
-      watching.cancel(false);
-    }
     run(backend::flush);
-    for (ScheduledFuture<?> f : closings.values()) {
-      f.cancel(false);
+    for (Scheduler.Task f : closings.values()) {
+      f.cancel();
     }
     closings.clear();
     active.clear();
@@ -270,7 +229,7 @@ public final class GrantManager implements AutoCloseable {
   /** Stops the expiry timer; openings stay in the firewall and the journal for the next start. */
   @Override
   public void close() {
-    timer.shutdownNow();
+    timer.close();
   }
 
   private Grant find(Grant grant) {
@@ -283,14 +242,13 @@ public final class GrantManager implements AutoCloseable {
   }
 
   private void scheduleClose(Grant g) {
-    long delay = Math.max(0, Duration.between(clock.instant(), g.expires()).toMillis());
-    closings.put(g, timer.schedule(() -> expire(g), delay, TimeUnit.MILLISECONDS));
+    closings.put(g, timer.schedule(() -> expire(g), Duration.between(clock.instant(), g.expires())));
   }
 
   private void cancelClose(Grant g) {
-    ScheduledFuture<?> f = closings.remove(g);
+    Scheduler.Task f = closings.remove(g);
     if (f != null) {
-      f.cancel(false);
+      f.cancel();
     }
   }
 
@@ -304,7 +262,7 @@ public final class GrantManager implements AutoCloseable {
         run(() -> backend.close(g));
       } catch (FirewallException | RuntimeException e) {
         listener.failed("close", g, e);
-        closings.put(g, timer.schedule(() -> expire(g), 5, TimeUnit.SECONDS));
+        closings.put(g, timer.schedule(() -> expire(g), CLOSE_RETRY));
         return;
       }
     }
