@@ -12,6 +12,8 @@ public final class Variables {
   public static final String DEFAULT_RUN_DIR = "/run/spad";
   public static final String DEFAULT_STATE_DIR = "/var/lib/spad";
   public static final String DEFAULT_CONF_DIR = "/etc/fwknop";
+  /** The value fwknop's shipped files hold where a key must be set. */
+  public static final String PLACEHOLDER = "__CHANGEME__";
 
   /** Daemon-wide variables with their defaults ({@code null}: no default). */
   public static final Map<String, String> SERVER_DEFAULTS = serverDefaults();

@@ -43,7 +43,7 @@ class SpadCommandTest {
     }
   }
 
-  private static final String ACCESS = "SOURCE ANY\nKEY_BASE64 " + Base64s.encode(TestKit.KEY.getBytes(StandardCharsets.US_ASCII))
+  private static final String ACCESS = "SOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY_BASE64 " + Base64s.encode(TestKit.KEY.getBytes(StandardCharsets.US_ASCII))
       + "\nHMAC_KEY_BASE64 " + Base64s.encode(TestKit.HMAC.getBytes(StandardCharsets.US_ASCII)) + "\nFW_ACCESS_TIMEOUT 30\n";
 
   @Test
@@ -64,7 +64,7 @@ class SpadCommandTest {
 
   @Test
   void badConfigurationIsOneLineNamingFileLineAndKey() throws Exception {
-    files("MAX_SPA_PACKET_AGE 60\n", "SOURCE ANY\nKEY k\nOPEN_PORTS tcp/99999\n");
+    files("MAX_SPA_PACKET_AGE 60\n", "SOURCE 198.18.0.0/15\nKEY k\nOPEN_PORTS tcp/99999\n");
     TestKit.Run r = spad("-c", conf.toString(), "-a", access.toString(), "-t", "--pcap-file", "/nonexistent.pcap");
     assertEquals(1, r.status());
     assertEquals(1, r.err().lines().count(), r.err());
