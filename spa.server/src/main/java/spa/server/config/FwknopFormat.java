@@ -93,8 +93,9 @@ public final class FwknopFormat {
   }
 
   /**
-   * Reads the meaningful lines of a file: comments and blank lines dropped, values cut at ';' (a line without a
-   * value has an empty one: each caller decides). A file group or others may read is reported to {@code warn}
+   * Reads the meaningful lines of a file: comments and blank lines dropped, values cut at ';' and stripped of
+   * blanks, except that a raw {@code KEY} or {@code HMAC_KEY} keeps its trailing blanks as in fwknopd (a line
+   * without a value has an empty one: each caller decides). A file group or others may read is reported to {@code warn}
    * first ({@link FilePermissions}).
    */
   static List<Line> lines(Path file, Consumer<String> warn) throws ConfigException {
@@ -109,8 +110,8 @@ public final class FwknopFormat {
     }
     List<Line> out = new ArrayList<>();
     for (int i = 0; i < raw.size(); i++) {
-      String s = strip(raw.get(i));
-      if (s.isEmpty() || s.charAt(0) == '#' || s.charAt(0) == ';') {
+      String s = strip(raw.get(i)).stripLeading();
+      if (s.isBlank() || s.charAt(0) == '#' || s.charAt(0) == ';') {
         continue;
       }
       String origin = file + ":" + (i + 1);
@@ -119,14 +120,21 @@ public final class FwknopFormat {
         ws++;
       }
       String var = s.substring(0, ws);
-      String value = s.substring(ws).strip();
+      String value = s.substring(ws).stripLeading();
       if (!var.startsWith("%")) {
         int semi = value.indexOf(';');
         if (semi >= 0) {
-          value = value.substring(0, semi).strip();
+          value = value.substring(0, semi);
         }
       }
-      out.add(new Line(var, value, origin));
+      String name = var.endsWith(":") ? var.substring(0, var.length() - 1) : var;
+      if (!Variables.RAW_KEYS.contains(name)) {
+        value = value.strip();
+      } else if (!value.isBlank() && !value.equals(value.stripTrailing())) {
+        // fwknopd keeps them: the same file must give the same key
+        warn.accept(origin + ": " + name + ": ends in blanks, which are part of the key as in fwknopd");
+      }
+      out.add(new Line(var, value.isBlank() ? "" : value, origin));
     }
     return out;
   }
@@ -136,6 +144,6 @@ public final class FwknopFormat {
     while (end > 0 && (s.charAt(end - 1) == '\r' || s.charAt(end - 1) == '\n' || s.charAt(end - 1) == '\0')) {
       end--;
     }
-    return s.substring(0, end).strip();
+    return s.substring(0, end);
   }
 }

@@ -33,20 +33,21 @@ final class ServerChecks {
     }
   }
 
-  /** A whole number within {@code range}. */
+  /** A whole number within {@code range} (one without a ceiling, such as VERBOSE's, is "N or more"). */
   private static void range(Settings s, String key, Variables.Range range) throws ConfigException {
     String v = s.get(key).map(String::strip).orElse(null);
     if (v == null) {
       return;
     }
+    String span = range.max() == Long.MAX_VALUE ? range.min() + " or more" : range.min() + ".." + range.max();
     long n;
     try {
       n = Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw s.invalid(key, "'" + v + "' is not a whole number (" + range.min() + ".." + range.max() + ")");
+      throw s.invalid(key, "'" + v + "' is not a whole number (" + span + ")");
     }
     if (n < range.min() || n > range.max()) {
-      throw s.invalid(key, n + " is outside " + range.min() + ".." + range.max());
+      throw s.invalid(key, n + " is outside " + span);
     }
   }
 }

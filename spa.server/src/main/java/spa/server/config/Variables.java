@@ -157,7 +157,7 @@ public final class Variables {
    * usual ceiling). Checked when the configuration is loaded, whichever plugin later reads them.
    */
   public static final Map<String, Range> RANGES = Map.of(
-      "VERBOSE", new Range(0, 8_388_608),
+      "VERBOSE", new Range(0, Long.MAX_VALUE), // fwknopd takes any level; a number is asked for
       "PCAP_DISPATCH_COUNT", new Range(1, 8_388_608),
       "PCAP_LOOP_SLEEP", new Range(1, 8_388_608),
       "MAX_SNIFF_BYTES", new Range(1, 32_768),

@@ -86,6 +86,23 @@ class SpadCommandTest {
   }
 
   @Test
+  void packetLimitInFwknopdsRangeAndVerboseSaysWhichIncludeWasRead() throws Exception {
+    Path inner = dir.resolve("inner.conf");
+    Files.writeString(inner, ACCESS);
+    Files.setPosixFilePermissions(inner, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    files("", "%include inner.conf\n");
+    TestKit.Run big = spad("-c", conf.toString(), "-a", access.toString(), "--exit-parse-config", "-C", "2147483648");
+    assertEquals(2, big.status());
+    assertTrue(big.err().contains("'2147483648' is not a number of packets (0..2147483647)"), big.err());
+    TestKit.Run v = spad("-c", conf.toString(), "-a", access.toString(), "--exit-parse-config", "-C", "2147483647", "-v");
+    assertEquals(0, v.status(), v.err());
+    assertTrue(v.err().contains("spad: " + access + ":1: %include inner.conf: read " + inner
+        + " (relative to access.conf's directory; not found in the working directory)"), v.err());
+    TestKit.Run quiet = spad("-c", conf.toString(), "-a", access.toString(), "--exit-parse-config");
+    assertFalse(quiet.err().contains("inner.conf"), quiet.err());
+  }
+
+  @Test
   void exitParseConfigChecksWhatStartUpChecks() throws Exception {
     files("SPA_WORKERS abc\n", ACCESS);
     TestKit.Run workers = spad("-c", conf.toString(), "-a", access.toString(), "--exit-parse-config");

@@ -78,7 +78,7 @@ class FwknopFormatTest {
         KEY   ignored_before_source
         SOURCE              ANY
         OPEN_PORTS:         tcp/22, udp/53
-        KEY                 a key with spaces ; comment
+        KEY                 a key with spaces; comment
         HMAC_KEY            hmac
         FW_ACCESS_TIMEOUT   45
 
@@ -221,5 +221,19 @@ class FwknopFormatTest {
     assertFalse(st.get(1).settings().has("HMAC_KEY"));
     assertEquals(1, warnings.size(), warnings.toString());
     assertTrue(warnings.get(0).contains("inner.conf:1: FW_ACCESS_TIMEOUT: ignored"), warnings.get(0));
+  }
+
+  @Test
+  void aRawKeyEndingInBlanksKeepsThemWithAWarning() throws Exception {
+    Path f = write("access.conf", "SOURCE ANY  \nKEY k1  \nHMAC_KEY h1 ;x\nOPEN_PORTS tcp/22  ;x\nKEY_BASE64 Zm9v  \n");
+    List<String> warnings = new ArrayList<>();
+    Settings s = FwknopFormat.parseAccess(f, warnings::add).get(0).settings();
+    assertEquals("ANY", s.get("SOURCE").orElseThrow());
+    assertEquals("k1  ", s.get("KEY").orElseThrow());
+    assertEquals("h1 ", s.get("HMAC_KEY").orElseThrow());
+    assertEquals("tcp/22", s.get("OPEN_PORTS").orElseThrow());
+    assertEquals("Zm9v", s.get("KEY_BASE64").orElseThrow());
+    assertEquals(List.of(f + ":2: KEY: ends in blanks, which are part of the key as in fwknopd",
+        f + ":3: HMAC_KEY: ends in blanks, which are part of the key as in fwknopd"), warnings);
   }
 }
