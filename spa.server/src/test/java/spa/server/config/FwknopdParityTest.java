@@ -176,7 +176,8 @@ class FwknopdParityTest {
     // ports above 65535 do not exist: fwknopd takes them up to 131071, spad refuses
     Both port = read("UDPSERV_PORT 65536\n", s);
     assertTrue(port.fwknopdStarts() && !port.spadStarts(), port.both());
-    for (String bad : List.of("CMD_EXEC_USER no-such-user-spa", "CMD_EXEC_GROUP no-such-group-spa")) {
+    for (String bad : List.of("CMD_EXEC_USER no-such-user-spa", "CMD_EXEC_GROUP no-such-group-spa", "CMD_EXEC_USER 65534",
+        "CMD_EXEC_GROUP 1")) {
       same(false, "", s + bad + "\n");
     }
     same(true, "", s + "CMD_EXEC_USER nobody\n");
