@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  */
 record ChainSpec(String target, String table, String from, int jumpPosition, String chain) {
 
+  /** The highest rule position fwknopd takes. */
+  static final int MAX_POSITION = 65_536;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,28}");
 
   /** Parses the value; the message of the exception says what is wrong with it. */
@@ -28,14 +30,18 @@ record ChainSpec(String target, String table, String from, int jumpPosition, Str
       }
     }
     int jump;
+    int rule;
     try {
       jump = Integer.parseInt(f.get(3));
-      Integer.parseInt(f.get(5));
+      rule = Integer.parseInt(f.get(5));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("positions must be numbers");
     }
-    if (jump < 1) {
-      throw new IllegalArgumentException("jump position must be 1 or more");
+    if (jump < 1 || jump > MAX_POSITION) {
+      throw new IllegalArgumentException("jump position " + jump + " is outside 1.." + MAX_POSITION);
+    }
+    if (rule < 0 || rule > MAX_POSITION) {
+      throw new IllegalArgumentException("rule position " + rule + " is outside 0.." + MAX_POSITION);
     }
     return new ChainSpec(f.get(0), f.get(1), f.get(2), jump, f.get(4));
   }

@@ -65,7 +65,7 @@ public final class Daemon {
       err.println("spad: " + e.getMessage());
       return 2;
     }
-    loader = new ConfigLoader(this::warn);
+    loader = new ConfigLoader(this::warn, this::info);
     sources = new ConfigLoader.Sources(cmd.configFile, cmd.overrideFiles, cmd.commandLine(), home());
     if (cmd.kill || cmd.restart || cmd.status) {
       return new ControlCommand(loader, sources, cmd.restart, cmd.status, out, err).run();
@@ -122,7 +122,8 @@ public final class Daemon {
       return 1;
     }
     if (cmd.exitParseConfig) {
-      out.println("spad: configuration is valid (" + config.stanzas().size() + " access stanzas)");
+      out.println("spad: configuration is valid (" + config.stanzas().size() + " access stanzas"
+          + (config.skipped().isEmpty() ? "" : "; " + config.skipped().size() + " skipped, see the warnings") + ")");
       return 0;
     }
     try {

@@ -123,16 +123,17 @@ public final class SpadCommand {
     return Path.of(v); // InvalidPathException is an IllegalArgumentException: reported as a bad value
   }
 
+  /** A packet count in fwknopd's range for -C, 0 (no limit) to 2147483647. */
   private static long count(String v) {
     try {
       long n = Long.parseLong(v);
-      if (n >= 0) {
+      if (n >= 0 && n <= Integer.MAX_VALUE) {
         return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new Getopt.BadValue("'" + v + "' is not a number of packets");
+    throw new Getopt.BadValue("'" + v + "' is not a number of packets (0.." + Integer.MAX_VALUE + ")");
   }
 
   private PrintStream err = System.err;

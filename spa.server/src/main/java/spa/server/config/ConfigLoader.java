@@ -17,9 +17,16 @@ import spa.core.Settings;
  */
 public final class ConfigLoader {
   private final Consumer<String> warn;
+  private final Consumer<String> info;
 
   public ConfigLoader(Consumer<String> warn) {
+    this(warn, m -> { });
+  }
+
+  /** {@code info} hears what {@code -v} shows: which file each relative include path was found as. */
+  public ConfigLoader(Consumer<String> warn, Consumer<String> info) {
     this.warn = warn;
+    this.info = info;
   }
 
   /**
@@ -90,27 +97,26 @@ public final class ConfigLoader {
     for (String key : PATHS) {
       globals.path(key); // refused here, with its place, rather than wherever the path is first used
     }
-    for (Map.Entry<String, Variables.Range> r : Variables.RANGES.entrySet()) {
-      checkRange(globals, r.getKey(), r.getValue());
-    }
+    ServerChecks.check(globals);
     List<StanzaConfig> inline = all.stanzas;
     Path main = src.configFile() != null ? src.configFile() : defaultConfigFile(src.home());
     Settings cli = src.commandLine();
 
     List<StanzaConfig> stanzas;
+    List<String> skipped = new ArrayList<>();
     String accessOrigin;
     if (cli.has("ACCESS_FOLDER")) {
       accessOrigin = cli.get("ACCESS_FOLDER").orElseThrow();
-      stanzas = readAccess(cli.path("ACCESS_FOLDER").orElseThrow(), true);
+      stanzas = readAccess(cli.path("ACCESS_FOLDER").orElseThrow(), true, skipped);
     } else if (cli.has("ACCESS_FILE")) {
       accessOrigin = cli.get("ACCESS_FILE").orElseThrow();
-      stanzas = readAccess(cli.path("ACCESS_FILE").orElseThrow(), false);
+      stanzas = readAccess(cli.path("ACCESS_FILE").orElseThrow(), false, skipped);
     } else if (globals.has("ACCESS_FOLDER")) {
       accessOrigin = globals.get("ACCESS_FOLDER").orElseThrow();
-      stanzas = readAccess(globals.path("ACCESS_FOLDER").orElseThrow(), true);
+      stanzas = readAccess(globals.path("ACCESS_FOLDER").orElseThrow(), true, skipped);
     } else if (globals.has("ACCESS_FILE")) {
       accessOrigin = globals.get("ACCESS_FILE").orElseThrow();
-      stanzas = readAccess(globals.path("ACCESS_FILE").orElseThrow(), false);
+      stanzas = readAccess(globals.path("ACCESS_FILE").orElseThrow(), false, skipped);
     } else if (inline != null) {
       accessOrigin = main.toString();
       stanzas = inline;
@@ -119,16 +125,19 @@ public final class ConfigLoader {
           : Path.of(globals.get("FWKNOP_CONF_DIR").orElse(Variables.DEFAULT_CONF_DIR));
       Path access = dir.resolve("access.conf");
       accessOrigin = access.toString();
-      stanzas = readAccess(access, false);
+      stanzas = readAccess(access, false, skipped);
     }
     if (!accessOrigin.equals(main == null ? null : main.toString())) {
       files.add(accessOrigin);
     }
+    skipped.forEach(warn);
     if (stanzas.isEmpty()) {
-      throw new ConfigException(accessOrigin, null, "no access stanzas (each stanza starts with SOURCE)");
+      throw new ConfigException(accessOrigin, null, skipped.isEmpty() ? "no access stanzas (each stanza starts with SOURCE)"
+          : "no usable access stanzas: all " + skipped.size() + " are skipped (see the warnings)");
     }
     checkUniqueNames(stanzas);
-    return new ServerConfig(globals, stanzas, files);
+    AccessWarnings.check(stanzas, warn);
+    return new ServerConfig(globals, stanzas, files, skipped);
   }
 
   private record Loaded(Settings settings, List<StanzaConfig> stanzas) {}
@@ -148,12 +157,12 @@ public final class ConfigLoader {
     return new Loaded(base.with(b.build()), null);
   }
 
-  private List<StanzaConfig> readAccess(Path path, boolean folder) throws ConfigException {
+  private List<StanzaConfig> readAccess(Path path, boolean folder, List<String> skipped) throws ConfigException {
     if (folder) {
       if (!Files.isDirectory(path)) {
         throw new ConfigException(path.toString(), "ACCESS_FOLDER", "no such directory");
       }
-      return FwknopFormat.parseAccess(path, warn);
+      return fwknop(path, skipped);
     }
     if (!Files.isRegularFile(path)) {
       throw new ConfigException(path.toString(), "ACCESS_FILE", Files.exists(path) ? "not a regular file" : "no such file");
@@ -166,24 +175,13 @@ public final class ConfigLoader {
       }
       return l.stanzas();
     }
-    return FwknopFormat.parseAccess(path, warn);
+    return fwknop(path, skipped);
   }
 
-  /** A whole number within {@code range}, or start-up stops naming the file, line and variable. */
-  private static void checkRange(Settings s, String key, Variables.Range range) throws ConfigException {
-    String v = s.get(key).map(String::strip).orElse(null);
-    if (v == null) {
-      return;
-    }
-    long n;
-    try {
-      n = Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw s.invalid(key, "'" + v + "' is not a whole number (" + range.min() + ".." + range.max() + ")");
-    }
-    if (n < range.min() || n > range.max()) {
-      throw s.invalid(key, n + " is outside " + range.min() + ".." + range.max());
-    }
+  private List<StanzaConfig> fwknop(Path path, List<String> skipped) throws ConfigException {
+    FwknopFormat.Access a = FwknopFormat.parseAccess(path, warn, info);
+    skipped.addAll(a.skipped());
+    return a.stanzas();
   }
 
   private static void checkUniqueNames(List<StanzaConfig> stanzas) throws ConfigException {

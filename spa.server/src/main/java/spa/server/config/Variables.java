@@ -12,6 +12,8 @@ public final class Variables {
   public static final String DEFAULT_RUN_DIR = "/run/spad";
   public static final String DEFAULT_STATE_DIR = "/var/lib/spad";
   public static final String DEFAULT_CONF_DIR = "/etc/fwknop";
+  /** The value fwknop's shipped files hold where a key must be set. */
+  public static final String PLACEHOLDER = "__CHANGEME__";
 
   /** Daemon-wide variables with their defaults ({@code null}: no default). */
   public static final Map<String, String> SERVER_DEFAULTS = serverDefaults();
@@ -155,7 +157,7 @@ public final class Variables {
    * usual ceiling). Checked when the configuration is loaded, whichever plugin later reads them.
    */
   public static final Map<String, Range> RANGES = Map.of(
-      "VERBOSE", new Range(0, 8_388_608),
+      "VERBOSE", new Range(0, Long.MAX_VALUE), // fwknopd takes any level; a number is asked for
       "PCAP_DISPATCH_COUNT", new Range(1, 8_388_608),
       "PCAP_LOOP_SLEEP", new Range(1, 8_388_608),
       "MAX_SNIFF_BYTES", new Range(1, 32_768),

@@ -71,9 +71,11 @@ public final class IpList {
         if (Integer.bitCount(mask) != Integer.numberOfLeadingZeros(~mask)) {
           throw new IllegalArgumentException("'" + e + "': netmask " + suffix + " is not contiguous");
         }
+        if (mask == 0) {
+          throw matchesAll(e);
+        }
       } else {
-        int bits = prefix(suffix, 32, e);
-        mask = bits == 0 ? 0 : -1 << (32 - bits);
+        mask = -1 << (32 - prefix(suffix, 32, e));
       }
       v4.add(new int[] {ip & mask, mask});
     }
@@ -90,15 +92,23 @@ public final class IpList {
     return new IpList(any, nets, masks, v6.toArray(new byte[0][]), prefixes, text.strip());
   }
 
+  /** A prefix length 1..max: fwknopd refuses {@code /0}, which matches every address. */
   private static int prefix(String s, int max, String entry) {
     if (s.isEmpty() || s.length() > 3 || !s.chars().allMatch(Character::isDigit)) {
-      throw new IllegalArgumentException("'" + entry + "': prefix length must be 0.." + max);
+      throw new IllegalArgumentException("'" + entry + "': prefix length must be 1.." + max);
     }
     int p = Integer.parseInt(s);
+    if (p == 0) {
+      throw matchesAll(entry);
+    }
     if (p > max) {
-      throw new IllegalArgumentException("'" + entry + "': prefix length must be 0.." + max);
+      throw new IllegalArgumentException("'" + entry + "': prefix length must be 1.." + max);
     }
     return p;
+  }
+
+  private static IllegalArgumentException matchesAll(String entry) {
+    return new IllegalArgumentException("'" + entry + "': a /0 mask matches every address; write ANY if that is meant");
   }
 
   /** A dotted quad as an int, strictly (four decimal octets 0..255). */

@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -29,8 +30,10 @@ import spa.server.config.Variables;
  */
 public final class PolicyCompiler {
   private static final int MAX_TIMEOUT_VALUE = 8_388_608;
-  private static final DateTimeFormatter EXPIRE_DATE = DateTimeFormatter.ofPattern("MM/dd/uuuu");
-  private static final String CHANGEME = "__CHANGEME__";
+  /** fwknopd's MM/DD/YYYY, where month and day may have one digit; a date that does not exist is refused. */
+  private static final DateTimeFormatter EXPIRE_DATE =
+      DateTimeFormatter.ofPattern("M/d/uuuu").withResolverStyle(ResolverStyle.STRICT);
+  private static final String CHANGEME = Variables.PLACEHOLDER;
 
   private final List<Decryptor> decryptors;
   private final Supplier<ZoneId> zone;
@@ -122,7 +125,7 @@ public final class PolicyCompiler {
       try {
         expires = LocalDate.parse(v, EXPIRE_DATE).atStartOfDay(zone.get()).toEpochSecond();
       } catch (DateTimeParseException e) {
-        throw s.invalid("ACCESS_EXPIRE", "'" + v + "' is not a date MM/DD/YYYY");
+        throw s.invalid("ACCESS_EXPIRE", "'" + v + "' is not a date M/D/YYYY (month/day/year, such as 3/10/2030)");
       }
     }
     if (s.has("ACCESS_EXPIRE_EPOCH")) {
@@ -199,6 +202,12 @@ public final class PolicyCompiler {
         keyed.add(d.forStanza(cipherSettings));
         names.add(d.name());
       }
+    }
+    if (s.has("CMD_EXEC_USER") && !SystemAccounts.userExists(s.get("CMD_EXEC_USER").orElseThrow().strip())) {
+      throw s.invalid("CMD_EXEC_USER", "'" + s.get("CMD_EXEC_USER").orElseThrow() + "' is not a user on this system");
+    }
+    if (s.has("CMD_EXEC_GROUP") && !SystemAccounts.groupExists(s.get("CMD_EXEC_GROUP").orElseThrow().strip())) {
+      throw s.invalid("CMD_EXEC_GROUP", "'" + s.get("CMD_EXEC_GROUP").orElseThrow() + "' is not a group on this system");
     }
     if (s.flag("ENABLE_CMD_SUDO_EXEC", false)) {
       // running the command without the sudo the admin asked for would widen its rights silently

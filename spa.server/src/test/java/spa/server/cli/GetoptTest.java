@@ -72,8 +72,8 @@ class GetoptTest {
     assertEquals("Unknown option: '-x' in '-txv'", error("-txv"));
     assertEquals("Missing required parameter for option '--pcap-file' (FILE)", error("--pcap-file"));
     assertEquals("Missing required parameter for option '--packet-limit' (N)", error("-t", "-C"));
-    assertEquals("Invalid value for option '--packet-limit': 'abc' is not a number of packets", error("-C", "abc"));
-    assertEquals("Invalid value for option '--packet-limit': '-1' is not a number of packets", error("-C-1"));
+    assertEquals("Invalid value for option '--packet-limit': 'abc' is not a number of packets (0..2147483647)", error("-C", "abc"));
+    assertEquals("Invalid value for option '--packet-limit': '-1' is not a number of packets (0..2147483647)", error("-C-1"));
     assertEquals("Invalid value for option '--access-file': empty path", error("--access-file="));
     assertTrue(error("-a", "bad\0path").startsWith("Invalid value for option '--access-file': "));
     assertEquals("Option '--test' takes no value", error("--test=yes"));

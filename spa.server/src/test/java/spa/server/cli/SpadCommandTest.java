@@ -43,7 +43,7 @@ class SpadCommandTest {
     }
   }
 
-  private static final String ACCESS = "SOURCE ANY\nKEY_BASE64 " + Base64s.encode(TestKit.KEY.getBytes(StandardCharsets.US_ASCII))
+  private static final String ACCESS = "SOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY_BASE64 " + Base64s.encode(TestKit.KEY.getBytes(StandardCharsets.US_ASCII))
       + "\nHMAC_KEY_BASE64 " + Base64s.encode(TestKit.HMAC.getBytes(StandardCharsets.US_ASCII)) + "\nFW_ACCESS_TIMEOUT 30\n";
 
   @Test
@@ -64,7 +64,7 @@ class SpadCommandTest {
 
   @Test
   void badConfigurationIsOneLineNamingFileLineAndKey() throws Exception {
-    files("MAX_SPA_PACKET_AGE 60\n", "SOURCE ANY\nKEY k\nOPEN_PORTS tcp/99999\n");
+    files("MAX_SPA_PACKET_AGE 60\n", "SOURCE 198.18.0.0/15\nKEY k\nOPEN_PORTS tcp/99999\n");
     TestKit.Run r = spad("-c", conf.toString(), "-a", access.toString(), "-t", "--pcap-file", "/nonexistent.pcap");
     assertEquals(1, r.status());
     assertEquals(1, r.err().lines().count(), r.err());
@@ -83,6 +83,23 @@ class SpadCommandTest {
     TestKit.Run p = spad("-c", conf.toString(), "-a", access.toString(), "--exit-parse-config");
     assertEquals(0, p.status(), p.err());
     assertTrue(p.out().contains("1 access stanzas"), p.out());
+  }
+
+  @Test
+  void packetLimitInFwknopdsRangeAndVerboseSaysWhichIncludeWasRead() throws Exception {
+    Path inner = dir.resolve("inner.conf");
+    Files.writeString(inner, ACCESS);
+    Files.setPosixFilePermissions(inner, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    files("", "%include inner.conf\n");
+    TestKit.Run big = spad("-c", conf.toString(), "-a", access.toString(), "--exit-parse-config", "-C", "2147483648");
+    assertEquals(2, big.status());
+    assertTrue(big.err().contains("'2147483648' is not a number of packets (0..2147483647)"), big.err());
+    TestKit.Run v = spad("-c", conf.toString(), "-a", access.toString(), "--exit-parse-config", "-C", "2147483647", "-v");
+    assertEquals(0, v.status(), v.err());
+    assertTrue(v.err().contains("spad: " + access + ":1: %include inner.conf: read " + inner
+        + " (relative to access.conf's directory; not found in the working directory)"), v.err());
+    TestKit.Run quiet = spad("-c", conf.toString(), "-a", access.toString(), "--exit-parse-config");
+    assertFalse(quiet.err().contains("inner.conf"), quiet.err());
   }
 
   @Test

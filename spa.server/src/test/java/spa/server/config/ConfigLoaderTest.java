@@ -106,7 +106,11 @@ class ConfigLoaderTest {
         {"UDPSERV_PORT 70000", "UDPSERV_PORT", "70000 is outside 1..65535"},
         {"TCPSERV_PORT abc", "TCPSERV_PORT", "'abc' is not a whole number (1..65535)"},
         {"PCAP_DISPATCH_COUNT 0", "PCAP_DISPATCH_COUNT", "0 is outside 1..8388608"},
-        {"VERBOSE lots", "VERBOSE", "'lots' is not a whole number (0..8388608)"},
+        {"VERBOSE lots", "VERBOSE", "'lots' is not a whole number (0 or more)"},
+        {"VERBOSE -1", "VERBOSE", "-1 is outside 0 or more"},
+        {"PCAP_LOOP_SLEEP 8388609", "PCAP_LOOP_SLEEP", "8388609 is outside 1..8388608"},
+        {"SYSLOG_FACILITY LOG_AUTH", "SYSLOG_FACILITY", "'LOG_AUTH' is not one of LOG_DAEMON, LOG_LOCAL0 .. LOG_LOCAL7"},
+        {"FWKNOP_RUN_DIR run/spad", "FWKNOP_RUN_DIR", "'run/spad' is not an absolute path"},
         {"MAX_SNIFF_BYTES 40000", "MAX_SNIFF_BYTES", "40000 is outside 1..32768"},
     };
     for (String[] c : cases) {
@@ -114,7 +118,7 @@ class ConfigLoaderTest {
       ConfigException e = assertThrows(ConfigException.class, () -> load(conf, Settings.empty()), c[0]);
       assertEquals(conf + ":2: " + c[1] + ": " + c[2], e.toString(), c[0]);
     }
-    Files.writeString(conf, "UDPSERV_PORT 62202\nPCAP_DISPATCH_COUNT 1\nVERBOSE 2\n");
+    Files.writeString(conf, "UDPSERV_PORT 62202\nPCAP_DISPATCH_COUNT 1\nVERBOSE 99999999999\nSYSLOG_FACILITY log_local7\n");
     assertEquals("62202", load(conf, Settings.empty()).globals().get("UDPSERV_PORT").orElseThrow());
   }
 
@@ -124,5 +128,27 @@ class ConfigLoaderTest {
     Files.writeString(hocon, "UDPSERV_PORT = 70000\naccess = [ { SOURCE = ANY, KEY = k } ]\n");
     ConfigException e = assertThrows(ConfigException.class, () -> load(hocon, Settings.empty()));
     assertEquals(hocon + ":1: UDPSERV_PORT: 70000 is outside 1..65535", e.toString());
+  }
+
+  @Test
+  void anyStanzaWithoutRequireSourceAddressWarnsAndSkippedStanzasAreCounted() throws Exception {
+    Path conf = dir.resolve("fwknopd.conf");
+    Files.writeString(conf, "");
+    Path access = dir.resolve("access.conf");
+    Files.writeString(access, "SOURCE 198.18.0.1, any\nKEY k\n\nSOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY j\n\n"
+        + "SOURCE 198.18.0.2\nKEY i\n\nSOURCE 198.18.0.3\n%include_keys no-such.keys\n");
+    for (Path p : List.of(conf, access)) {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+    java.util.ArrayList<String> warnings = new java.util.ArrayList<>();
+    Settings cli = Settings.builder("command line").put("ACCESS_FILE", access.toString()).build();
+    ServerConfig c = new ConfigLoader(warnings::add).load(new ConfigLoader.Sources(conf, List.of(), cli, null));
+    assertEquals(3, c.stanzas().size());
+    assertEquals(1, c.skipped().size());
+    assertEquals(2, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).startsWith(access + ":12: %include_keys: no such file: ")
+        && warnings.get(0).endsWith("the stanza at " + access + ":11 is skipped, the others are used"), warnings.get(0));
+    assertTrue(warnings.get(1).startsWith(access + ":1: SOURCE: stanza #1 accepts ANY source without "
+        + "REQUIRE_SOURCE_ADDRESS Y"), warnings.get(1));
   }
 }

@@ -32,7 +32,7 @@ class FilePermissionsTest {
 
   @Test
   void ownerOnlyFilesGiveNoWarning() throws Exception {
-    write("access.conf", "SOURCE ANY\n%include_keys keys.conf\n", "rw-------");
+    write("access.conf", "SOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\n%include_keys keys.conf\n", "rw-------");
     write("keys.conf", "KEY k\n", "rw-------");
     assertEquals(List.of(), warnings(write("fwknopd.conf", "", "rw-------")));
   }
@@ -40,7 +40,7 @@ class FilePermissionsTest {
   @Test
   void eachReadableFwknopFileIsNamedWithItsMode() throws Exception {
     Path access = write("access.conf", "%include more.conf\n", "rw-r--r--");
-    Path more = write("more.conf", "SOURCE ANY\n%include_keys keys.conf\n", "rw-r-----");
+    Path more = write("more.conf", "SOURCE 198.18.0.0/15\n%include_keys keys.conf\n", "rw-r-----");
     Path keys = write("keys.conf", "KEY k\n", "rw----r--");
     Path conf = write("fwknopd.conf", "", "rw-rw-rw-");
     assertEquals(List.of(
@@ -52,7 +52,7 @@ class FilePermissionsTest {
 
   @Test
   void readableHoconFileIsNamed() throws Exception {
-    Path conf = write("spad.conf", "access = [ { SOURCE = ANY, KEY = k } ]\n", "rw-r--r--");
+    Path conf = write("spad.conf", "access = [ { SOURCE = ANY, REQUIRE_SOURCE_ADDRESS = Y, KEY = k } ]\n", "rw-r--r--");
     assertEquals(List.of(conf + ": mode 0644 gives group or others access, and it may hold keys (chmod 600 it)"),
         warnings(conf));
   }

@@ -153,6 +153,9 @@ class EngineTest {
   void expiredStanza() throws Exception {
     Packet p = knock(access("alice", "10.0.0.5", "tcp/22", now()).build());
     assertEquals("stanza-expired", reason(runTest("", ACCESS + "ACCESS_EXPIRE_EPOCH 1000\n", p)));
+    // fwknopd's one-digit month and day: the stanza loads, and its packets are refused as expired
+    Packet q = knock(access("alice", "10.0.0.5", "tcp/22", now()).build());
+    assertEquals("stanza-expired", reason(runTest("", ACCESS + "ACCESS_EXPIRE 1/2/2001\n", q)));
     // an expired stanza whose keys do not fit is not the reason
     Packet other = udp(SRC, DST, wire(TestKit.encryptor("KEY", "zzz", "HMAC_KEY", "yyy"),
         access("alice", "10.0.0.5", "tcp/22", now()).build()));

@@ -21,13 +21,14 @@ class IpListTest {
     assertFalse(l.matches(addr("fe80::1")));
     assertTrue(IpList.parse("ANY").matches(addr("8.8.8.8")));
     assertTrue(IpList.parse("any").matches(addr("::1")));
-    assertTrue(IpList.parse("0.0.0.0/0").matches(addr("1.2.3.4")));
+    assertTrue(IpList.parse("128.0.0.0/1").matches(addr("200.1.2.3")));
+    assertFalse(IpList.parse("128.0.0.0/1").matches(addr("1.2.3.4")));
   }
 
   @Test
   void refusesWhatIsNotAnAddress() {
     for (String bad : new String[] {"", "host.example", "1.2.3", "1.2.3.4/33", "256.1.1.1", "1.2.3.4/255.0.255.0",
-        "1.2.3.4.5", "::g", "1.2.3.4/"}) {
+        "1.2.3.4.5", "::g", "1.2.3.4/", "0.0.0.0/0", "1.2.3.0/0", "1.2.3.0/0.0.0.0", "::/0", "1.1.1.1, 0.0.0.0/0"}) {
       assertThrows(IllegalArgumentException.class, () -> IpList.parse(bad), bad);
     }
   }

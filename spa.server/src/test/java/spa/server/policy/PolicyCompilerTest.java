@@ -97,12 +97,37 @@ class PolicyCompilerTest {
         new Case("SOURCE ANY\nKEY k\nCMD_CYCLE_OPEN /bin/true\nCMD_CYCLE_CLOSE /bin/false\n", "CMD_CYCLE_CLOSE", 4),
         new Case("SOURCE ANY\nKEY 012345678901234567890123456789012\n", "KEY", 2),
         new Case("SOURCE ANY\nKEY k\nENABLE_CMD_EXEC Y\nENABLE_CMD_SUDO_EXEC Y\n", "ENABLE_CMD_SUDO_EXEC", 4),
+        new Case("SOURCE ANY\nKEY k\nACCESS_EXPIRE 2/30/2030\n", "ACCESS_EXPIRE", 3),
+        new Case("SOURCE ANY\nKEY k\nACCESS_EXPIRE 13/45/2000\n", "ACCESS_EXPIRE", 3),
+        new Case("SOURCE ANY\nKEY k\nACCESS_EXPIRE 3/10/25\n", "ACCESS_EXPIRE", 3),
+        new Case("SOURCE ANY\nKEY k\nCMD_EXEC_USER no-such-user-spa\n", "CMD_EXEC_USER", 3),
+        new Case("SOURCE ANY\nKEY k\nCMD_EXEC_USER 0\n", "CMD_EXEC_USER", 3),
+        new Case("SOURCE ANY\nKEY k\nCMD_EXEC_GROUP no-such-group-spa\n", "CMD_EXEC_GROUP", 3),
+        new Case("SOURCE 0.0.0.0/0\nKEY k\n", "SOURCE", 1),
+        new Case("SOURCE ANY\nKEY k\nDESTINATION 198.18.0.0/0\n", "DESTINATION", 3),
     };
     for (Case c : cases) {
       ConfigException e = fails("", c.access());
       assertEquals(c.key(), e.key(), c.access() + " -> " + e);
       assertEquals(access + ":" + c.line(), e.origin(), c.access() + " -> " + e);
     }
+  }
+
+  @Test
+  void accessExpireTakesOneDigitMonthAndDayAndAnExpiredStanzaStillCompiles() throws Exception {
+    ZoneId utc = java.time.ZoneOffset.UTC;
+    var config = TestKit.config(dir, "", "SOURCE ANY\nKEY k\nACCESS_EXPIRE 3/10/2500\n\nSOURCE ANY\nKEY j\nACCESS_EXPIRE 1/2/2000\n");
+    Policy p = new PolicyCompiler(TestKit.decryptors(), () -> utc).compile(config);
+    assertEquals(LocalDate.of(2500, 3, 10).atStartOfDay(utc).toEpochSecond(), p.stanzas().get(0).expiresEpoch());
+    long jan2 = LocalDate.of(2000, 1, 2).atStartOfDay(utc).toEpochSecond();
+    assertEquals(jan2, p.stanzas().get(1).expiresEpoch());
+    assertTrue(p.stanzas().get(1).expired(jan2) && !p.stanzas().get(1).expired(jan2 - 1));
+  }
+
+  @Test
+  void commandAccountsThatExistAreTaken() throws Exception {
+    Stanza s = compile("", "SOURCE ANY\nKEY k\nENABLE_CMD_EXEC Y\nCMD_EXEC_USER root\nCMD_EXEC_GROUP root\n").stanzas().get(0);
+    assertEquals("root", s.cmdExecUser());
   }
 
   @Test
@@ -133,7 +158,7 @@ class PolicyCompilerTest {
     Path conf = dir.resolve("fwknopd.conf");
     for (String[] c : new String[][] {{"SPA_WORKERS abc", "SPA_WORKERS"}, {"SPA_RATE_LIMIT x", "SPA_RATE_LIMIT"},
         {"SPA_RATE_LIMIT NaN", "SPA_RATE_LIMIT"}, {"SPA_DECRYPT_LIMIT many", "SPA_DECRYPT_LIMIT"}, {"SPA_RATE_LIMIT 1e9", "SPA_RATE_LIMIT"},
-        {"SPA_QUEUE_SIZE", "SPA_QUEUE_SIZE"}, {"SPA_QUEUE_SIZE -5", "SPA_QUEUE_SIZE"}}) {
+        {"SPA_QUEUE_SIZE -5", "SPA_QUEUE_SIZE"}}) {
       ConfigException e = fails("MAX_SPA_PACKET_AGE 60\n" + c[0] + "\n", STANZA);
       assertEquals(c[1], e.key(), c[0]);
       assertEquals(conf + ":2", e.origin(), c[0]);

@@ -63,6 +63,19 @@ class RawKeyBytesTest {
   }
 
   @Test
+  void trailingBlanksOfARawKeyArePartOfTheKeyAsInFwknopd() throws Exception {
+    for (String line : new String[] {"KEY fwknoptest   \n", "KEY fwknoptest   ;comment\n", "KEY\tfwknoptest   \r\n"}) {
+      Decryptor.Keyed d = stanza(concat(ascii("SOURCE ANY\n" + line + "HMAC_KEY "), HMAC, ascii("\n")), false);
+      assertDoesNotThrow(() -> d.decrypt(wire(ascii("fwknoptest   "))), line);
+      assertThrows(Exception.class, () -> d.decrypt(wire(ascii("fwknoptest"))), line);
+    }
+    // other values lose them
+    Decryptor.Keyed d = stanza(concat(ascii("SOURCE ANY\nKEY_BASE64 " + Base64.getEncoder().encodeToString(ascii("k1"))
+        + "   \nHMAC_KEY "), HMAC, ascii("\n")), false);
+    assertDoesNotThrow(() -> d.decrypt(wire(ascii("k1"))));
+  }
+
+  @Test
   void latin1KeyInAccessConfIsTheFilesByte() throws Exception {
     byte[] key = {'c', 'a', 'f', (byte) 0xE9};
     Decryptor.Keyed d = stanza(fwknopConf(key), false);
