@@ -67,11 +67,11 @@ class SerialActuatorTest {
 
   @Test
   void commandsAreSplitOnWhitespaceAndRunAsTheConfiguredUser() {
-    assertEquals(List.of("touch", "/tmp/a;", "rm", "-rf", "/"), SerialActuator.argv(" touch /tmp/a; rm -rf / ", null, null));
-    assertEquals(List.of("id"), SerialActuator.argv("id", "root", "wheel"));
-    assertEquals(List.of("runuser", "-u", "nobody", "--", "id", "-u"), SerialActuator.argv("id -u", "nobody", null));
+    assertEquals(List.of("touch", "/tmp/a;", "rm", "-rf", "/"), CommandActuator.argv(" touch /tmp/a; rm -rf / ", null, null));
+    assertEquals(List.of("id"), CommandActuator.argv("id", "root", "wheel"));
+    assertEquals(List.of("runuser", "-u", "nobody", "--", "id", "-u"), CommandActuator.argv("id -u", "nobody", null));
     assertEquals(List.of("runuser", "-u", "nobody", "-g", "nogroup", "--", "id"),
-        SerialActuator.argv("id", "nobody", "nogroup"));
+        CommandActuator.argv("id", "nobody", "nogroup"));
   }
 
   private Stanza stanza(String extra) throws Exception {
