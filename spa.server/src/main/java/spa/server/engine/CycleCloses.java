@@ -34,6 +34,11 @@ final class CycleCloses {
 
   private record Pending(String stanza, Runnable task) {}
 
+  /** Guards {@link #closed}: a cycle open still running at stop schedules its close after {@link #close}. */
+  private final Object lock = new Object();
+  private boolean closed;
+  private boolean runAtExit;
+
   /**
    * @param journal where closes are kept across restarts, or null
    * @param runner runs one journaled close after a restart and reports its outcome
@@ -89,9 +94,19 @@ final class CycleCloses {
   }
 
   private void later(CycleClose close, Consumer<CycleClose> how) {
-    pending.put(close.id(), new Pending(close.stanza(), () -> runAndMark(close, how)));
-    long delay = Math.max(0, close.due().toEpochMilli() - clock.getAsLong());
-    executor.schedule(() -> handOn(close), delay, TimeUnit.MILLISECONDS);
+    Pending p = new Pending(close.stanza(), () -> runAndMark(close, how));
+    synchronized (lock) {
+      if (closed) {
+        // stopping: run now as asked, or leave it in the journal for the next start
+        if (runAtExit) {
+          dispatch.accept(p.stanza(), p.task());
+        }
+        return;
+      }
+      pending.put(close.id(), p);
+      long delay = Math.max(0, close.due().toEpochMilli() - clock.getAsLong());
+      executor.schedule(() -> handOn(close), delay, TimeUnit.MILLISECONDS);
+    }
   }
 
   private void handOn(CycleClose close) {
@@ -114,11 +129,15 @@ final class CycleCloses {
 
   /**
    * Stops the timer. With {@code runPending} (CMD_CYCLE_CLOSE_AT_EXIT Y) the closes not yet due are handed on
-   * to run now; otherwise they stay journaled for the next start. A close already handed on runs and is marked
-   * done by the command threads.
+   * to run now, and so is the close of a cycle open still running; otherwise they stay journaled for the next
+   * start. A close already handed on runs and is marked done by the command threads.
    */
   void close(boolean runPending) {
-    executor.shutdownNow();
+    synchronized (lock) {
+      closed = true;
+      runAtExit = runPending;
+      executor.shutdownNow();
+    }
     if (runPending) {
       for (String id : List.copyOf(pending.keySet())) {
         Pending p = pending.remove(id);
