@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * wait, and keys take turns for a free thread, so one key holder's many or hanging commands cannot hold the
  * threads or the queue; beyond its share a command is refused at once.
  */
-final class CommandPool implements AutoCloseable {
+final class CommandPool {
   private final int perKeyRunning;
   private final int perKeyWaiting;
   private final int maxWaiting;
@@ -154,10 +154,5 @@ final class CommandPool implements AutoCloseable {
       }
     }
     return threads.stream().noneMatch(Thread::isAlive);
-  }
-
-  @Override
-  public void close() {
-    close(Duration.ofSeconds(35));
   }
 }
