@@ -16,17 +16,18 @@ import spa.server.grant.GrantJournal;
 
 /**
  * Runs the commands of accepted decisions, command messages and the open half of command cycles, on its own
- * threads ({@link CommandPool}: per stanza at most two at once and a few waiting, beyond that refused with
- * {@code error} reason {@code busy}), and schedules cycle closes ({@link CycleCloses}). Nothing here ever
+ * threads ({@link CommandPool}: per stanza at most two at once and eight waiting, four of them from one
+ * source address; beyond that refused with {@code error} reason {@code busy}), and schedules cycle closes ({@link CycleCloses}). Nothing here ever
  * waits on the actuator thread: {@link #submit} returns at once. Each outcome becomes a {@code command},
  * {@code grant}, {@code expire} or {@code error} event.
  */
 public final class CommandActuator {
   /** Commands running at once, in all. */
   private static final int THREADS = 4;
-  /** Commands of one stanza running at once, and waiting for a thread. */
+  /** Commands of one stanza running at once, waiting for a thread, and waiting from one source address. */
   private static final int PER_STANZA_RUNNING = 2;
   private static final int PER_STANZA_WAITING = 8;
+  private static final int PER_SOURCE_WAITING = 4;
   private static final int MAX_WAITING = 256;
   /** Added to the command time limit when stopping waits for the commands still running. */
   private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
@@ -60,7 +61,7 @@ public final class CommandActuator {
     this.log = log;
     this.clock = clock;
     this.settings = settings;
-    this.pool = new CommandPool(THREADS, PER_STANZA_RUNNING, PER_STANZA_WAITING, MAX_WAITING);
+    this.pool = new CommandPool(THREADS, PER_STANZA_RUNNING, PER_STANZA_WAITING, PER_SOURCE_WAITING, MAX_WAITING);
     this.cycleCloses = new CycleCloses(closes, clock, this::runJournaled,
         problem -> emit(Event.builder(Event.Type.ERROR, clock.getAsLong()).reason("grant-journal").detail(problem).build()),
         (stanza, task) -> {
@@ -90,10 +91,11 @@ public final class CommandActuator {
         return;
       }
     }
-    if (!pool.submit(a.stanza().name(), task)) {
-      emit(ActionEvents.withCommand(ActionEvents.of(a, Event.Type.ERROR, "busy", "this stanza has "
-          + PER_STANZA_RUNNING + " commands running and " + PER_STANZA_WAITING + " waiting; refused", clock.getAsLong()),
-          command));
+    String source = a.packet().src() == null ? "" : a.packet().src().getHostAddress();
+    if (!pool.submit(a.stanza().name(), source, task)) {
+      emit(ActionEvents.withCommand(ActionEvents.of(a, Event.Type.ERROR, "busy", "too many commands of this stanza"
+          + " (" + PER_STANZA_RUNNING + " running, " + PER_STANZA_WAITING + " waiting) or of this source ("
+          + PER_SOURCE_WAITING + " waiting); refused", clock.getAsLong()), command));
     }
   }
 

@@ -14,17 +14,21 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The threads commands run on, apart from the actuator's, so that a hanging command never delays a grant.
  * Fair between keys (stanzas): of one key at most {@code perKeyRunning} run at once and {@code perKeyWaiting}
- * wait, and keys take turns for a free thread, so one key holder's many or hanging commands cannot hold the
- * threads or the queue; beyond its share a command is refused at once.
+ * wait, of those at most {@code perSourceWaiting} from one source, and keys take turns for a free thread, so
+ * one key holder's many or hanging commands cannot hold the threads or the queue, nor one source its stanza's
+ * share; beyond its share a command is refused at once.
  */
 final class CommandPool {
   private final int perKeyRunning;
   private final int perKeyWaiting;
+  private final int perSourceWaiting;
   private final int maxWaiting;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   /** Waiting tasks per key; insertion order is the turn order. */
-  private final LinkedHashMap<String, Deque<Runnable>> waiting = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Deque<Task>> waiting = new LinkedHashMap<>();
+  /** Waiting tasks per key and source. */
+  private final Map<List<String>, Integer> waitingBySource = new HashMap<>();
   private final Map<String, Integer> running = new HashMap<>();
   private final List<Thread> threads = new ArrayList<>();
   private int waitingCount;
@@ -36,11 +40,13 @@ final class CommandPool {
    * @param threads how many commands may run at once in all
    * @param perKeyRunning how many of one key's may run at once
    * @param perKeyWaiting how many of one key's may wait for a thread
+   * @param perSourceWaiting how many of one key's from one source may wait
    * @param maxWaiting how many may wait in all
    */
-  CommandPool(int threads, int perKeyRunning, int perKeyWaiting, int maxWaiting) {
+  CommandPool(int threads, int perKeyRunning, int perKeyWaiting, int perSourceWaiting, int maxWaiting) {
     this.perKeyRunning = perKeyRunning;
     this.perKeyWaiting = perKeyWaiting;
+    this.perSourceWaiting = perSourceWaiting;
     this.maxWaiting = maxWaiting;
     this.live = threads;
     for (int i = 0; i < threads; i++) {
@@ -51,25 +57,33 @@ final class CommandPool {
     }
   }
 
-  /** Queues {@code task} under {@code key}; false (and nothing queued) when the key's share is full or stopping. */
-  boolean submit(String key, Runnable task) {
-    return add(key, task, false);
+  private record Task(List<String> source, Runnable run) {}
+
+  /**
+   * Queues {@code task} of {@code source} under {@code key}; false (and nothing queued) when the key's or the
+   * source's share is full, or when stopping.
+   */
+  boolean submit(String key, String source, Runnable task) {
+    return add(key, source, task, false);
   }
 
   /** Queues {@code task} whatever is waiting (cycle closes: they must run); false only once stopped. */
   boolean submitAlways(String key, Runnable task) {
-    return add(key, task, true);
+    return add(key, "", task, true);
   }
 
-  private boolean add(String key, Runnable task, boolean always) {
+  private boolean add(String key, String source, Runnable task, boolean always) {
+    List<String> bySource = List.of(key, source);
     lock.lock();
     try {
-      Deque<Runnable> q = waiting.get(key);
+      Deque<Task> q = waiting.get(key);
       int mine = q == null ? 0 : q.size();
-      if (live == 0 || !always && (stopping || mine >= perKeyWaiting || waitingCount >= maxWaiting)) {
+      if (live == 0 || !always && (stopping || mine >= perKeyWaiting || waitingCount >= maxWaiting
+          || waitingBySource.getOrDefault(bySource, 0) >= perSourceWaiting)) {
         return false;
       }
-      waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(task);
+      waiting.computeIfAbsent(key, k -> new ArrayDeque<>()).add(new Task(bySource, task));
+      waitingBySource.merge(bySource, 1, Integer::sum);
       waitingCount++;
       changed.signal();
       return true;
@@ -81,7 +95,7 @@ final class CommandPool {
   private void work() {
     while (true) {
       String key;
-      Runnable task;
+      Task task;
       lock.lock();
       try {
         while ((key = nextKey()) == null) {
@@ -92,9 +106,10 @@ final class CommandPool {
           changed.await();
         }
         // served keys move to the back of the turn order
-        Deque<Runnable> q = waiting.remove(key);
+        Deque<Task> q = waiting.remove(key);
         task = q.poll();
         waitingCount--;
+        waitingBySource.merge(task.source(), -1, (a, b) -> a + b == 0 ? null : a + b);
         if (!q.isEmpty()) {
           waiting.put(key, q);
         }
@@ -106,7 +121,7 @@ final class CommandPool {
         lock.unlock();
       }
       try {
-        task.run();
+        task.run().run();
       } catch (RuntimeException e) {
         // each task reports its own outcome as an event; a bug in one must not end the thread
       } finally {
@@ -123,7 +138,7 @@ final class CommandPool {
 
   /** The first key in turn order with a task waiting and a running slot free, or null. */
   private String nextKey() {
-    for (Map.Entry<String, Deque<Runnable>> e : waiting.entrySet()) {
+    for (Map.Entry<String, Deque<Task>> e : waiting.entrySet()) {
       if (running.getOrDefault(e.getKey(), 0) < perKeyRunning) {
         return e.getKey();
       }

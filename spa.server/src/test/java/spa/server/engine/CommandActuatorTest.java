@@ -73,7 +73,7 @@ class CommandActuatorTest {
     EventOutput events = new EventOutput(out, EventFormat.JSON);
     try (GrantManager grants = grants(fw);
         SerialActuator act = new SerialActuator(grants, "slow", runner, null, events, System::currentTimeMillis, 100)) {
-      act.submit(command(p.stanzas().get(0), "hang cmd"));
+      act.submit(command(p.stanzas().get(0), "hang cmd", "198.18.0.9"));
       act.submit(open(p.stanzas().get(1), "198.18.0.3"));
       TestKit.await(() -> runner.started.size() == 2, "both commands started");
       act.submit(open(p.stanzas().get(2), "198.18.0.4"));
@@ -96,22 +96,27 @@ class CommandActuatorTest {
     EventOutput events = new EventOutput(out, EventFormat.JSON);
     try (SerialActuator act = new SerialActuator(null, "none", runner, null, events, System::currentTimeMillis, 100)) {
       for (int i = 0; i < 2; i++) {
-        act.submit(command(p.stanzas().get(0), "hang a"));
+        act.submit(command(p.stanzas().get(0), "hang a", "198.18.0.9"));
       }
       TestKit.await(() -> runner.started.size() == 2, "stanza a's first two commands run");
-      for (int i = 2; i < 20; i++) {
-        act.submit(command(p.stanzas().get(0), "hang a"));
+      for (int i = 0; i < 10; i++) {
+        act.submit(command(p.stanzas().get(0), "hang a", "198.18.0.9")); // 4 wait, then the source's share is full
       }
-      act.submit(command(p.stanzas().get(1), "echo b"));
+      for (int i = 0; i < 10; i++) {
+        act.submit(command(p.stanzas().get(0), "hang a", "198.18.0.10")); // 4 wait, then the stanza's share is full
+      }
+      act.submit(command(p.stanzas().get(1), "echo b", "198.18.0.9"));
       TestKit.await(() -> runner.finished.stream().anyMatch(c -> c.argv().contains("b")), "stanza b's command ran");
       assertEquals(2, runner.startedNamed("a"), "stanza a holds two threads, no more");
       runner.release.countDown();
     }
     events.close();
     List<Config> ev = TestKit.jsonLines(out);
-    assertEquals(10, count(ev, "error", "a"), "20 commands: 2 running, 8 waiting, the rest refused");
+    assertEquals(12, count(ev, "error", "a"), "22 commands: 2 running, 4 + 4 waiting, the rest refused");
     assertTrue(ev.stream().filter(c -> c.getString("event").equals("error")).allMatch(c -> c.getString("reason").equals("busy")
         && c.getString("command").equals("hang a")), ev.toString());
+    assertEquals(6, ev.stream().filter(c -> c.getString("event").equals("error") && c.getString("src").equals("198.18.0.10"))
+        .count(), "the second source still got its share");
     assertEquals(10, count(ev, "command", "a"));
     assertEquals(1, count(ev, "command", "b"));
     assertEquals(10, runner.startedNamed("a"));
@@ -124,7 +129,7 @@ class CommandActuatorTest {
     Hanging runner = new Hanging();
     EventOutput events = new EventOutput(new ByteArrayOutputStream(), EventFormat.JSON);
     try (SerialActuator act = new SerialActuator(null, "none", runner, null, events, System::currentTimeMillis, 100)) {
-      act.submit(command(p.stanzas().get(0), "id"));
+      act.submit(command(p.stanzas().get(0), "id", "198.18.0.9"));
       act.submit(open(p.stanzas().get(1), "198.18.0.3"));
     }
     events.close();
@@ -154,8 +159,8 @@ class CommandActuatorTest {
     });
   }
 
-  private static Action command(Stanza stanza, String command) {
-    Packet p = TestKit.udp("198.18.0.9", "198.18.0.1", "x");
+  private static Action command(Stanza stanza, String command, String src) {
+    Packet p = TestKit.udp(src, "198.18.0.1", "x");
     SpaMessage m = TestKit.access("alice", "198.18.0.2", "tcp/22", TestKit.now()).build();
     return new Action(new Decision.RunCommand(command, null, stanza.name()), stanza, p, m, 0, System.currentTimeMillis());
   }
