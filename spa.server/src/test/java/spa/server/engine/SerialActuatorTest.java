@@ -107,6 +107,40 @@ class SerialActuatorTest {
   }
 
   @Test
+  void aCommandPastItsStanzasTimeLimitIsKilledWithItsChildren() throws Exception {
+    Path script = dir.resolve("hang.sh");
+    Path child = dir.resolve("child.pid");
+    Files.writeString(script, "#!/bin/sh\nsleep 300 &\necho $! > " + child + "\nwait\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    Stanza stanza = stanza("ENABLE_CMD_EXEC Y\nCMD_EXEC_TIMEOUT 1\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    EventOutput events = new EventOutput(out, EventFormat.JSON);
+    try (SerialActuator act = new SerialActuator(null, "none", new ExecRunner(), null, events,
+        System::currentTimeMillis, 10)) {
+      SpaMessage m = TestKit.access("alice", "198.18.0.2", "tcp/22", TestKit.now()).build();
+      act.submit(new Action(new Decision.RunCommand(script.toString(), null, stanza.name()), stanza,
+          TestKit.udp("198.18.0.9", "198.18.0.1", "x"), m, 0, System.currentTimeMillis()));
+    }
+    events.close();
+    List<Config> ev = TestKit.jsonLines(out);
+    assertEquals(1, ev.size(), ev.toString());
+    assertEquals("command-failed", ev.get(0).getString("reason"));
+    assertTrue(ev.get(0).getString("detail").endsWith("killed after 1000 ms"), ev.get(0).toString());
+    long pid = Long.parseLong(Files.readString(child).strip());
+    TestKit.await(() -> !running(pid), "the child " + pid + " was killed");
+  }
+
+  /** True while {@code pid} runs: a zombie (killed, not yet reaped by whoever adopted it) does not. */
+  private static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Test
   void commandsAreSplitOnWhitespaceAndRunAsTheConfiguredUser() {
     assertEquals(List.of("touch", "/tmp/a;", "rm", "-rf", "/"), CommandActuator.argv(" touch /tmp/a; rm -rf / ", null, null));
     assertEquals(List.of("id"), CommandActuator.argv("id", "root", "wheel"));
