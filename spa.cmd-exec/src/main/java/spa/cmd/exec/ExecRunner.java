@@ -1,26 +1,30 @@
 package spa.cmd.exec;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
-import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.PumpStreamHandler;
+import org.apache.commons.exec.StreamPumper;
 
 /**
  * Runs commands with Apache Commons Exec: the argv goes to the operating system as a list (no shell, no
  * quoting, no variable expansion), the working directory is {@code /}, the environment is exactly the one
  * given here (by default a fixed {@code PATH} and {@code LC_ALL=C}, nothing inherited from spad), and output
- * beyond a limit is dropped rather than buffered.
+ * beyond a limit is read and dropped rather than buffered. Each command starts in a session of its own
+ * ({@code setsid}, when installed); at its time limit it is killed with every process it started
+ * ({@link TreeWatchdog}). Its exit status is reported as soon as it exits: output a background child still
+ * writes to the inherited pipes is read for {@link #OUTPUT_GRACE} only.
  */
 public final class ExecRunner implements CommandRunner {
 
@@ -31,6 +35,16 @@ public final class ExecRunner implements CommandRunner {
 
   /** Default cap on captured bytes per stream (large nft/iptables listings fit easily). */
   public static final int DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
+
+  /** Cap on captured bytes per stream for commands of command messages and cycles: only logs see them. */
+  public static final int COMMAND_MAX_OUTPUT = 64 * 1024;
+
+  /** How long output is still read after the command exited. */
+  static final Duration OUTPUT_GRACE = Duration.ofMillis(500);
+  private static final int PUMP_BUFFER = 64 * 1024;
+  /** util-linux setsid, when installed: found at a fixed place, not through any PATH. */
+  private static final String SETSID = java.util.stream.Stream.of("/usr/bin/setsid", "/bin/setsid")
+      .filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
 
   private final Map<String, String> environment;
   private final int maxOutput;
@@ -57,21 +71,28 @@ public final class ExecRunner implements CommandRunner {
     long start = System.nanoTime();
     String program = resolve(command.argv().get(0));
     if (program == null) {
+      String name = command.argv().get(0);
       return new CommandResult(command, CommandResult.Status.NOT_STARTED, -1, "",
-          command.argv().get(0) + ": not found in PATH " + environment.getOrDefault("PATH", "(unset)"),
+          name.indexOf('/') >= 0 ? name + ": no such executable file"
+              : name + ": not found in PATH " + environment.getOrDefault("PATH", "(unset)"),
           Duration.ofNanos(System.nanoTime() - start));
     }
-    CommandLine line = new CommandLine(program);
+    CommandLine line;
+    if (SETSID != null) {
+      // a session of its own: at the time limit every process it started can be found and killed
+      line = new CommandLine(SETSID);
+      line.addArgument(program, false);
+    } else {
+      line = new CommandLine(program);
+    }
     for (String arg : command.argv().subList(1, command.argv().size())) {
       line.addArgument(arg, false);
     }
-    Capped out = new Capped(maxOutput);
-    Capped err = new Capped(maxOutput);
+    CappedOutput out = new CappedOutput(maxOutput);
+    CappedOutput err = new CappedOutput(maxOutput);
     byte[] input = command.input();
-    PumpStreamHandler streams = new PumpStreamHandler(out, err,
-        input == null ? null : new ByteArrayInputStream(input));
-    streams.setStopTimeout(Duration.ofSeconds(2));
-    ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(command.timeout()).get();
+    PumpStreamHandler streams = new Pumps(out, err, input == null ? null : new ByteArrayInputStream(input));
+    TreeWatchdog watchdog = new TreeWatchdog(command.timeout());
     DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(Path.of("/")).get();
     executor.setStreamHandler(streams);
     executor.setWatchdog(watchdog);
@@ -83,11 +104,19 @@ public final class ExecRunner implements CommandRunner {
     } catch (ExecuteException e) {
       exit = e.getExitValue();
     } catch (IOException e) {
-      return new CommandResult(command, CommandResult.Status.NOT_STARTED, -1, "",
-          String.valueOf(e.getMessage()), Duration.ofNanos(System.nanoTime() - start));
+      if (watchdog.process() == null) {
+        return new CommandResult(command, CommandResult.Status.NOT_STARTED, -1, "",
+            String.valueOf(e.getMessage()), Duration.ofNanos(System.nanoTime() - start));
+      }
+      exit = -1;
+    }
+    Process process = watchdog.process();
+    if (process != null && !process.isAlive()) {
+      // the command's own status, also when the pumps gave up on a pipe a background child still holds
+      exit = process.exitValue();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    if (watchdog.killedProcess()) {
+    if (watchdog.timedOut()) {
       return new CommandResult(command, CommandResult.Status.TIMED_OUT, -1, out.text(), err.text(), elapsed);
     }
     return new CommandResult(command, CommandResult.Status.EXITED, exit, out.text(), err.text(), elapsed);
@@ -99,7 +128,8 @@ public final class ExecRunner implements CommandRunner {
    */
   private String resolve(String program) {
     if (program.indexOf('/') >= 0) {
-      return program;
+      Path p = Path.of(program);
+      return Files.isRegularFile(p) && Files.isExecutable(p) ? program : null;
     }
     for (String dir : environment.getOrDefault("PATH", "").split(":")) {
       if (!dir.isEmpty()) {
@@ -112,37 +142,44 @@ public final class ExecRunner implements CommandRunner {
     return null;
   }
 
-  /** Keeps the first {@code cap} bytes written to it and counts the rest. */
-  private static final class Capped extends OutputStream {
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private final int cap;
-    private long dropped;
+  /**
+   * Commons Exec's pumps, with a larger buffer (a command writing megabytes is read in few system calls) and a
+   * bounded stop: once the command exited its pumps get {@link #OUTPUT_GRACE} to finish; one still blocked
+   * then reads a pipe a background child holds, and is left to end with that child (it is a daemon thread
+   * writing into a capped buffer) instead of delaying the result.
+   */
+  private static final class Pumps extends PumpStreamHandler {
+    private final List<Thread> pumps = new CopyOnWriteArrayList<>();
 
-    Capped(int cap) {
-      this.cap = cap;
+    Pumps(OutputStream out, OutputStream err, InputStream in) {
+      super(out, err, in);
     }
 
     @Override
-    public synchronized void write(int b) {
-      if (kept.size() < cap) {
-        kept.write(b);
-      } else {
-        dropped++;
-      }
+    protected Thread createPump(InputStream is, OutputStream os, boolean closeWhenExhausted) {
+      Thread t = new Thread(new StreamPumper(is, os, closeWhenExhausted, PUMP_BUFFER), "spa-exec-pump");
+      t.setDaemon(true);
+      pumps.add(t);
+      return t;
     }
 
     @Override
-    public synchronized void write(byte[] b, int off, int len) {
-      int room = Math.min(len, cap - kept.size());
-      if (room > 0) {
-        kept.write(b, off, room);
+    public void stop() throws IOException {
+      long deadline = System.nanoTime() + OUTPUT_GRACE.toNanos();
+      for (Thread t : pumps) {
+        long left = deadline - System.nanoTime();
+        try {
+          if (left > 0) {
+            t.join(Duration.ofNanos(left));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
-      dropped += len - Math.max(room, 0);
-    }
-
-    synchronized String text() {
-      String s = kept.toString(StandardCharsets.UTF_8);
-      return dropped == 0 ? s : s + "\n[" + dropped + " more bytes dropped]";
+      if (pumps.stream().noneMatch(Thread::isAlive)) {
+        super.stop();
+      }
     }
   }
 }

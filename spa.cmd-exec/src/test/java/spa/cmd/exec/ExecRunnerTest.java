@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ExecRunnerTest {
   private final ExecRunner runner = new ExecRunner();
@@ -58,6 +61,52 @@ class ExecRunnerTest {
     assertFalse(r.ok());
     assertTrue(r.elapsed().compareTo(Duration.ofSeconds(10)) < 0, r.elapsed().toString());
     assertEquals("`sleep 30` killed after 300 ms", r.failure());
+  }
+
+  @Test
+  void atItsLimitTheWholeProcessTreeIsKilled(@TempDir Path dir) throws Exception {
+    // a child of the shell, and a grandchild orphaned by its subshell (re-parented, no longer a descendant)
+    Path child = dir.resolve("child");
+    Path orphan = dir.resolve("orphan");
+    CommandResult r = runner.run(Command.of("sh", "-c",
+        "sleep 300 & echo $! > " + child + "; (sleep 300 & echo $! > " + orphan + "); wait")
+        .withTimeout(Duration.ofMillis(500)));
+    assertEquals(CommandResult.Status.TIMED_OUT, r.status(), r.toString());
+    assertGone(Long.parseLong(Files.readString(child).strip()));
+    assertGone(Long.parseLong(Files.readString(orphan).strip()));
+  }
+
+  @Test
+  void aBackgroundChildHoldingStandardOutputDoesNotHideTheExitStatus(@TempDir Path dir) throws Exception {
+    Path child = dir.resolve("child");
+    CommandResult r = runner.run(Command.of("sh", "-c", "echo started; sleep 300 & echo $! > " + child + "; exit 3")
+        .withTimeout(Duration.ofSeconds(60)));
+    assertEquals(CommandResult.Status.EXITED, r.status(), r.toString());
+    assertEquals(3, r.exitCode());
+    assertTrue(r.stdout().startsWith("started\n"), r.stdout());
+    // not killed: a command may start a daemon on purpose; it is just no longer waited for
+    long pid = Long.parseLong(Files.readString(child).strip());
+    assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  @Test
+  void aHundredMegabytesOfOutputAreReadAndAllButTheCapDropped() {
+    ExecRunner capped = new ExecRunner(ExecRunner.DEFAULT_ENVIRONMENT, ExecRunner.COMMAND_MAX_OUTPUT);
+    CommandResult r = capped.run(Command.of("head", "-c", "104857600", "/dev/zero").withTimeout(Duration.ofSeconds(120)));
+    assertTrue(r.ok(), r.failure());
+    String note = "\n[" + (104_857_600 - ExecRunner.COMMAND_MAX_OUTPUT) + " more bytes dropped]";
+    assertTrue(r.stdout().endsWith(note), r.stdout().substring(ExecRunner.COMMAND_MAX_OUTPUT));
+    assertEquals(ExecRunner.COMMAND_MAX_OUTPUT + note.length(), r.stdout().length());
+  }
+
+  /** Waits (up to a deadline) for {@code pid} to be gone: SIGKILL is delivered asynchronously. */
+  private static void assertGone(long pid) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (ProcessTree.sessionOf(pid).isPresent() && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertFalse(ProcessTree.sessionOf(pid).isPresent(), "process " + pid + " is still alive");
   }
 
   @Test

@@ -3,6 +3,7 @@ package spa.server.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +20,7 @@ import spa.server.engine.Actuator;
 import spa.server.engine.DecisionChain;
 import spa.server.engine.Engine;
 import spa.server.engine.Prefilter;
+import spa.server.engine.CommandActuator;
 import spa.server.engine.SerialActuator;
 import spa.server.engine.Stats;
 import spa.server.event.EventFormat;
@@ -201,9 +203,13 @@ public final class Daemon {
         open.add(0, watch);
         watch.start();
       }
+      EngineSettings es = policy.engine();
+      // commands' output only reaches logs: 64 KiB per stream is kept, the rest read and dropped
       Actuator actuator = test ? Actuator.none()
-          : new SerialActuator(grants, firewall == null ? "none" : firewall.info().name(), new ExecRunner(),
-              replays, journal, events, System::currentTimeMillis, 10_000);
+          : new SerialActuator(grants, firewall == null ? "none" : firewall.info().name(),
+              new ExecRunner(ExecRunner.DEFAULT_ENVIRONMENT, ExecRunner.COMMAND_MAX_OUTPUT), replays, journal, events,
+              System::currentTimeMillis, 10_000,
+              new CommandActuator.Settings(Duration.ofSeconds(es.commandTimeout()), es.cycleCloseAtExit()));
       open.add(0, actuator);
       if (actuator instanceof SerialActuator serial) {
         try {
@@ -212,7 +218,6 @@ public final class Daemon {
           throw new StartupException(journal.file() + ": cannot read the cycle closes: " + e.getMessage());
         }
       }
-      EngineSettings es = policy.engine();
       Engine.Options options = new Engine.Options(test, offline, es.workers(), es.queueSize(), cmd.packetLimit,
           es.ratePerSource(), es.decryptLimit(), es.logEachDeny());
       Prefilter prefilter = new Prefilter(g.flag("ENABLE_SPA_OVER_HTTP", false), g.flag("ALLOW_ANY_USER_AGENT", false),

@@ -34,7 +34,7 @@ public final class Variables {
     m.put("MAX_SPA_PACKET_AGE", "120");
     m.put("ENABLE_DIGEST_PERSISTENCE", "Y");
     m.put("RULES_CHECK_THRESHOLD", "20");
-    m.put("CMD_EXEC_TIMEOUT", null);
+    m.put("CMD_EXEC_TIMEOUT", null); // seconds a command may run (1..86400, default 30); a stanza may set its own
     m.put("ENABLE_SPA_OVER_HTTP", "N");
     m.put("ALLOW_ANY_USER_AGENT", "N");
     m.put("ENABLE_TCP_SERVER", "N");
@@ -116,6 +116,7 @@ public final class Variables {
     m.put("LOG_EACH_DENY", "N"); // Y: one event per refused unauthenticated packet, not a tally per source
     m.put("SPA_WORKERS", null); // decision threads; absent or 0 = one per processor
     m.put("SPA_QUEUE_SIZE", "65536"); // packets that may wait for a worker
+    m.put("CMD_CYCLE_CLOSE_AT_EXIT", "N"); // Y: run cycle closes not yet due at exit; N: keep them for the next start
     m.put("GRANT_JOURNAL", null); // $FWKNOP_RUN_DIR/grants.journal: active grants, reconciled at start-up
     m.put("DIGEST_MIGRATE_FROM", "/run/fwknop/digest.cache, /var/run/fwknop/digest.cache");
     return java.util.Collections.unmodifiableMap(m);
@@ -126,7 +127,7 @@ public final class Variables {
       "SOURCE", "DESTINATION", "OPEN_PORTS", "RESTRICT_PORTS", "KEY", "KEY_BASE64", "HMAC_KEY", "HMAC_KEY_BASE64",
       "HMAC_DIGEST_TYPE", "ENCRYPTION_MODE", "FW_ACCESS_TIMEOUT", "MAX_FW_TIMEOUT", "ENABLE_CMD_EXEC",
       "CMD_EXEC_USER", "CMD_EXEC_GROUP", "ENABLE_CMD_SUDO_EXEC", "CMD_SUDO_EXEC_USER", "CMD_SUDO_EXEC_GROUP",
-      "CMD_CYCLE_OPEN", "CMD_CYCLE_CLOSE", "CMD_CYCLE_TIMER", "REQUIRE_USERNAME", "REQUIRE_SOURCE_ADDRESS",
+      "CMD_CYCLE_OPEN", "CMD_CYCLE_CLOSE", "CMD_CYCLE_TIMER", "CMD_EXEC_TIMEOUT", "REQUIRE_USERNAME", "REQUIRE_SOURCE_ADDRESS",
       "REQUIRE_SOURCE", "ACCESS_EXPIRE", "ACCESS_EXPIRE_EPOCH", "FORCE_NAT", "FORCE_SNAT", "FORCE_MASQUERADE",
       "DISABLE_DNAT", "FORWARD_ALL", "GPG_HOME_DIR", "GPG_EXE", "GPG_DECRYPT_ID", "GPG_DECRYPT_PW",
       "GPG_ALLOW_NO_PW", "GPG_REQUIRE_SIG", "GPG_DISABLE_SIG", "GPG_IGNORE_SIG_VERIFY_ERROR", "GPG_REMOTE_ID",
@@ -171,7 +172,7 @@ public final class Variables {
 
   /** Variables whose values are durations in seconds (HOCON may write {@code 30s}, {@code 2m}). */
   public static final Set<String> DURATIONS = Set.of(
-      "FW_ACCESS_TIMEOUT", "MAX_FW_TIMEOUT", "MAX_SPA_PACKET_AGE", "CMD_CYCLE_TIMER");
+      "FW_ACCESS_TIMEOUT", "MAX_FW_TIMEOUT", "MAX_SPA_PACKET_AGE", "CMD_CYCLE_TIMER", "CMD_EXEC_TIMEOUT");
 
   /** True for a variable whose value must never be shown: keys, passphrases, passwords. */
   public static boolean isSecret(String name) {

@@ -1,15 +1,12 @@
 package spa.server.engine;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.LongSupplier;
 import spa.server.replay.ReplayGuard;
-import spa.cmd.exec.Command;
-import spa.cmd.exec.CommandResult;
 import spa.cmd.exec.CommandRunner;
 import spa.core.Decision;
 import spa.core.FirewallException;
@@ -23,13 +20,12 @@ import spa.server.grant.GrantManager;
 /**
  * Carries out accepted decisions on its own thread: makes the replay record durable, then opens grants
  * through the grant manager (journal, firewall, expiry) in fair batches (see {@link PendingGrants}), all that
- * waits in one firewall operation, or runs the command or the open half of a command cycle, scheduling its close. Each outcome becomes a {@code grant}, {@code command},
- * {@code expire} or {@code error} event.
+ * waits in one firewall operation, or hands the command, or the open half of a command cycle, to the
+ * {@link CommandActuator}, which runs it on its own threads: this thread never waits for a command. Each
+ * outcome becomes a {@code grant}, {@code command}, {@code expire} or {@code error} event.
  */
 public final class SerialActuator implements Actuator {
   private static final Action STOP = new Action(null, null, null, null, 0, 0);
-  /** Commands of command messages and cycles may not run longer than this. */
-  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
   /** A grant with less time left than this is not opened: it is reported late. */
   static final long LATE_MILLIS = 1000;
   /** The most grants in one firewall operation, and the most of them from one source. */
@@ -37,14 +33,13 @@ public final class SerialActuator implements Actuator {
   private static final int BATCH_PER_SOURCE = 8;
   private final GrantManager grants;
   private final String firewallName;
-  private final CommandRunner runner;
   private final ReplayGuard replays;
   private final EventLog log;
   private final LongSupplier clock;
   private final BlockingQueue<Action> queue;
   private final PendingGrants pending;
   private final Thread thread;
-  private final CycleCloses cycleCloses;
+  private final CommandActuator commands;
 
   /**
    * @param grants the firewall's grant manager, or null to change no firewall
@@ -63,19 +58,21 @@ public final class SerialActuator implements Actuator {
    */
   public SerialActuator(GrantManager grants, String firewallName, CommandRunner runner, ReplayGuard replays,
       GrantJournal closes, EventOutput events, LongSupplier clock, int capacity) {
+    this(grants, firewallName, runner, replays, closes, events, clock, capacity, CommandActuator.Settings.DEFAULT);
+  }
+
+  /** @param commandSettings how commands run (time limit of journaled closes, closes at exit) */
+  public SerialActuator(GrantManager grants, String firewallName, CommandRunner runner, ReplayGuard replays,
+      GrantJournal closes, EventOutput events, LongSupplier clock, int capacity,
+      CommandActuator.Settings commandSettings) {
     this.grants = grants;
     this.firewallName = firewallName;
-    this.runner = runner;
     this.replays = replays;
     this.log = events.newLog(false);
     this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.pending = new PendingGrants(capacity);
-    this.cycleCloses = new CycleCloses(closes, clock, this::runJournaled, problem -> {
-      synchronized (log) {
-        log.emit(Event.builder(Event.Type.ERROR, clock.getAsLong()).reason("grant-journal").detail(problem).build());
-      }
-    });
+    this.commands = new CommandActuator(runner, closes, log, clock, commandSettings);
     this.thread = new Thread(this::loop, "spad-act");
     thread.setDaemon(true);
     thread.start();
@@ -196,9 +193,9 @@ public final class SerialActuator implements Actuator {
       }
     }
     switch (a.decision()) {
-      case Decision.Open open when a.stanza().cycle() != null -> cycle(a, open.grant());
+      case Decision.Open open when a.stanza().cycle() != null -> commands.submit(a);
       case Decision.Open open -> grant(a, open.grant());
-      case Decision.RunCommand cmd -> run(a, cmd.command(), cmd.user(), Event.Type.COMMAND);
+      case Decision.RunCommand cmd -> commands.submit(a);
       case Decision.Deny d -> { }
     }
   }
@@ -215,91 +212,16 @@ public final class SerialActuator implements Actuator {
     }
   }
 
-  /** Runs CMD_CYCLE_OPEN now and schedules CMD_CYCLE_CLOSE (unless NONE) for the grant's expiry. */
-  private void cycle(Action a, Grant g) {
-    long timeout = Math.max(0, (g.expires().toEpochMilli() - a.timeMillis()) / 1000);
-    String open = CycleCommands.expand(a.stanza().cycle().open(), g, a.packet(), a.message(), timeout);
-    if (!run(a, open, null, Event.Type.GRANT) || a.stanza().cycle().close() == null) {
-      return;
-    }
-    String close = CycleCommands.expand(a.stanza().cycle().close(), g, a.packet(), a.message(), timeout);
-    String group = a.stanza().settings().get("CMD_EXEC_GROUP").orElse(null);
-    cycleCloses.schedule(CycleCloses.of(g.expires().toEpochMilli(), null, group, a.stanza().name(), close), c -> {
-      synchronized (log) {
-        run(a, close, null, Event.Type.EXPIRE);
-      }
-    });
-  }
-
   /**
    * Schedules the cycle closes left in the journal by an earlier run: those whose time passed run at once.
    * Returns a note per journal line that could not be read.
    */
   public List<String> resumeCycleCloses() throws IOException {
-    return cycleCloses.resume();
-  }
-
-  /** Runs a cycle close journaled by an earlier run (the knock that opened it is gone). */
-  private void runJournaled(GrantJournal.CycleClose c) {
-    synchronized (log) {
-      if (runner == null) {
-        log.emit(journaled(c, Event.Type.ERROR, "no-command-runner", "command execution is not available"));
-        return;
-      }
-      CommandResult r = runner.run(Command.of(argv(c.command(), c.user(), c.group())).withTimeout(COMMAND_TIMEOUT));
-      log.emit(r.ok() ? journaled(c, Event.Type.EXPIRE, null, "exit 0 (journaled close)")
-          : journaled(c, Event.Type.ERROR, "command-failed", r.failure()));
-    }
-  }
-
-  private Event journaled(GrantJournal.CycleClose c, Event.Type type, String reason, String detail) {
-    return Event.builder(type, clock.getAsLong()).stanza(c.stanza()).reason(reason).detail(detail)
-        .command(c.command()).build();
-  }
-
-  /** Runs a command; emits {@code type} on success and {@code error} otherwise; true on success. */
-  private boolean run(Action a, String command, String user, Event.Type type) {
-    if (runner == null) {
-      log.emit(withCommand(event(a, Event.Type.ERROR, "no-command-runner", "command execution is not available"), command));
-      return false;
-    }
-    CommandResult r = runner.run(Command.of(argv(command, user, a.stanza().settings().get("CMD_EXEC_GROUP").orElse(null)))
-        .withTimeout(COMMAND_TIMEOUT));
-    Event e = r.ok() ? event(a, type, null, "exit 0")
-        : event(a, Event.Type.ERROR, "command-failed", r.failure());
-    log.emit(withCommand(e, command));
-    return r.ok();
-  }
-
-  /**
-   * The argv of a command: split on whitespace as fwknopd splits it (no shell, no quoting); run as
-   * {@code user} (and {@code group}) through runuser when a non-root user is configured.
-   */
-  static List<String> argv(String command, String user, String group) {
-    List<String> argv = new ArrayList<>();
-    if (user != null && !user.isBlank() && !"root".equals(user)) {
-      argv.addAll(List.of("runuser", "-u", user.strip()));
-      if (group != null && !group.isBlank()) {
-        argv.addAll(List.of("-g", group.strip()));
-      }
-      argv.add("--");
-    }
-    argv.addAll(List.of(command.strip().split("\\s+")));
-    return argv;
-  }
-
-  private static Event withCommand(Event e, String command) {
-    return Event.builder(e).command(command).build();
+    return commands.resumeCycleCloses();
   }
 
   private Event event(Action a, Event.Type type, String reason, String detail) {
-    long now = clock.getAsLong();
-    Grant g = a.decision() instanceof Decision.Open o ? o.grant() : null;
-    return Event.builder(type, now).packet(a.packet()).user(a.message().user())
-        .allow(g == null ? a.message().allowIp() : g.source().getHostAddress()).access(g == null ? null : g.access())
-        .nat(g == null ? null : g.nat())
-        .timeout(g == null ? -1 : Math.max(0, (g.expires().toEpochMilli() - a.timeMillis()) / 1000))
-        .stanza(a.stanza().name()).reason(reason).detail(detail).build();
+    return ActionEvents.of(a, type, reason, detail, clock.getAsLong());
   }
 
   @Override
@@ -310,7 +232,7 @@ public final class SerialActuator implements Actuator {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    cycleCloses.close();
+    commands.close();
     synchronized (log) {
       log.flush();
     }

@@ -51,11 +51,12 @@ public final class PolicyCompiler {
   public Policy compile(ServerConfig config) throws ConfigException {
     Settings g = config.globals();
     ServerPolicy server = server(g);
+    EngineSettings engine = engine(g);
     List<Stanza> stanzas = new ArrayList<>();
     for (StanzaConfig sc : config.stanzas()) {
-      stanzas.add(stanza(stanzas.size(), sc, g, server));
+      stanzas.add(stanza(stanzas.size(), sc, g, server, engine.commandTimeout()));
     }
-    return new Policy(server, engine(g), stanzas, g);
+    return new Policy(server, engine, stanzas, g);
   }
 
   /** Most decision threads SPA_WORKERS may ask for. */
@@ -64,6 +65,9 @@ public final class PolicyCompiler {
   static final int MAX_QUEUE_SIZE = 1 << 24;
   /** Largest SPA_RATE_LIMIT and SPA_DECRYPT_LIMIT, per second. */
   static final int MAX_RATE = 1_000_000;
+  /** CMD_EXEC_TIMEOUT when unset, in seconds (fwknopd's default), and its largest value. */
+  static final int DEFAULT_COMMAND_TIMEOUT = 30;
+  static final int MAX_COMMAND_TIMEOUT = 86_400;
 
   /** The engine's settings: a value that is not a number, or is out of range, stops start-up. */
   public static EngineSettings engine(Settings g) throws ConfigException {
@@ -71,8 +75,21 @@ public final class PolicyCompiler {
     int queue = intValue(g, "SPA_QUEUE_SIZE", 65536, 1, MAX_QUEUE_SIZE);
     double rate = rate(g, "SPA_RATE_LIMIT", "authenticated packets per second");
     double decrypts = rate(g, "SPA_DECRYPT_LIMIT", "decrypt attempts per second");
+    int commandTimeout = intValue(g, "CMD_EXEC_TIMEOUT", DEFAULT_COMMAND_TIMEOUT, 1, MAX_COMMAND_TIMEOUT);
     return new EngineSettings(workers == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : workers, queue,
-        rate, decrypts, g.flag("LOG_EACH_DENY", false));
+        rate, decrypts, g.flag("LOG_EACH_DENY", false), commandTimeout, flag(g, "CMD_CYCLE_CLOSE_AT_EXIT"));
+  }
+
+  /** A Y/N setting, N when absent; anything else stops start-up (a typo must not pick a behaviour). */
+  private static boolean flag(Settings g, String key) throws ConfigException {
+    String v = g.get(key).orElse("N").strip();
+    if (v.equalsIgnoreCase("Y")) {
+      return true;
+    }
+    if (v.equalsIgnoreCase("N")) {
+      return false;
+    }
+    throw g.invalid(key, "'" + v + "' is not Y or N");
   }
 
   /** A rate setting: a decimal number in 0..MAX_RATE, 0 when absent. */
@@ -108,7 +125,8 @@ public final class PolicyCompiler {
         g.flag("ENABLE_DESTINATION_RULE", false), globalSnat, snat);
   }
 
-  private Stanza stanza(int index, StanzaConfig sc, Settings g, ServerPolicy server) throws ConfigException {
+  private Stanza stanza(int index, StanzaConfig sc, Settings g, ServerPolicy server, int commandTimeout)
+      throws ConfigException {
     Settings s = sc.settings();
     IpList source = ipList(s, "SOURCE");
     if (source == null) {
@@ -119,6 +137,7 @@ public final class PolicyCompiler {
     Set<ProtoPort> restrict = s.has("RESTRICT_PORTS") ? ports(s, "RESTRICT_PORTS") : Set.of();
     int accessTimeout = intValue(s, "FW_ACCESS_TIMEOUT", 30, 0, MAX_TIMEOUT_VALUE);
     int maxTimeout = intValue(s, "MAX_FW_TIMEOUT", 300, 0, MAX_TIMEOUT_VALUE);
+    int cmdTimeout = intValue(s, "CMD_EXEC_TIMEOUT", commandTimeout, 1, MAX_COMMAND_TIMEOUT);
     long expires = Long.MAX_VALUE;
     if (s.has("ACCESS_EXPIRE")) {
       String v = s.get("ACCESS_EXPIRE").orElseThrow().strip();
@@ -224,7 +243,8 @@ public final class PolicyCompiler {
     return new Stanza(index, sc.name(), s, source, destination, openPorts, restrict, accessTimeout, maxTimeout,
         s.flag("ENABLE_CMD_EXEC", false), s.get("CMD_EXEC_USER").orElse(null), s.get("REQUIRE_USERNAME").orElse(null),
         s.flag("REQUIRE_SOURCE_ADDRESS", false) || s.flag("REQUIRE_SOURCE", false), expires, forceNat, forceSnat,
-        masquerade, s.flag("DISABLE_DNAT", false), forwardAll, cycle, List.copyOf(keyed), List.copyOf(names));
+        masquerade, s.flag("DISABLE_DNAT", false), forwardAll, cycle, cmdTimeout, List.copyOf(keyed),
+        List.copyOf(names));
   }
 
   /** The stanza's variables over the daemon's GPG defaults, as cipher plugins see them. */

@@ -30,6 +30,8 @@ import spa.core.spi.Decryptor;
  * @param disableDnat DISABLE_DNAT
  * @param forwardAll FORWARD_ALL
  * @param cycle CMD_CYCLE_OPEN/CLOSE/TIMER, or null
+ * @param commandTimeout CMD_EXEC_TIMEOUT seconds (the stanza's, else the daemon's): the time limit of each
+ *     command, cycle open and cycle close, after which it is killed with every process it started
  * @param decryptors the keyed decryptors this stanza's keys configure, tried in order
  * @param cipherNames their names, for logs
  */
@@ -37,7 +39,7 @@ public record Stanza(int index, String name, Settings settings, IpList source, I
     Set<ProtoPort> openPorts, Set<ProtoPort> restrictPorts, int accessTimeout, int maxTimeout, boolean cmdExec,
     String cmdExecUser, String requireUser, boolean requireSource, long expiresEpoch, ForceNat forceNat,
     InetAddress forceSnat, boolean forceMasquerade, boolean disableDnat, boolean forwardAll, CommandCycle cycle,
-    List<Decryptor.Keyed> decryptors, List<String> cipherNames) {
+    int commandTimeout, List<Decryptor.Keyed> decryptors, List<String> cipherNames) {
 
   /** FORCE_NAT {@code <IP> <PORT>}. */
   public record ForceNat(InetAddress address, int port) {}

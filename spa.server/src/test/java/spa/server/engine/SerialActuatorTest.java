@@ -8,9 +8,13 @@ import com.typesafe.config.Config;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import spa.cmd.exec.CommandRunner;
 import spa.cmd.exec.ExecRunner;
 import spa.core.Decision;
 import spa.core.Grant;
@@ -19,6 +23,7 @@ import spa.core.ProtoPort;
 import spa.core.SpaMessage;
 import spa.server.event.EventFormat;
 import spa.server.event.EventOutput;
+import spa.server.grant.GrantJournal;
 import spa.server.policy.Stanza;
 import spa.server.testkit.TestKit;
 
@@ -32,15 +37,23 @@ class SerialActuatorTest {
         + "CMD_CYCLE_CLOSE touch " + dir + "/close_$SRC_$PKT_SRC\nCMD_CYCLE_TIMER 1\n");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     EventOutput events = new EventOutput(out, EventFormat.JSON);
-    try (SerialActuator act = new SerialActuator(null, "none", new ExecRunner(), null, events,
-        System::currentTimeMillis, 10)) {
-      act.submit(action(stanza, 1000));
-      Path open = dir.resolve("open_198.18.0.2_22_6");
-      Path close = dir.resolve("close_198.18.0.2_198.18.0.9");
-      waitFor(open, 5000);
-      assertFalse(Files.exists(close), "close waits for the timer");
-      waitFor(close, 5000);
+    ExecRunner exec = new ExecRunner();
+    AtomicLong closedAt = new AtomicLong();
+    CommandRunner timed = c -> {
+      if (c.argv().get(1).contains("/close_")) {
+        closedAt.set(System.currentTimeMillis());
+      }
+      return exec.run(c);
+    };
+    Path close = dir.resolve("close_198.18.0.2_198.18.0.9");
+    Action a = action(stanza, 1000);
+    long expires = ((Decision.Open) a.decision()).grant().expires().toEpochMilli();
+    try (SerialActuator act = new SerialActuator(null, "none", timed, null, events, System::currentTimeMillis, 10)) {
+      act.submit(a);
+      TestKit.await(() -> Files.exists(close), "the close command ran");
     }
+    assertTrue(Files.exists(dir.resolve("open_198.18.0.2_22_6")));
+    assertTrue(closedAt.get() >= expires, "the close ran " + (expires - closedAt.get()) + " ms before the expiry");
     events.close();
     List<Config> ev = TestKit.jsonLines(out);
     assertEquals(List.of("grant", "expire"), ev.stream().map(c -> c.getString("event")).toList());
@@ -52,26 +65,96 @@ class SerialActuatorTest {
     Stanza stanza = stanza("CMD_CYCLE_OPEN /bin/false\nCMD_CYCLE_CLOSE touch " + dir + "/never\nCMD_CYCLE_TIMER 1\n");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     EventOutput events = new EventOutput(out, EventFormat.JSON);
-    try (SerialActuator act = new SerialActuator(null, "none", new ExecRunner(), null, events,
+    GrantJournal journal = new GrantJournal(dir.resolve("grants.journal"));
+    try (SerialActuator act = new SerialActuator(null, "none", new ExecRunner(), null, journal, events,
         System::currentTimeMillis, 10)) {
       act.submit(action(stanza, 200));
-      Thread.sleep(1500);
-    }
+    } // closing runs what was queued to its end
     events.close();
     List<Config> ev = TestKit.jsonLines(out);
     assertEquals(1, ev.size(), ev.toString());
     assertEquals("error", ev.get(0).getString("event"));
     assertEquals("command-failed", ev.get(0).getString("reason"));
+    assertEquals(0, journaledCloses(journal), "no close is scheduled");
     assertFalse(Files.exists(dir.resolve("never")));
   }
 
   @Test
+  void anOpenCommandWhoseBackgroundChildHoldsItsOutputReportsItsOwnExitAndSchedulesTheClose() throws Exception {
+    Path script = dir.resolve("open.sh");
+    Path child = dir.resolve("child.pid");
+    Files.writeString(script, "#!/bin/sh\necho opening\nsleep 300 &\necho $! > " + child + "\nexit 0\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    Stanza stanza = stanza("CMD_CYCLE_OPEN " + script + " $IP\nCMD_CYCLE_CLOSE touch " + dir + "/closed\n"
+        + "CMD_CYCLE_TIMER 1\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    EventOutput events = new EventOutput(out, EventFormat.JSON);
+    GrantJournal journal = new GrantJournal(dir.resolve("grants.journal"));
+    try (SerialActuator act = new SerialActuator(null, "none", new ExecRunner(), null, journal, events,
+        System::currentTimeMillis, 10)) {
+      act.submit(action(stanza, 60_000));
+      TestKit.await(() -> journaledCloses(journal) == 1, "the close was scheduled");
+    } finally {
+      if (Files.exists(child)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(child).strip())).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+    events.close();
+    List<Config> ev = TestKit.jsonLines(out);
+    assertEquals(1, ev.size(), ev.toString());
+    assertEquals("grant", ev.get(0).getString("event"));
+    assertEquals("exit 0", ev.get(0).getString("detail"));
+  }
+
+  @Test
+  void aCommandPastItsStanzasTimeLimitIsKilledWithItsChildren() throws Exception {
+    Path script = dir.resolve("hang.sh");
+    Path child = dir.resolve("child.pid");
+    Files.writeString(script, "#!/bin/sh\nsleep 300 &\necho $! > " + child + "\nwait\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    Stanza stanza = stanza("ENABLE_CMD_EXEC Y\nCMD_EXEC_TIMEOUT 1\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    EventOutput events = new EventOutput(out, EventFormat.JSON);
+    try (SerialActuator act = new SerialActuator(null, "none", new ExecRunner(), null, events,
+        System::currentTimeMillis, 10)) {
+      SpaMessage m = TestKit.access("alice", "198.18.0.2", "tcp/22", TestKit.now()).build();
+      act.submit(new Action(new Decision.RunCommand(script.toString(), null, stanza.name()), stanza,
+          TestKit.udp("198.18.0.9", "198.18.0.1", "x"), m, 0, System.currentTimeMillis()));
+    }
+    events.close();
+    List<Config> ev = TestKit.jsonLines(out);
+    assertEquals(1, ev.size(), ev.toString());
+    assertEquals("command-failed", ev.get(0).getString("reason"));
+    assertTrue(ev.get(0).getString("detail").endsWith("killed after 1000 ms"), ev.get(0).toString());
+    long pid = Long.parseLong(Files.readString(child).strip());
+    TestKit.await(() -> !running(pid), "the child " + pid + " was killed");
+  }
+
+  /** True while {@code pid} runs: a zombie (killed, not yet reaped by whoever adopted it) does not. */
+  private static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Test
   void commandsAreSplitOnWhitespaceAndRunAsTheConfiguredUser() {
-    assertEquals(List.of("touch", "/tmp/a;", "rm", "-rf", "/"), SerialActuator.argv(" touch /tmp/a; rm -rf / ", null, null));
-    assertEquals(List.of("id"), SerialActuator.argv("id", "root", "wheel"));
-    assertEquals(List.of("runuser", "-u", "nobody", "--", "id", "-u"), SerialActuator.argv("id -u", "nobody", null));
+    assertEquals(List.of("touch", "/tmp/a;", "rm", "-rf", "/"), CommandActuator.argv(" touch /tmp/a; rm -rf / ", null, null));
+    assertEquals(List.of("id"), CommandActuator.argv("id", "root", "wheel"));
+    assertEquals(List.of("runuser", "-u", "nobody", "--", "id", "-u"), CommandActuator.argv("id -u", "nobody", null));
     assertEquals(List.of("runuser", "-u", "nobody", "-g", "nogroup", "--", "id"),
-        SerialActuator.argv("id", "nobody", "nogroup"));
+        CommandActuator.argv("id", "nobody", "nogroup"));
+  }
+
+  private static int journaledCloses(GrantJournal journal) {
+    try {
+      return journal.loadCloses(new ArrayList<>()).size();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private Stanza stanza(String extra) throws Exception {
@@ -85,13 +168,5 @@ class SerialActuatorTest {
     Grant g = new Grant(TestKit.addr("198.18.0.2"), null, List.of(new ProtoPort("tcp", 22)), null,
         java.time.Instant.now().plusMillis(millis), stanza.name());
     return new Action(new Decision.Open(g), stanza, p, m, 0, System.currentTimeMillis());
-  }
-
-  private static void waitFor(Path f, long millis) throws InterruptedException {
-    long end = System.currentTimeMillis() + millis;
-    while (!Files.exists(f) && System.currentTimeMillis() < end) {
-      Thread.sleep(20);
-    }
-    assertTrue(Files.exists(f), f + " was not created");
   }
 }

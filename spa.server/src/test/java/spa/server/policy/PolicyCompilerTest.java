@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import spa.core.ConfigException;
@@ -150,7 +151,32 @@ class PolicyCompilerTest {
     assertEquals(0, d.ratePerSource());
     EngineSettings e = compile("SPA_WORKERS 3\nSPA_QUEUE_SIZE 1024\nSPA_RATE_LIMIT 2.5\nSPA_DECRYPT_LIMIT 5000\n"
         + "LOG_EACH_DENY Y\n", STANZA).engine();
-    assertEquals(new EngineSettings(3, 1024, 2.5, 5000, true), e);
+    assertEquals(new EngineSettings(3, 1024, 2.5, 5000, true, 30, false), e);
+  }
+
+  @Test
+  void commandTimeoutsComeFromTheStanzaElseTheDaemon() throws Exception {
+    Policy p = compile("CMD_EXEC_TIMEOUT 5\nCMD_CYCLE_CLOSE_AT_EXIT Y\n", STANZA + "\n" + STANZA + "CMD_EXEC_TIMEOUT 2\n");
+    assertEquals(5, p.engine().commandTimeout());
+    assertTrue(p.engine().cycleCloseAtExit());
+    assertEquals(5, p.stanzas().get(0).commandTimeout());
+    assertEquals(2, p.stanzas().get(1).commandTimeout());
+    assertEquals(30, compile("", STANZA).stanzas().get(0).commandTimeout());
+  }
+
+  @Test
+  void badCommandTimeoutsNameFileLineAndKey() {
+    Path conf = dir.resolve("fwknopd.conf");
+    for (String bad : List.of("CMD_EXEC_TIMEOUT 0", "CMD_EXEC_TIMEOUT 5s", "CMD_EXEC_TIMEOUT -1",
+        "CMD_EXEC_TIMEOUT 86401", "CMD_CYCLE_CLOSE_AT_EXIT yes")) {
+      ConfigException e = fails("MAX_SPA_PACKET_AGE 60\n" + bad + "\n", STANZA);
+      assertEquals(bad.split(" ")[0], e.key(), bad);
+      assertEquals(conf + ":2", e.origin(), bad);
+    }
+    ConfigException e = fails("", STANZA + "CMD_EXEC_TIMEOUT forever\n");
+    assertEquals("CMD_EXEC_TIMEOUT", e.key());
+    assertEquals(dir.resolve("access.conf") + ":4", e.origin());
+    assertTrue(e.toString().endsWith("CMD_EXEC_TIMEOUT: 'forever' is not a whole number"), e.toString());
   }
 
   @Test

@@ -148,6 +148,25 @@ public final class TestKit {
         err.toString(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Waits until {@code done} holds, checking every few milliseconds, and fails naming {@code what} when it does
+   * not within a generous deadline: for outcomes another thread brings about, never as a measure of speed.
+   */
+  public static void await(java.util.function.BooleanSupplier done, String what) {
+    long end = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("never happened: " + what);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for: " + what);
+      }
+    }
+  }
+
   /** Parses JSON lines. */
   public static List<Config> jsonLines(String text) {
     List<Config> out = new ArrayList<>();
