@@ -69,7 +69,7 @@ public final class ExecRunner implements CommandRunner {
   @Override
   public CommandResult run(Command command) {
     long start = System.nanoTime();
-    String program = resolve(command.argv().get(0));
+    String program = ProgramPath.resolve(command.argv().get(0), environment);
     if (program == null) {
       String name = command.argv().get(0);
       return new CommandResult(command, CommandResult.Status.NOT_STARTED, -1, "",
@@ -122,25 +122,6 @@ public final class ExecRunner implements CommandRunner {
     return new CommandResult(command, CommandResult.Status.EXITED, exit, out.text(), err.text(), elapsed);
   }
 
-  /**
-   * A program name without a slash is looked up in this runner's own PATH (the JDK would search spad's),
-   * so what runs does not depend on the environment spad was started from.
-   */
-  private String resolve(String program) {
-    if (program.indexOf('/') >= 0) {
-      Path p = Path.of(program);
-      return Files.isRegularFile(p) && Files.isExecutable(p) ? program : null;
-    }
-    for (String dir : environment.getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty()) {
-        Path candidate = Path.of(dir, program);
-        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-          return candidate.toString();
-        }
-      }
-    }
-    return null;
-  }
 
   /**
    * Commons Exec's pumps, with a larger buffer (a command writing megabytes is read in few system calls) and a

@@ -2,7 +2,6 @@ package spa.cmd.exec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -66,11 +65,11 @@ public final class StreamingProcess implements AutoCloseable {
   public static StreamingProcess start(List<String> argv, Map<String, String> environment, Consumer<String> lines,
       Consumer<String> ended) throws IOException {
     Command command = Command.of(argv);
-    String program = resolve(command.argv().get(0), environment);
+    String program = ProgramPath.resolve(command.argv().get(0), environment);
     if (program == null) {
       throw new IOException(command.argv().get(0) + ": not found in PATH " + environment.getOrDefault("PATH", "(unset)"));
     }
-    String setpriv = resolve("setpriv", environment);
+    String setpriv = ProgramPath.resolve("setpriv", environment);
     CommandLine line = new CommandLine(setpriv == null ? program : setpriv);
     if (setpriv != null) {
       line.addArgument("--pdeathsig", false).addArgument("KILL", false).addArgument("--", false)
@@ -117,20 +116,6 @@ public final class StreamingProcess implements AutoCloseable {
     }
   }
 
-  private static String resolve(String program, Map<String, String> environment) {
-    if (program.indexOf('/') >= 0) {
-      return program;
-    }
-    for (String dir : environment.getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty()) {
-        Path candidate = Path.of(dir, program);
-        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-          return candidate.toString();
-        }
-      }
-    }
-    return null;
-  }
 
   /** A watchdog with no time limit that keeps the process, so that it can be killed and its pid known. */
   private static final class Watchdog extends ExecuteWatchdog {

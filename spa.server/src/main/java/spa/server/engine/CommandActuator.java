@@ -10,6 +10,7 @@ import spa.cmd.exec.CommandResult;
 import spa.cmd.exec.CommandRunner;
 import spa.core.Decision;
 import spa.core.Grant;
+import spa.core.IpAddresses;
 import spa.server.event.Event;
 import spa.server.event.EventLog;
 import spa.server.grant.GrantJournal;
@@ -91,7 +92,7 @@ public final class CommandActuator {
         return;
       }
     }
-    String source = a.packet().src() == null ? "" : a.packet().src().getHostAddress();
+    String source = a.packet().src() == null ? "" : IpAddresses.text(a.packet().src());
     if (!pool.submit(a.stanza().name(), source, task)) {
       emit(ActionEvents.withCommand(ActionEvents.of(a, Event.Type.ERROR, "busy", "too many commands of this stanza"
           + " (" + PER_STANZA_RUNNING + " running, " + PER_STANZA_WAITING + " waiting) or of this source ("

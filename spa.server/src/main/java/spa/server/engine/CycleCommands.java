@@ -2,6 +2,7 @@ package spa.server.engine;
 
 import java.net.InetAddress;
 import spa.core.Grant;
+import spa.core.IpAddresses;
 import spa.core.Packet;
 import spa.core.ProtoPort;
 import spa.core.SpaMessage;
@@ -61,6 +62,6 @@ public final class CycleCommands {
   }
 
   private static String text(InetAddress a) {
-    return a == null ? "0.0.0.0" : a.getHostAddress();
+    return a == null ? "0.0.0.0" : IpAddresses.text(a);
   }
 }
