@@ -7,7 +7,7 @@ import spa.core.Settings;
 /**
  * The ipfw backend's settings, with fwknopd.conf's names and defaults.
  *
- * @param exe IPFW_EXE (default {@code /sbin/ipfw})
+ * @param exe IPFW_EXE, else FIREWALL_EXE when it names ipfw (fwknopd's), else {@code /sbin/ipfw}
  * @param first IPFW_START_RULE_NUM (10000)
  * @param end one past the last rule number spa may use: IPFW_START_RULE_NUM + IPFW_MAX_RULES, at most 65535
  *     (ipfw's default rule)
@@ -21,7 +21,10 @@ record IpfwConfig(String exe, int first, int end, int activeSet, int expireSet, 
     boolean checkState, boolean flushAtInit) {
 
   static IpfwConfig from(Settings s) throws ConfigException {
-    String exe = s.get("IPFW_EXE").orElse("/sbin/ipfw").trim();
+    // fwknopd's FIREWALL_EXE names ipfw in a BSD build's fwknopd.conf; IPFW_EXE wins, being ipfw's alone
+    String exe = s.get("IPFW_EXE").or(() -> s.get("FIREWALL_EXE")
+        .filter(f -> java.nio.file.Path.of(f.trim()).getFileName().toString().startsWith("ipfw")))
+        .orElse("/sbin/ipfw").trim();
     if (exe.isEmpty()) {
       throw s.invalid("IPFW_EXE", "empty path");
     }

@@ -28,6 +28,9 @@ class IpfwConfigTest {
     IpfwConfig cs = of("IPFW_ADD_CHECK_STATE", "Y", "IPFW_START_RULE_NUM", "500", "IPFW_MAX_RULES", "10");
     assertEquals(501, cs.firstGrantNumber());
     assertEquals(510, cs.end());
+    assertEquals("/usr/local/sbin/ipfw", of("FIREWALL_EXE", "/usr/local/sbin/ipfw").exe());
+    assertEquals("/sbin/ipfw", of("FIREWALL_EXE", "/usr/sbin/iptables").exe());
+    assertEquals("/opt/ipfw", of("FIREWALL_EXE", "/usr/local/sbin/ipfw", "IPFW_EXE", "/opt/ipfw").exe());
   }
 
   @Test

@@ -7,7 +7,7 @@ import spa.core.Settings;
 /**
  * The pf backend's settings, with fwknopd.conf's names and defaults.
  *
- * @param exe PFCTL_EXE (default {@code /sbin/pfctl})
+ * @param exe PFCTL_EXE, else FIREWALL_EXE when it names pfctl (fwknopd's), else {@code /sbin/pfctl}
  * @param anchor PF_ANCHOR_NAME (default {@code fwknop}); pf.conf must reference it
  * @param expireInterval PF_EXPIRE_INTERVAL (30 s): how often the anchor is swept of rules whose {@code _exp_} has
  *     passed, a backstop for closings the engine did not make (a crash, a rule written by fwknopd)
@@ -17,7 +17,10 @@ import spa.core.Settings;
 record PfConfig(String exe, String anchor, Duration expireInterval, boolean killStates) {
 
   static PfConfig from(Settings s) throws ConfigException {
-    String exe = s.get("PFCTL_EXE").orElse("/sbin/pfctl").trim();
+    // fwknopd's FIREWALL_EXE names pfctl in a BSD build's fwknopd.conf; PFCTL_EXE wins, being pfctl's alone
+    String exe = s.get("PFCTL_EXE").or(() -> s.get("FIREWALL_EXE")
+        .filter(f -> java.nio.file.Path.of(f.trim()).getFileName().toString().startsWith("pfctl")))
+        .orElse("/sbin/pfctl").trim();
     if (exe.isEmpty()) {
       throw s.invalid("PFCTL_EXE", "empty path");
     }

@@ -16,6 +16,8 @@ class PfConfigTest {
   void fwknopdsDefaultsAndBadValues() throws Exception {
     assertEquals(new PfConfig("/sbin/pfctl", "fwknop", Duration.ofSeconds(30), false),
         PfConfig.from(Settings.empty()));
+    assertEquals("/usr/sbin/pfctl", PfConfig.from(Settings.of(Map.of("FIREWALL_EXE", "/usr/sbin/pfctl"), "f")).exe());
+    assertEquals("/sbin/pfctl", PfConfig.from(Settings.of(Map.of("FIREWALL_EXE", "/usr/sbin/nft"), "f")).exe());
     assertEquals("spa/knock", PfConfig.from(Settings.of(Map.of("PF_ANCHOR_NAME", "spa/knock"), "f")).anchor());
     for (String[] bad : new String[][] {{"PF_ANCHOR_NAME", "a b"}, {"PF_ANCHOR_NAME", "\"x\""},
         {"PF_EXPIRE_INTERVAL", "0"}, {"PF_EXPIRE_INTERVAL", "1m"}, {"PFCTL_EXE", ""}}) {
