@@ -1,6 +1,7 @@
 package spa.fw.ipfw;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,6 +139,31 @@ class IpfwTranscriptTest {
         /sbin/ipfw -d -S set 2 list
         /sbin/ipfw -q set 2 delete 10000
         """, transcript().replaceFirst("^/sbin/ipfw -S list\n", "/sbin/ipfw -S list\n"));
+  }
+
+  @Test
+  void theOnceASecondCheckIsIntactAndPurgesEveryInterval() throws Exception {
+    spa.fw.testkit.SettableClock clock = new spa.fw.testkit.SettableClock(NOW);
+    IpfwBackend fw = new IpfwBackend(rec, clock);
+    fw.start(Settings.of(Map.of("IPFW_EXE", "/sbin/ipfw", "IPFW_EXPIRE_PURGE_INTERVAL", "30"), "fwknopd.conf"));
+    fw.open(grant("198.18.0.2", "tcp/22"));
+    fw.close(grant("198.18.0.2", "tcp/22"));
+    transcript();
+    clock.advance(java.time.Duration.ofSeconds(29));
+    assertTrue(fw.intact());
+    assertEquals("/sbin/ipfw set show\n", transcript());
+    clock.advance(java.time.Duration.ofSeconds(1));
+    assertTrue(fw.intact());
+    assertEquals("""
+        /sbin/ipfw set show
+        /sbin/ipfw -d -S set 2 list
+        /sbin/ipfw -q set 2 delete 10000
+        """, transcript());
+    // an admin who enables the expire set breaks what start set up; repair disables it again
+    rec.run(spa.cmd.exec.Command.of("/sbin/ipfw", "set", "enable", "2"));
+    assertFalse(fw.intact());
+    fw.repair();
+    assertTrue(fw.intact());
   }
 
   @Test

@@ -189,31 +189,16 @@ class PfTranscriptTest {
 
   @Test
   void theOnceASecondCheckSweepsEveryExpireInterval() throws Exception {
-    Instant[] now = {NOW};
-    clock = new Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now[0];
-      }
-    };
+    spa.fw.testkit.SettableClock now = new spa.fw.testkit.SettableClock(NOW);
+    clock = now;
     PfBackend fw = started("PF_EXPIRE_INTERVAL", "10");
     fw.open(grant("198.18.0.2", "tcp/22", NOW.getEpochSecond() + 5));
     fw.open(grant("198.18.0.3", "tcp/22", NOW.getEpochSecond() + 60));
     transcript();
-    now[0] = NOW.plusSeconds(6);
+    now.set(NOW.plusSeconds(6));
     assertTrue(fw.intact());
     assertEquals("/sbin/pfctl -s rules\n", transcript(), "no sweep before the interval");
-    now[0] = NOW.plusSeconds(10);
+    now.set(NOW.plusSeconds(10));
     assertTrue(fw.intact());
     assertEquals("""
         /sbin/pfctl -s rules
