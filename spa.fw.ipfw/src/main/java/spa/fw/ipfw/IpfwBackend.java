@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,7 +83,7 @@ public final class IpfwBackend implements FirewallBackend {
   public void start(Settings settings) throws ConfigException, FirewallException {
     configure(settings);
     IpfwConfig c = config;
-    List<String> foreign = rules().stream().filter(r -> r.foreign() && r.set() == c.expireSet())
+    List<String> foreign = rules().rules().stream().filter(r -> r.foreign() && r.set() == c.expireSet())
         .map(r -> String.valueOf(r.number())).toList();
     if (!foreign.isEmpty()) {
       throw new FirewallException("IPFW_EXPIRE_SET_NUM " + c.expireSet() + " holds rules that are not spa's ("
@@ -92,7 +91,7 @@ public final class IpfwBackend implements FirewallBackend {
     }
     run("start", "set", "disable", String.valueOf(c.expireSet()), "enable", String.valueOf(c.activeSet()));
     if (c.flushAtInit()) {
-      deleteIn(c.activeSet(), numbers(rules(), c.activeSet(), false));
+      deleteIn(c.activeSet(), rules().numbers(c, c.activeSet(), false));
     }
     ensureCheckState(rules());
     purge();
@@ -108,9 +107,9 @@ public final class IpfwBackend implements FirewallBackend {
     if (grant.access().isEmpty()) {
       throw new FirewallException("ipfw: a grant needs at least one proto/port");
     }
-    List<IpfwRule> rules = rules();
+    IpfwListing rules = rules();
     long exp = grant.expires().getEpochSecond();
-    Map<Integer, Grant> held = openings(rules);
+    Map<Integer, Grant> held = rules.openings(c);
     List<Integer> old = new ArrayList<>();
     for (Map.Entry<Integer, Grant> e : held.entrySet()) {
       if (e.getValue().sameOpening(grant)) {
@@ -120,7 +119,7 @@ public final class IpfwBackend implements FirewallBackend {
         old.add(e.getKey());
       }
     }
-    int number = free(rules);
+    int number = rules.free(c);
     for (ProtoPort pp : grant.access()) {
       IpfwRule r = new IpfwRule(number, c.activeSet(), grant.source(), grant.destination(), pp, exp);
       List<String> argv = new ArrayList<>(List.of("-q", "add"));
@@ -142,7 +141,7 @@ public final class IpfwBackend implements FirewallBackend {
   @Override
   public void close(Grant grant) throws FirewallException {
     started();
-    for (Map.Entry<Integer, Grant> e : openings(rules()).entrySet()) {
+    for (Map.Entry<Integer, Grant> e : rules().openings(config).entrySet()) {
       if (e.getValue().sameOpening(grant)) {
         retire(e.getKey());
       }
@@ -168,7 +167,7 @@ public final class IpfwBackend implements FirewallBackend {
     }
     boolean ok = disabled.contains(String.valueOf(c.expireSet())) && !disabled.contains(String.valueOf(c.activeSet()));
     if (ok && c.checkState()) {
-      ok = rules().stream().anyMatch(r -> r.checkState() && r.number() == c.first() && r.set() == c.activeSet());
+      ok = rules().hasCheckState(c);
     }
     if (ok && !clock.instant().isBefore(nextPurge)) {
       purge();
@@ -186,16 +185,16 @@ public final class IpfwBackend implements FirewallBackend {
   @Override
   public List<Grant> list() throws FirewallException {
     started();
-    return List.copyOf(openings(rules()).values());
+    return List.copyOf(rules().openings(config).values());
   }
 
   /** Deletes spa's rules (the check-state rule too) from the active and the expire set; nothing else. */
   @Override
   public void flush() throws FirewallException {
     IpfwConfig c = started();
-    List<IpfwRule> rules = rules();
-    deleteIn(c.activeSet(), numbers(rules, c.activeSet(), true));
-    deleteIn(c.expireSet(), numbers(rules, c.expireSet(), true));
+    IpfwListing rules = rules();
+    deleteIn(c.activeSet(), rules.numbers(c, c.activeSet(), true));
+    deleteIn(c.expireSet(), rules.numbers(c, c.expireSet(), true));
   }
 
   /**
@@ -205,26 +204,10 @@ public final class IpfwBackend implements FirewallBackend {
   void purge() throws FirewallException {
     IpfwConfig c = started();
     nextPurge = clock.instant().plus(c.purgeInterval());
-    String out = check(exec(List.of("-d", "-S", "set", String.valueOf(c.expireSet()), "list")), "purge").stdout();
-    Set<Integer> expired = new TreeSet<>();
-    Set<Integer> dynamic = new TreeSet<>();
-    boolean inDynamic = false;
-    for (String line : out.split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      if (line.startsWith("## Dynamic rules")) {
-        inDynamic = true;
-      } else if (inDynamic) {
-        dynamic.add(leadingNumber(line));
-      } else {
-        IpfwRule r = parseLine(line);
-        if (r != null && r.grant() && c.inWindow(r.number()) && r.set() == c.expireSet()) {
-          expired.add(r.number());
-        }
-      }
-    }
-    expired.removeAll(dynamic);
+    IpfwListing l = IpfwListing.parse(check(exec(List.of("-d", "-S", "set", String.valueOf(c.expireSet()), "list")),
+        "purge").stdout());
+    Set<Integer> expired = new TreeSet<>(l.numbers(c, c.expireSet(), false));
+    expired.removeAll(l.dynamic());
     deleteIn(c.expireSet(), expired);
   }
 
@@ -233,59 +216,13 @@ public final class IpfwBackend implements FirewallBackend {
         String.valueOf(config.expireSet()));
   }
 
-  private void ensureCheckState(List<IpfwRule> rules) throws FirewallException {
+  private void ensureCheckState(IpfwListing rules) throws FirewallException {
     IpfwConfig c = config;
-    if (c.checkState() && rules.stream().noneMatch(r -> r.checkState() && r.number() == c.first()
-        && r.set() == c.activeSet())) {
+    if (c.checkState() && !rules.hasCheckState(c)) {
       List<String> argv = new ArrayList<>(List.of("-q", "add"));
       argv.addAll(new IpfwRule(c.first(), c.activeSet(), null, null, null, 0).addArgs());
       run("check-state rule", argv.toArray(String[]::new));
     }
-  }
-
-  /** The active set's openings by rule number, one grant per number. */
-  private Map<Integer, Grant> openings(List<IpfwRule> rules) {
-    Map<Integer, List<IpfwRule>> byNumber = new LinkedHashMap<>();
-    for (IpfwRule r : rules) {
-      if (r.grant() && r.set() == config.activeSet() && config.inWindow(r.number())) {
-        byNumber.computeIfAbsent(r.number(), k -> new ArrayList<>()).add(r);
-      }
-    }
-    Map<Integer, Grant> out = new LinkedHashMap<>();
-    for (Map.Entry<Integer, List<IpfwRule>> e : byNumber.entrySet()) {
-      IpfwRule first = e.getValue().get(0);
-      List<ProtoPort> access = e.getValue().stream().map(IpfwRule::access).distinct().toList();
-      long exp = e.getValue().stream().mapToLong(IpfwRule::expires).min().orElseThrow();
-      out.put(e.getKey(), new Grant(first.source(), first.destination(), access, null, Instant.ofEpochSecond(exp),
-          ""));
-    }
-    return out;
-  }
-
-  /** spa's rule numbers in {@code set}: grants, and with {@code withCheckState} the check-state rule. */
-  private Set<Integer> numbers(List<IpfwRule> rules, int set, boolean withCheckState) {
-    Set<Integer> out = new TreeSet<>();
-    for (IpfwRule r : rules) {
-      boolean spas = r.checkState() ? withCheckState && config.checkState() && r.number() == config.first()
-          : r.grant() && config.inWindow(r.number());
-      if (spas && r.set() == set) {
-        out.add(r.number());
-      }
-    }
-    return out;
-  }
-
-  /** The lowest number of the window no rule in any set uses. */
-  private int free(List<IpfwRule> rules) throws FirewallException {
-    Set<Integer> used = new TreeSet<>();
-    rules.forEach(r -> used.add(r.number()));
-    for (int n = config.firstGrantNumber(); n < config.end(); n++) {
-      if (!used.contains(n)) {
-        return n;
-      }
-    }
-    throw new FirewallException("no free ipfw rule number in [" + config.first() + ", " + config.end()
-        + "): raise IPFW_MAX_RULES or wait for the expire set's purge");
   }
 
   private void deleteIn(int set, Set<Integer> numbers) throws FirewallException {
@@ -296,34 +233,9 @@ public final class IpfwBackend implements FirewallBackend {
     }
   }
 
-  /** Every rule of every set ({@code ipfw -S list}), spa's parsed, the others as placeholders for their number. */
-  private List<IpfwRule> rules() throws FirewallException {
-    String out = check(exec(List.of("-S", "list")), "list").stdout();
-    List<IpfwRule> rules = new ArrayList<>();
-    for (String line : out.split("\n")) {
-      if (!line.isBlank()) {
-        IpfwRule r = parseLine(line);
-        rules.add(r != null ? r : IpfwRule.foreign(line));
-      }
-    }
-    return rules;
-  }
-
-  private static IpfwRule parseLine(String line) throws FirewallException {
-    try {
-      return IpfwRule.parse(line);
-    } catch (IllegalArgumentException e) {
-      throw new FirewallException("ipfw printed something that is not a rule listing: " + e.getMessage());
-    }
-  }
-
-  private static int leadingNumber(String line) throws FirewallException {
-    String l = line.strip().replaceFirst("^# DISABLED ", "");
-    try {
-      return Integer.parseInt(l.split("\\s+")[0]);
-    } catch (NumberFormatException e) {
-      throw new FirewallException("ipfw printed something that is not a rule listing: " + line.strip());
-    }
+  /** Every rule of every set: {@code ipfw -S list}. */
+  private IpfwListing rules() throws FirewallException {
+    return IpfwListing.parse(check(exec(List.of("-S", "list")), "list").stdout());
   }
 
   private IpfwConfig started() throws FirewallException {
