@@ -16,6 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import spa.core.FirewallException;
 import spa.core.Grant;
 import spa.core.Nat;
@@ -64,6 +66,45 @@ class IpfwTranscriptTest {
     String t = rec.transcript();
     rec.clear();
     return t;
+  }
+
+  /** Each operation in one family: open, re-knock, list, close (expiry), purge, flush, as exact commands. */
+  @ParameterizedTest
+  @CsvSource({"198.18.0.2, me", "fd00::2, me6"})
+  void everyOperationInBothFamilies(String source, String me) throws Exception {
+    IpfwBackend fw = started();
+    transcript();
+    Grant g = grant(source, "tcp/22,udp/53");
+    fw.open(g);
+    fw.open(g.withExpiry(g.expires().plusSeconds(60)));
+    List<Grant> listed = fw.list();
+    fw.close(g);
+    fw.purge();
+    fw.open(g);
+    fw.flush();
+    assertEquals("""
+        /sbin/ipfw -S list
+        /sbin/ipfw -q add 10000 set 1 pass tcp from %1$s to %2$s dst-port 22 setup keep-state // _exp_%3$d
+        /sbin/ipfw -q add 10000 set 1 pass udp from %1$s to %2$s dst-port 53 keep-state // _exp_%3$d
+        /sbin/ipfw -S list
+        /sbin/ipfw -q add 10001 set 1 pass tcp from %1$s to %2$s dst-port 22 setup keep-state // _exp_%4$d
+        /sbin/ipfw -q add 10001 set 1 pass udp from %1$s to %2$s dst-port 53 keep-state // _exp_%4$d
+        /sbin/ipfw -q set move rule 10000 to 2
+        /sbin/ipfw -S list
+        /sbin/ipfw -S list
+        /sbin/ipfw -q set move rule 10001 to 2
+        /sbin/ipfw -d -S set 2 list
+        /sbin/ipfw -q set 2 delete 10000 10001
+        /sbin/ipfw -S list
+        /sbin/ipfw -q add 10000 set 1 pass tcp from %1$s to %2$s dst-port 22 setup keep-state // _exp_%3$d
+        /sbin/ipfw -q add 10000 set 1 pass udp from %1$s to %2$s dst-port 53 keep-state // _exp_%3$d
+        /sbin/ipfw -S list
+        /sbin/ipfw -q set 1 delete 10000
+        """.formatted(source, me, EXP, EXP + 60), transcript());
+    assertEquals(1, listed.size());
+    assertTrue(listed.get(0).sameOpening(g), listed.toString());
+    assertEquals(EXP + 60, listed.get(0).expires().getEpochSecond());
+    assertEquals(List.of(), fw.list());
   }
 
   @Test

@@ -14,6 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import spa.cmd.exec.Command;
 import spa.core.FirewallException;
 import spa.core.Grant;
@@ -64,6 +66,43 @@ class PfTranscriptTest {
     String t = rec.transcript();
     rec.clear();
     return t;
+  }
+
+  /** Each operation in one family: open, re-knock, list, close, flush, as exact commands and anchor contents. */
+  @ParameterizedTest
+  @ValueSource(strings = {"198.18.0.2", "fd00::2"})
+  void everyOperationInBothFamilies(String source) throws Exception {
+    PfBackend fw = started();
+    transcript();
+    Grant g = grant(source, "tcp/22,udp/53", EXP);
+    fw.open(g);
+    fw.open(g.withExpiry(Instant.ofEpochSecond(EXP + 60)));
+    List<Grant> listed = fw.list();
+    fw.close(g);
+    fw.open(g);
+    fw.flush();
+    assertEquals("""
+        /sbin/pfctl -a fwknop -s rules
+        /sbin/pfctl -a fwknop -f -
+        < pass in quick proto tcp from %1$s to any port 22 keep state label _exp_%2$d
+        < pass in quick proto udp from %1$s to any port 53 keep state label _exp_%2$d
+        /sbin/pfctl -a fwknop -s rules
+        /sbin/pfctl -a fwknop -f -
+        < pass in quick proto tcp from %1$s to any port 22 keep state label _exp_%3$d
+        < pass in quick proto udp from %1$s to any port 53 keep state label _exp_%3$d
+        /sbin/pfctl -a fwknop -s rules
+        /sbin/pfctl -a fwknop -s rules
+        /sbin/pfctl -a fwknop -f -
+        /sbin/pfctl -a fwknop -s rules
+        /sbin/pfctl -a fwknop -f -
+        < pass in quick proto tcp from %1$s to any port 22 keep state label _exp_%2$d
+        < pass in quick proto udp from %1$s to any port 53 keep state label _exp_%2$d
+        /sbin/pfctl -a fwknop -F rules
+        """.formatted(source, EXP, EXP + 60), transcript());
+    assertEquals(1, listed.size());
+    assertTrue(listed.get(0).sameOpening(g), listed.toString());
+    assertEquals(EXP + 60, listed.get(0).expires().getEpochSecond());
+    assertEquals(List.of(), fw.list());
   }
 
   @Test
