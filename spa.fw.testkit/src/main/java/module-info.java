@@ -1,6 +1,7 @@
 /**
- * For firewall backends' tests only: network-namespace topologies with real TCP listeners, and the scenarios
- * every firewall backend must pass against the real kernel.
+ * For firewall backends' tests: the scenarios every backend must pass (against the kernel, or a simulator of its
+ * tool), network-namespace topologies with real TCP listeners, and a recording command runner for golden
+ * transcripts.
  */
 module spa.fw.testkit {
   requires transitive spa.core;

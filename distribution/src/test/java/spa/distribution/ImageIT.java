@@ -35,7 +35,9 @@ class ImageIT {
       "capture-pcap", "spa.capture.pcap",
       "capture-ulogd", "spa.capture.ulogd",
       "fw-nftables", "spa.fw.nftables",
-      "fw-iptables", "spa.fw.iptables");
+      "fw-iptables", "spa.fw.iptables",
+      "fw-ipfw", "spa.fw.ipfw",
+      "fw-pf", "spa.fw.pf");
 
   private final Image image = Image.get();
 

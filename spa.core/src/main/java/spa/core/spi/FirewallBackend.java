@@ -9,6 +9,23 @@ import spa.core.Settings;
 /**
  * Opens and closes grants in a firewall. Calls come from one serial executor per backend, so an
  * implementation need not be thread-safe.
+ *
+ * <p><b>Settings.</b> The {@link Settings} given to {@link #configure}, {@link #start} and {@link #reconfigure} are
+ * the daemon's global settings, whatever file format they came from (fwknopd.conf, spad.conf): every variable
+ * spad knows with its default filled in (fwknopd's names, such as {@code ENABLE_IPT_FORWARDING},
+ * {@code FIREWALL_EXE}), every variable the files set that spad does not know (passed on unchanged, so a plugin
+ * names its own settings with a prefix of its own, such as {@code NFT_} or {@code PF_}), command-line options on
+ * top, and {@code OPEN_PORTS} (below). {@link Settings#invalid} makes the error that names file, line and key.
+ *
+ * <p><b>What {@link #list} must reconstruct.</b> Enough of each opening for {@link Grant#sameOpening} to match the
+ * grant that made it: the source, the proto/ports, the NAT kind and port, and the expiry to the second. The
+ * destination, the NAT target and the stanza may be absent (null, empty) when the firewall does not keep them:
+ * the daemon fills them in from its journal. A fresh instance, only configured, must list what an earlier one
+ * opened: that is how a restarted daemon reconciles, and how {@code --fw-list} works.
+ *
+ * <p><b>Errors.</b> Every failure is a {@link FirewallException} with one line saying which command and what it
+ * printed; a grant a backend cannot apply (a NAT kind it does not do) is refused the same way, before any
+ * change. The scenarios every backend must pass are the test kit's {@code BackendContract}.
  */
 public interface FirewallBackend {
 

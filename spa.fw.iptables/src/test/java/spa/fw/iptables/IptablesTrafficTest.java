@@ -49,6 +49,16 @@ class IptablesTrafficTest extends FirewallContract {
   }
 
   @Override
+  protected java.util.Set<Nat.Kind> natKinds() {
+    return java.util.EnumSet.allOf(Nat.Kind.class);
+  }
+
+  @Override
+  protected boolean expectsKernelExpiry() {
+    return false;
+  }
+
+  @Override
   protected Map<String, String> settings(boolean forwarding) {
     return forwarding ? pairs("FIREWALL_EXE", "iptables", "ENABLE_IPT_FORWARDING", "Y", "ENABLE_IPT_SNAT", "Y")
         : pairs("FIREWALL_EXE", "iptables");

@@ -83,6 +83,16 @@ class NftablesTrafficTest extends FirewallContract {
 
   /** Own mode, tcp/22 protected; forwarding with NFT_FORWARD_DROP, so the inner host is closed too. */
   @Override
+  protected java.util.Set<Nat.Kind> natKinds() {
+    return java.util.EnumSet.allOf(Nat.Kind.class);
+  }
+
+  @Override
+  protected boolean expectsKernelExpiry() {
+    return true;
+  }
+
+  @Override
   protected Map<String, String> settings(boolean forwarding) {
     return forwarding ? pairs("NFT_PROTECTED_PORTS", "tcp/22", "ENABLE_IPT_FORWARDING", "Y", "NFT_FORWARD_DROP", "Y")
         : pairs("NFT_PROTECTED_PORTS", "tcp/22");

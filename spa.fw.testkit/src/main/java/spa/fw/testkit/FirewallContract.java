@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import spa.cmd.exec.CommandRunner;
@@ -38,10 +37,11 @@ import spa.core.spi.FirewallBackend;
  * ({@code http-server}), the inner host on 22 ({@code ssh-inner}) and 2222 ({@code alt-inner}). A backend's test
  * extends this class, says how to build the backend, which settings protect tcp/22 and turn forwarding on, and
  * what the admin's own rules are; it inherits the scenarios and adds its backend-specific tests beside them.
- * Before each test the server's ruleset is emptied and the admin's rules loaded again.
+ * Before each test the server's ruleset is emptied and the admin's rules loaded again. The state-level scenarios
+ * of {@link BackendContract} run here too, against the real kernel.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class FirewallContract {
+public abstract class FirewallContract extends BackendContract {
   private final String namespacePrefix;
   /** The namespaces, shared by the tests of one class. */
   protected NetnsTopology net;
@@ -86,10 +86,31 @@ public abstract class FirewallContract {
     }
   }
 
-  @BeforeEach
-  final void resetRuleset() {
+  /** Empties the server's ruleset and loads the admin's rules again (before each test). */
+  @Override
+  protected final void resetFirewall() {
     in("nft", "flush", "ruleset");
     loadAdminRuleset();
+  }
+
+  @Override
+  protected final FirewallBackend newBackend() {
+    return backend(net.runnerIn(net.server()));
+  }
+
+  /** {@code settings(nat)}, with local NAT on too when {@code nat}. */
+  @Override
+  protected Map<String, String> contractSettings(boolean nat) {
+    Map<String, String> m = new HashMap<>(settings(nat));
+    if (nat) {
+      m.put("ENABLE_IPT_LOCAL_NAT", "Y");
+    }
+    return m;
+  }
+
+  @Override
+  protected final String adminState() {
+    return adminRuleset();
   }
 
   /** Runs {@code argv} in the server namespace and returns its standard output; fails the test if it fails. */

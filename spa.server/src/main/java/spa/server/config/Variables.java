@@ -93,6 +93,10 @@ public final class Variables {
     m.put("IPFW_ADD_CHECK_STATE", "N");
     m.put("PF_ANCHOR_NAME", "fwknop");
     m.put("PF_EXPIRE_INTERVAL", "30");
+    // spad's own, for the ipfw and pf plugins
+    m.put("IPFW_EXE", null);
+    m.put("PFCTL_EXE", null);
+    m.put("PF_KILL_STATES", "N");
     m.put("FWKNOP_RUN_DIR", DEFAULT_RUN_DIR);
     m.put("FWKNOP_CONF_DIR", DEFAULT_CONF_DIR);
     m.put("ACCESS_FILE", null);
