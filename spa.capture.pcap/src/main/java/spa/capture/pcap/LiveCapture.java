@@ -23,7 +23,8 @@ import spa.core.spi.CaptureSource;
 
 /**
  * Live capture on one interface through libpcap: immediate mode (each packet as it arrives, no 100 ms
- * batching), the kernel runs {@code PCAP_FILTER}, inbound packets only unless
+ * batching), a kernel buffer of {@code SPA_PCAP_BUFFER_SIZE} bytes to hold packets while this thread is behind,
+ * the kernel runs {@code PCAP_FILTER}, inbound packets only unless
  * {@code ENABLE_PCAP_ANY_DIRECTION}. Raw frames are decoded by {@link FrameDecoder}, not by pcap4j's
  * packet classes. If capture fails while running (the interface went away), the error is logged and
  * the sink's {@link CaptureSource.Sink#end()} is called, as fwknopd exits on a lost interface.
@@ -70,6 +71,7 @@ public final class LiveCapture implements CaptureSource.Capture {
         .snaplen(ps.snaplen())
         .promiscuousMode(ps.promiscuous() ? PromiscuousMode.PROMISCUOUS : PromiscuousMode.NONPROMISCUOUS)
         .timeoutMillis(TIMEOUT_MILLIS)
+        .bufferSize(ps.bufferSize())
         .immediateMode(true);
     if (!ps.anyDirection()) {
       b.direction(PcapDirection.IN);

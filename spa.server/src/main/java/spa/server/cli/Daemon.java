@@ -227,6 +227,7 @@ public final class Daemon {
       } catch (Exception ex) {
         throw new StartupException("capture " + capture.info().name() + ": " + ex.getMessage());
       }
+      e.watchCapture(running);
       info("ready: capturing with " + capture.info().name());
       cmd.hooks().ready();
       try {
@@ -241,8 +242,8 @@ public final class Daemon {
         Thread.currentThread().interrupt();
       }
       Stats stats = e.stats();
-      if (verbose > 0 || stats.queueDropped() > 0) {
-        err.println("spad: " + stats.summary() + (running.dropped() > 0 ? " capture-dropped=" + running.dropped() : ""));
+      if (verbose > 0 || stats.queueDropped() > 0 || stats.captureDropped() > 0) {
+        err.println("spad: " + stats.summary());
       }
       return 0;
     } finally {
