@@ -108,6 +108,8 @@ class ConfigLoaderTest {
         {"PCAP_DISPATCH_COUNT 0", "PCAP_DISPATCH_COUNT", "0 is outside 1..8388608"},
         {"VERBOSE lots", "VERBOSE", "'lots' is not a whole number (0..8388608)"},
         {"MAX_SNIFF_BYTES 40000", "MAX_SNIFF_BYTES", "40000 is outside 1..32768"},
+        {"SPA_UDP_RECEIVE_BUFFER 32M", "SPA_UDP_RECEIVE_BUFFER", "'32M' is not a whole number (4096..1073741824)"},
+        {"SPA_PCAP_BUFFER_SIZE 1024", "SPA_PCAP_BUFFER_SIZE", "1024 is outside 4096..1073741824"},
     };
     for (String[] c : cases) {
       Files.writeString(conf, "PCAP_INTF eth1\n" + c[0] + "\n");
