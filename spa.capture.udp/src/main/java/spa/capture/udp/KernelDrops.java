@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -54,6 +55,29 @@ final class KernelDrops {
 
   long inode() {
     return inode;
+  }
+
+  /** The file descriptor of this process that is the socket, if any. */
+  OptionalInt fd() {
+    return fd(Path.of("/proc/self/fd"), inode);
+  }
+
+  static OptionalInt fd(Path fdDir, long inode) {
+    String target = "socket:[" + inode + "]";
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
+      for (Path fd : fds) {
+        try {
+          if (Files.readSymbolicLink(fd).toString().equals(target)) {
+            return OptionalInt.of(Integer.parseInt(fd.getFileName().toString()));
+          }
+        } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
+          // closed meanwhile, or not a descriptor
+        }
+      }
+    } catch (IOException e) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.empty();
   }
 
   /** The socket's drops so far; 0 when its line cannot be read. */

@@ -44,15 +44,13 @@ public final class UdpCapture implements CaptureSource.Capture {
   private volatile long ringDropped;
   private long kernelDropped;
 
-  UdpCapture(DatagramChannel channel, int port, CaptureSource.Sink sink, int ringBytes) {
+  /** @param kernel the socket's drops as /proc tells them; null if it cannot */
+  UdpCapture(DatagramChannel channel, int port, KernelDrops kernel, CaptureSource.Sink sink, int ringBytes) {
     this.channel = channel;
     this.port = port;
     this.sink = sink;
     this.ring = new DatagramRing(ringBytes, MAX_DATAGRAM);
-    this.kernel = KernelDrops.find(port);
-    if (kernel == null) {
-      LOG.log(Level.DEBUG, "udp capture on port " + port + ": no /proc/net/udp line for its socket; kernel drops unknown");
-    }
+    this.kernel = kernel;
     this.reader = Thread.ofPlatform().name("spa-capture-udp-" + port).daemon().unstarted(this::receive);
     this.handoff = Thread.ofPlatform().name("spa-capture-udp-" + port + "-intake").daemon().unstarted(this::handOff);
     handoff.start();

@@ -9,6 +9,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
+import java.util.OptionalInt;
 import spa.core.ConfigException;
 import spa.core.Settings;
 import spa.core.spi.CaptureSource;
@@ -23,7 +24,7 @@ import spa.core.spi.CaptureSource;
  * <p>Settings: {@code UDPSERV_PORT}; {@code SPA_UDP_BIND_ADDRESS} (spa's own key, not fwknop's) binds to
  * one IP address instead of the wildcard; {@code SPA_UDP_RECEIVE_BUFFER} (spa's own, bytes, 4096..1073741824,
  * default 32 MiB) is the socket's receive buffer asked for, which the kernel caps at {@code net.core.rmem_max}
- * (the size it grants is logged once). A socket does not tell which local address a datagram was sent
+ * unless spad runs as root ({@link ReceiveBuffer}); the size it grants is logged once. A socket does not tell which local address a datagram was sent
  * to, so every packet's destination is reported as {@code 0.0.0.0}, exactly as fwknopd does in this mode:
  * {@code DESTINATION} stanza filters and destination rules cannot work with it.
  */
@@ -54,15 +55,24 @@ public final class UdpCaptureSource implements CaptureSource {
     try {
       channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
       channel.bind(local);
-      LOG.log(System.Logger.Level.INFO, "udp capture on port " + port + ": receive buffer "
-          + channel.getOption(StandardSocketOptions.SO_RCVBUF) + " bytes (asked for " + receiveBuffer
-          + "; the kernel caps it at net.core.rmem_max)");
     } catch (IOException | RuntimeException e) {
       channel.close();
       String why = e instanceof BindException ? e.getMessage() : e.toString();
       throw new IOException("udp capture: cannot bind " + describe(local) + ": " + why, e);
     }
-    return new UdpCapture(channel, port, sink, UdpCapture.RING_BYTES);
+    KernelDrops kernel = KernelDrops.find(port);
+    try {
+      LOG.log(System.Logger.Level.INFO, "udp capture on port " + port + ": "
+          + ReceiveBuffer.apply(channel, receiveBuffer, kernel == null ? OptionalInt.empty() : kernel.fd()));
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw new IOException("udp capture on port " + port + ": cannot size the receive buffer: " + e.getMessage(), e);
+    }
+    if (kernel == null) {
+      LOG.log(System.Logger.Level.DEBUG, "udp capture on port " + port + ": its socket has no /proc/net/udp line;"
+          + " kernel drops are not counted");
+    }
+    return new UdpCapture(channel, port, kernel, sink, UdpCapture.RING_BYTES);
   }
 
   static int port(Settings s) throws ConfigException {

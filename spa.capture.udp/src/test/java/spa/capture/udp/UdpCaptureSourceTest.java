@@ -198,7 +198,7 @@ class UdpCaptureSourceTest {
     ch.bind(new InetSocketAddress("127.0.0.1", 0));
     int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
     int sent = 100;
-    UdpCapture c = new UdpCapture(ch, port, stuck, 8 * 1024); // a few records only
+    UdpCapture c = new UdpCapture(ch, port, KernelDrops.find(port), stuck, 8 * 1024); // a few records only
     try (DatagramSocket s = new DatagramSocket()) {
       byte[] p = spaSized("flood");
       for (int i = 0; i < sent; i++) {
