@@ -109,7 +109,7 @@ class FloodIT {
     try (Spad spad = Spad.start(image, dir.resolve("tiny-udp"), keys, port, List.of("-U"),
         List.of("SPA_UDP_RECEIVE_BUFFER 4096"))) {
       Flood flood = new Flood(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), RATE, SENDERS);
-      flood.run(2_000, List.of());
+      flood.run(1_500, List.of());
       assertDropsReported(spad, flood);
     }
   }
@@ -123,7 +123,7 @@ class FloodIT {
             List.of("PCAP_INTF lo", "PCAP_FILTER udp dst port " + port, "SPA_PCAP_BUFFER_SIZE 4096"))) {
       sink.setReceiveBufferSize(4096);
       Flood flood = new Flood(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), RATE, SENDERS);
-      flood.run(2_000, List.of());
+      flood.run(1_500, List.of());
       assertDropsReported(spad, flood);
     }
   }
