@@ -94,7 +94,7 @@ final class DatagramRing {
     tail.set(tail.get() + recordSize(n)); // a volatile write: the record's bytes are visible before it
   }
 
-  /** Consumer: true when a record waits. */
+  /** Consumer: true when no record waits. */
   boolean isEmpty() {
     return head.get() == tail.get();
   }
