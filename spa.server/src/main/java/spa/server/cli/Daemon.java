@@ -227,7 +227,8 @@ public final class Daemon {
       } catch (Exception ex) {
         throw new StartupException("capture " + capture.info().name() + ": " + ex.getMessage());
       }
-      e.watchCapture(running);
+      CaptureSource.Capture started = running;
+      e.watchCapture(() -> Plugins.withContextLoader(capture.loader(), started::dropped)); // plugin code: its loader
       info("ready: capturing with " + capture.info().name());
       cmd.hooks().ready();
       try {

@@ -143,11 +143,11 @@ public final class Engine {
   }
 
   /**
-   * Reads the running capture's own drops ({@link CaptureSource.Capture#dropped}) for {@link #stats} and reports
-   * a rising count as {@code error} events until {@link #finish}.
+   * Reads the running capture's own drops ({@link CaptureSource.Capture#dropped}, through {@code dropped}) for
+   * {@link #stats} and reports a rising count as {@code error} events until {@link #finish}.
    */
-  public void watchCapture(CaptureSource.Capture running) {
-    captureDrops.watch(running::dropped);
+  public void watchCapture(LongSupplier dropped) {
+    captureDrops.watch(dropped);
   }
 
   /** Ends waiting in {@link #awaitEnd} (a signal, a stop request). */
