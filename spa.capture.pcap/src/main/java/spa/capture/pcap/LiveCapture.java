@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import org.pcap4j.core.BpfProgram.BpfCompileMode;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -23,9 +25,11 @@ import spa.core.spi.CaptureSource;
 
 /**
  * Live capture on one interface through libpcap: immediate mode (each packet as it arrives, no 100 ms
- * batching), the kernel runs {@code PCAP_FILTER}, inbound packets only unless
- * {@code ENABLE_PCAP_ANY_DIRECTION}. Raw frames are decoded by {@link FrameDecoder}, not by pcap4j's
- * packet classes. If capture fails while running (the interface went away), the error is logged and
+ * batching), a kernel buffer of {@code SPA_PCAP_BUFFER_SIZE} bytes to hold packets while this thread is behind,
+ * the kernel runs {@code PCAP_FILTER}, inbound packets only unless
+ * {@code ENABLE_PCAP_ANY_DIRECTION}. The capture thread only copies frames out of libpcap's buffer into a bounded
+ * queue; a second thread decodes them with {@link FrameDecoder} (not pcap4j's packet classes) and hands the packets
+ * to the sink, so that decoding and the engine's intake never hold the buffer's draining up. If capture fails while running (the interface went away), the error is logged and
  * the sink's {@link CaptureSource.Sink#end()} is called, as fwknopd exits on a lost interface.
  */
 public final class LiveCapture implements CaptureSource.Capture {
@@ -33,15 +37,26 @@ public final class LiveCapture implements CaptureSource.Capture {
   private static final System.Logger LOG = System.getLogger(LiveCapture.class.getName());
   /** Read timeout: only bounds how long libpcap waits in immediate mode; packets are not held for it. */
   private static final int TIMEOUT_MILLIS = 100;
+  /** Frames that may wait for the hand-off thread. */
+  static final int HANDOFF_FRAMES = 65536;
 
   private final PcapHandle handle;
   private final String intf;
   private final FrameDecoder decoder;
   private final CaptureSource.Sink sink;
   private final Thread thread;
+  private final Thread handoff;
+  /** Frames captured and not yet decoded: the capture thread only copies, the hand-off decodes and delivers. */
+  private final BlockingQueue<Frame> frames = new ArrayBlockingQueue<>(HANDOFF_FRAMES);
   private volatile boolean closing;
   private boolean closed;
   private long dropped;
+  /** Frames the full hand-off queue dropped; written by the capture thread only. */
+  private volatile long handoffDropped;
+
+  private record Frame(byte[] data, Instant arrival) {}
+
+  private static final Frame END = new Frame(new byte[0], Instant.EPOCH);
 
   private LiveCapture(PcapHandle handle, String intf, LinkType type, CaptureSource.Sink sink) {
     this.handle = handle;
@@ -49,6 +64,8 @@ public final class LiveCapture implements CaptureSource.Capture {
     this.decoder = new FrameDecoder(type);
     this.sink = sink;
     this.thread = Thread.ofPlatform().name("spa-capture-pcap-" + intf).daemon().unstarted(this::run);
+    this.handoff = Thread.ofPlatform().name("spa-capture-pcap-" + intf + "-intake").daemon().unstarted(this::handOff);
+    handoff.start();
     thread.start();
   }
 
@@ -70,6 +87,7 @@ public final class LiveCapture implements CaptureSource.Capture {
         .snaplen(ps.snaplen())
         .promiscuousMode(ps.promiscuous() ? PromiscuousMode.PROMISCUOUS : PromiscuousMode.NONPROMISCUOUS)
         .timeoutMillis(TIMEOUT_MILLIS)
+        .bufferSize(ps.bufferSize())
         .immediateMode(true);
     if (!ps.anyDirection()) {
       b.direction(PcapDirection.IN);
@@ -124,6 +142,7 @@ public final class LiveCapture implements CaptureSource.Capture {
         failed = true;
       }
     }
+    endHandoff();
     if (failed) {
       sink.end();
     }
@@ -131,12 +150,30 @@ public final class LiveCapture implements CaptureSource.Capture {
 
   private void onFrame(byte[] frame) {
     Timestamp ts = handle.getTimestamp();
-    Packet p = decoder.decode(frame, 0, frame.length, ts == null ? Instant.now() : ts.toInstant());
-    if (p != null) {
+    if (!frames.offer(new Frame(frame, ts == null ? Instant.now() : ts.toInstant()))) {
+      handoffDropped++; // single writer
+    }
+  }
+
+  /** Decodes frames and hands their packets to the sink, until the capture ends. */
+  private void handOff() {
+    while (true) {
+      Frame f;
       try {
-        sink.accept(p);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "pcap capture on " + intf + ": packet sink failed: " + e);
+        f = frames.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (f == END) {
+        return;
+      }
+      Packet p = decoder.decode(f.data(), 0, f.data().length, f.arrival());
+      if (p != null) {
+        try {
+          sink.accept(p);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "pcap capture on " + intf + ": packet sink failed: " + e);
+        }
       }
     }
   }
@@ -146,9 +183,26 @@ public final class LiveCapture implements CaptureSource.Capture {
     return decoder;
   }
 
-  /** Packets the kernel or the interface dropped (libpcap's {@code ps_drop + ps_ifdrop}). */
+  /** Lets the hand-off deliver what is queued, then stop; waits for it. */
+  private void endHandoff() {
+    try {
+      frames.put(END);
+      handoff.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Packets the kernel or the interface dropped (libpcap's {@code ps_drop + ps_ifdrop}), and those the full hand-off
+   * queue dropped.
+   */
   @Override
-  public synchronized long dropped() {
+  public long dropped() {
+    return kernelDropped() + handoffDropped;
+  }
+
+  private synchronized long kernelDropped() {
     if (!closed) {
       try {
         PcapStat s = handle.getStats();
@@ -185,7 +239,7 @@ public final class LiveCapture implements CaptureSource.Capture {
         LOG.log(Level.WARNING, "pcap capture on " + intf + " did not stop; leaving its handle open");
         return;
       }
-      dropped();
+      kernelDropped();
       closed = true;
       handle.close();
     }

@@ -260,6 +260,14 @@ class OfflineCaptureTest {
     ConfigException snap = assertThrows(ConfigException.class, () -> src.start(
         Settings.of(Map.of("MAX_SNIFF_BYTES", "0"), "fwknopd.conf"), c));
     assertEquals("MAX_SNIFF_BYTES", snap.key());
+    for (String v : new String[] {"4095", "1073741825", "32M", ""}) {
+      ConfigException buf = assertThrows(ConfigException.class, () -> src.start(
+          Settings.of(Map.of("SPA_PCAP_BUFFER_SIZE", v), "fwknopd.conf"), c));
+      assertEquals("fwknopd.conf: SPA_PCAP_BUFFER_SIZE: must be a number of bytes 4096..1073741824, not '" + v + "'",
+          buf.toString());
+    }
+    assertEquals(32 << 20, PcapSettings.from(Settings.empty()).bufferSize());
+    assertEquals(4096, PcapSettings.from(Settings.of(Map.of("SPA_PCAP_BUFFER_SIZE", "4096"), "f")).bufferSize());
     assertEquals(0, c.ends.get());
   }
 

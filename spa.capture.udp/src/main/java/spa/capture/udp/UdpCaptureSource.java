@@ -9,6 +9,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
+import java.util.OptionalInt;
 import spa.core.ConfigException;
 import spa.core.Settings;
 import spa.core.spi.CaptureSource;
@@ -16,10 +17,14 @@ import spa.core.spi.CaptureSource;
 /**
  * The default capture ({@code udp}, fwknopd {@code -U}): a UDP socket bound to {@code UDPSERV_PORT}
  * (default 62201) on the wildcard address, IPv4 and IPv6 (dual-stack), that receives datagrams of up to
- * 1500 bytes (longer ones are cut, as fwknopd's {@code recvfrom} does) and never replies.
+ * 1500 bytes (longer ones are cut, as fwknopd's {@code recvfrom} does) and never replies. Datagrams shorter than
+ * an SPA packet (140 bytes) are dropped at once. {@link UdpCapture#dropped()} counts what the kernel dropped
+ * for the socket and what the capture's own ring had no room for.
  *
  * <p>Settings: {@code UDPSERV_PORT}; {@code SPA_UDP_BIND_ADDRESS} (spa's own key, not fwknop's) binds to
- * one IP address instead of the wildcard. A socket does not tell which local address a datagram was sent
+ * one IP address instead of the wildcard; {@code SPA_UDP_RECEIVE_BUFFER} (spa's own, bytes, 4096..1073741824,
+ * default 32 MiB) is the socket's receive buffer asked for, which the kernel caps at {@code net.core.rmem_max}
+ * unless spad runs as root ({@link ReceiveBuffer}); the size it grants is logged once. A socket does not tell which local address a datagram was sent
  * to, so every packet's destination is reported as {@code 0.0.0.0}, exactly as fwknopd does in this mode:
  * {@code DESTINATION} stanza filters and destination rules cannot work with it.
  */
@@ -27,7 +32,12 @@ public final class UdpCaptureSource implements CaptureSource {
 
   public static final String PORT = "UDPSERV_PORT";
   public static final String BIND_ADDRESS = "SPA_UDP_BIND_ADDRESS";
+  public static final String RECEIVE_BUFFER = "SPA_UDP_RECEIVE_BUFFER";
   public static final int DEFAULT_PORT = 62201;
+  public static final int DEFAULT_RECEIVE_BUFFER = 32 << 20;
+  static final int MIN_RECEIVE_BUFFER = 4096;
+  static final int MAX_RECEIVE_BUFFER = 1 << 30;
+  private static final System.Logger LOG = System.getLogger(UdpCaptureSource.class.getName());
 
   @Override
   public String name() {
@@ -37,19 +47,32 @@ public final class UdpCaptureSource implements CaptureSource {
   @Override
   public UdpCapture start(Settings settings, Sink sink) throws ConfigException, IOException {
     int port = port(settings);
+    int receiveBuffer = receiveBuffer(settings);
     InetAddress bind = bindAddress(settings);
     InetSocketAddress local = bind == null ? new InetSocketAddress(port) : new InetSocketAddress(bind, port);
     DatagramChannel channel = bind == null ? DatagramChannel.open()
         : DatagramChannel.open(bind instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
     try {
-      channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20); // the kernel caps it at net.core.rmem_max
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
       channel.bind(local);
     } catch (IOException | RuntimeException e) {
       channel.close();
       String why = e instanceof BindException ? e.getMessage() : e.toString();
       throw new IOException("udp capture: cannot bind " + describe(local) + ": " + why, e);
     }
-    return new UdpCapture(channel, port, sink);
+    KernelDrops kernel = KernelDrops.find(port);
+    try {
+      LOG.log(System.Logger.Level.INFO, "udp capture on port " + port + ": "
+          + ReceiveBuffer.apply(channel, receiveBuffer, kernel == null ? OptionalInt.empty() : kernel.fd()));
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw new IOException("udp capture on port " + port + ": cannot size the receive buffer: " + e.getMessage(), e);
+    }
+    if (kernel == null) {
+      LOG.log(System.Logger.Level.DEBUG, "udp capture on port " + port + ": its socket has no /proc/net/udp line;"
+          + " kernel drops are not counted");
+    }
+    return new UdpCapture(channel, port, kernel, sink, UdpCapture.RING_BYTES);
   }
 
   static int port(Settings s) throws ConfigException {
@@ -66,6 +89,23 @@ public final class UdpCaptureSource implements CaptureSource {
       // reported below
     }
     throw s.invalid(PORT, "must be a port number 1..65535, not '" + v + "'");
+  }
+
+  static int receiveBuffer(Settings s) throws ConfigException {
+    String v = s.get(RECEIVE_BUFFER).map(String::trim).orElse(null);
+    if (v == null) {
+      return DEFAULT_RECEIVE_BUFFER;
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n >= MIN_RECEIVE_BUFFER && n <= MAX_RECEIVE_BUFFER) {
+        return (int) n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw s.invalid(RECEIVE_BUFFER, "must be a number of bytes " + MIN_RECEIVE_BUFFER + ".." + MAX_RECEIVE_BUFFER
+        + ", not '" + v + "'");
   }
 
   static InetAddress bindAddress(Settings s) throws ConfigException {

@@ -13,6 +13,13 @@ import java.util.Arrays;
 public enum WireForm {
   OK, SALTED_PREFIX, GPG_PREFIX, NOT_BASE64, EQUALS;
 
+  /**
+   * The shortest SPA wire string (fwknopd's MIN_SPA_DATA_SIZE): anything shorter is refused before any other
+   * check, and a capture may discard it without handing it over.
+   */
+  public static final int MIN_LENGTH = 140;
+  /** The longest SPA wire string taken (fwknopd's MAX_SPA_PACKET_LEN). */
+  public static final int MAX_LENGTH = 1500;
   /** Base64 of {@code "Salted__"} as far as it is constant; absent from the wire. */
   public static final String SALTED = "U2FsdGVkX1";
   /** Packets longer than this that start with {@code hQ} are GnuPG's with the stripped prefix put back. */

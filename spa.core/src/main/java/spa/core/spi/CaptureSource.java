@@ -31,7 +31,11 @@ public interface CaptureSource {
 
   /** A running capture. */
   interface Capture extends AutoCloseable {
-    /** Packets the source itself had to drop (kernel or buffer overflow), when it can tell. */
+    /**
+     * Packets the source itself had to drop (kernel or buffer overflow) since it started, when it can tell; 0 when
+     * it cannot. The daemon calls it from other threads than the capture's, about once a second and for each
+     * status query, and after {@link #close()}: it must be thread-safe and cheap, and keep its last count once closed.
+     */
     default long dropped() {
       return 0;
     }

@@ -239,6 +239,8 @@ public final class Daemon {
       } catch (Exception ex) {
         throw new StartupException("capture " + capture.info().name() + ": " + ex.getMessage());
       }
+      CaptureSource.Capture started = running;
+      e.watchCapture(() -> Plugins.withContextLoader(capture.loader(), started::dropped)); // plugin code: its loader
       info("ready: capturing with " + capture.info().name());
       cmd.hooks().ready();
       try {
@@ -253,8 +255,8 @@ public final class Daemon {
         Thread.currentThread().interrupt();
       }
       Stats stats = e.stats();
-      if (verbose > 0 || stats.queueDropped() > 0) {
-        err.println("spad: " + stats.summary() + (running.dropped() > 0 ? " capture-dropped=" + running.dropped() : ""));
+      if (verbose > 0 || stats.queueDropped() > 0 || stats.captureDropped() > 0) {
+        err.println("spad: " + stats.summary());
       }
       return 0;
     } finally {

@@ -121,6 +121,9 @@ public final class Variables {
     m.put("SPA_WORKERS", null); // decision threads; absent or 0 = one per processor
     m.put("SPA_QUEUE_SIZE", "65536"); // packets that may wait for a worker
     m.put("CMD_CYCLE_CLOSE_AT_EXIT", "N"); // Y: run cycle closes not yet due at exit; N: keep them for the next start
+    // capture buffers, read by the udp and pcap plugins
+    m.put("SPA_UDP_RECEIVE_BUFFER", "33554432"); // bytes of receive buffer; beyond net.core.rmem_max only as root (SO_RCVBUFFORCE)
+    m.put("SPA_PCAP_BUFFER_SIZE", "33554432"); // bytes of libpcap's kernel buffer (live capture)
     m.put("GRANT_JOURNAL", null); // $FWKNOP_RUN_DIR/grants.journal: active grants, reconciled at start-up
     m.put("DIGEST_MIGRATE_FROM", "/run/fwknop/digest.cache, /var/run/fwknop/digest.cache");
     return java.util.Collections.unmodifiableMap(m);
@@ -169,7 +172,9 @@ public final class Variables {
       "RULES_CHECK_THRESHOLD", new Range(0, 131_071),
       "TCPSERV_PORT", new Range(1, 65_535),
       "UDPSERV_PORT", new Range(1, 65_535),
-      "UDPSERV_SELECT_TIMEOUT", new Range(1, 8_388_608));
+      "UDPSERV_SELECT_TIMEOUT", new Range(1, 8_388_608),
+      "SPA_UDP_RECEIVE_BUFFER", new Range(4096, 1L << 30),
+      "SPA_PCAP_BUFFER_SIZE", new Range(4096, 1L << 30));
 
   /** An inclusive range of whole numbers. */
   public record Range(long min, long max) {}

@@ -63,6 +63,7 @@ public final class Engine {
   private final KeyTrial keys;
   private final RateLimiter rateLimiter;
   private final DenyTally tally;
+  private final CaptureDrops captureDrops;
   private final Counts counts = new Counts();
   private final List<Thread> workers = new ArrayList<>();
   private final CountDownLatch ended = new CountDownLatch(1);
@@ -91,6 +92,7 @@ public final class Engine {
     this.keys = new KeyTrial(d > 0 ? new DecryptBudget(d, System::nanoTime) : null, d);
     this.rateLimiter = options.rateLimit() > 0 ? new RateLimiter(options.rateLimit(), RATE_BUCKETS) : null;
     this.tally = options.logEachDeny() ? null : new DenyTally(TALLY_SOURCES, events.newLog(true));
+    this.captureDrops = new CaptureDrops(events.newLog(false), clock);
   }
 
   /** Replaces the policy (configuration reload); packets in flight finish with the one they started with. */
@@ -140,6 +142,14 @@ public final class Engine {
     };
   }
 
+  /**
+   * Reads the running capture's own drops ({@link CaptureSource.Capture#dropped}, through {@code dropped}) for
+   * {@link #stats} and reports a rising count as {@code error} events until {@link #finish}.
+   */
+  public void watchCapture(LongSupplier dropped) {
+    captureDrops.watch(dropped);
+  }
+
   /** Ends waiting in {@link #awaitEnd} (a signal, a stop request). */
   public void stop() {
     ended.countDown();
@@ -156,6 +166,7 @@ public final class Engine {
 
   /** Lets the workers finish the queue, stops them, and flushes their events and the tally. */
   public void finish() throws InterruptedException {
+    captureDrops.close();
     intake.close();
     for (int i = 0; i < workers.size(); i++) {
       queue.put(Worker.POISON);
@@ -173,7 +184,8 @@ public final class Engine {
   }
 
   public Stats stats() {
-    return new Stats(intake.received(), intake.ignored(), intake.queueDropped(), counts.accepted.sum(),
+    return new Stats(intake.received(), intake.ignored(), intake.queueDropped(), captureDrops.count(),
+        counts.accepted.sum(),
         counts.deniedByReason(), counts.replays.sum(), guard.size());
   }
 }

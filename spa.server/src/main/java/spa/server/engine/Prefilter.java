@@ -12,8 +12,8 @@ import spa.core.codec.WireForm;
  * Packets it refuses are counted, not reported one by one.
  */
 public final class Prefilter {
-  public static final int MIN_LENGTH = 140;
-  public static final int MAX_LENGTH = 1500;
+  public static final int MIN_LENGTH = WireForm.MIN_LENGTH;
+  public static final int MAX_LENGTH = WireForm.MAX_LENGTH;
 
   /** Outcomes other than {@link #PASS}: why a payload was ignored. */
   public static final int PASS = 0;

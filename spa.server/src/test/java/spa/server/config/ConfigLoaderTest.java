@@ -112,6 +112,8 @@ class ConfigLoaderTest {
         {"SYSLOG_FACILITY LOG_AUTH", "SYSLOG_FACILITY", "'LOG_AUTH' is not one of LOG_DAEMON, LOG_LOCAL0 .. LOG_LOCAL7"},
         {"FWKNOP_RUN_DIR run/spad", "FWKNOP_RUN_DIR", "'run/spad' is not an absolute path"},
         {"MAX_SNIFF_BYTES 40000", "MAX_SNIFF_BYTES", "40000 is outside 1..32768"},
+        {"SPA_UDP_RECEIVE_BUFFER 32M", "SPA_UDP_RECEIVE_BUFFER", "'32M' is not a whole number (4096..1073741824)"},
+        {"SPA_PCAP_BUFFER_SIZE 1024", "SPA_PCAP_BUFFER_SIZE", "1024 is outside 4096..1073741824"},
     };
     for (String[] c : cases) {
       Files.writeString(conf, "PCAP_INTF eth1\n" + c[0] + "\n");
