@@ -23,9 +23,9 @@ import spa.server.event.ByteLine;
  * acted on, and compacted by rewriting it as an image of the cache's tables ({@link ReplayImage}) followed by
  * the lines appended since. A file without the image's header is all lines.
  *
- * <p>The file is never reached through a symbolic link (refused, and opened with {@code O_NOFOLLOW}). A write that
- * fails part-way (a full disk) leaves no torn record: the file is cut back to its last complete record, at once or
- * else before the next write, and the records not written stay buffered for it.
+ * <p>The file is never reached through a symbolic link (refused, and opened with {@code O_NOFOLLOW}). Records go
+ * out whole or not at all ({@link AppendChannel}). Appends hold only the store's monitor, so a worker recording a
+ * packet never waits for a write or flush in progress.
  */
 public final class DigestStore implements AutoCloseable {
   static final String HEADER = DigestLines.HEADER;
@@ -33,27 +33,27 @@ public final class DigestStore implements AutoCloseable {
   private final Path file;
   /** Wraps each channel the store appends through: the seam where tests make writes fail. */
   private final UnaryOperator<FileChannel> channels;
-  private FileChannel channel;
-  private final ByteLine pending = new ByteLine(8192);
+  /**
+   * Held while the file is written and forced: appends, which hold only the store's monitor, go on meanwhile (a
+   * worker recording a packet never waits for a disk flush). Taken before the monitor, never after.
+   */
+  private final Object io = new Object();
+  // guarded by the monitor
+  private ByteLine pending = new ByteLine(8192);
   private long appended;
   private long durable;
   private long imageRecords;
   private long linesInFile;
-  /** The file's length up to the end of its last complete record. */
-  private long complete;
-  /** A write failed part-way and the file may hold a piece of a record past {@link #complete}. */
-  private boolean torn;
-  /** Written but not yet forced. */
-  private boolean unforced;
+  /** The file's end; guarded by {@link #io}. */
+  private AppendChannel channel;
 
   private DigestStore(Path file, UnaryOperator<FileChannel> channels, FileChannel channel, long imageRecords,
       long linesInFile) throws IOException {
     this.file = file;
     this.channels = channels;
-    this.channel = channel;
+    this.channel = new AppendChannel(channel);
     this.imageRecords = imageRecords;
     this.linesInFile = linesInFile;
-    this.complete = channel.size();
   }
 
   /**
@@ -242,55 +242,28 @@ public final class DigestStore implements AutoCloseable {
   }
 
   /** Makes every record up to {@code seq} durable; returns at once when they already are. */
-  public synchronized void syncTo(long seq) throws IOException {
-    if (durable >= seq) {
-      return;
+  public void syncTo(long seq) throws IOException {
+    synchronized (this) {
+      if (durable >= seq) {
+        return;
+      }
     }
     sync();
   }
 
   /** Writes and forces everything buffered; on failure what was not written stays buffered for the next call. */
-  public synchronized void sync() throws IOException {
-    write();
-    if (unforced) {
-      channel.force(false);
-      unforced = false;
-    }
-    durable = appended;
-  }
-
-  /**
-   * Appends the buffered records whole or not at all: a write that fails part-way is cut back off the file (now,
-   * or first thing next time if cutting fails too), so what the file holds stays a sequence of whole records.
-   */
-  private void write() throws IOException {
-    if (pending.length() == 0) {
-      return;
-    }
-    if (torn) {
-      channel.truncate(complete);
-      torn = false;
-    }
-    ByteBuffer b = ByteBuffer.wrap(pending.array(), 0, pending.length());
-    try {
-      while (b.hasRemaining()) {
-        channel.write(b);
+  public void sync() throws IOException {
+    synchronized (io) {
+      long upTo;
+      synchronized (this) {
+        pending = channel.queue(pending);
+        upTo = appended;
       }
-    } catch (IOException e) {
-      if (b.position() > 0) { // a piece went out
-        torn = true;
-        try {
-          channel.truncate(complete);
-          torn = false;
-        } catch (IOException again) {
-          e.addSuppressed(again);
-        }
+      channel.flush();
+      synchronized (this) {
+        durable = Math.max(durable, upTo);
       }
-      throw e;
     }
-    complete += pending.length();
-    pending.reset();
-    unforced = true;
   }
 
   /** Whether {@link #compact} is due for a cache of {@code live} records (see {@link #open}). */
@@ -303,27 +276,30 @@ public final class DigestStore implements AutoCloseable {
    * in the cache before it is appended); returns the records written. Appends wait meanwhile; what was buffered
    * is written to the old file first. On failure the file is left as it was.
    */
-  public synchronized long compact(ReplayCache cache) throws IOException {
-    sync(); // the records are in both files, whichever a crash leaves in place
-    long records = replace(file, cache);
-    FileChannel old = channel;
-    channel = channels.apply(FileChannel.open(file, APPEND));
-    old.close();
-    pending.reset();
-    complete = channel.size();
-    torn = false;
-    durable = appended;
-    imageRecords = records;
-    linesInFile = 0;
-    return records;
+  public long compact(ReplayCache cache) throws IOException {
+    synchronized (io) {
+      synchronized (this) {
+        sync(); // the records are in both files, whichever a crash leaves in place
+        long records = replace(file, cache);
+        AppendChannel old = channel;
+        channel = new AppendChannel(channels.apply(FileChannel.open(file, APPEND)));
+        old.close();
+        durable = appended;
+        imageRecords = records;
+        linesInFile = 0;
+        return records;
+      }
+    }
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    try {
-      sync();
-    } finally {
-      channel.close();
+  public void close() throws IOException {
+    synchronized (io) {
+      try {
+        sync();
+      } finally {
+        channel.close();
+      }
     }
   }
 }

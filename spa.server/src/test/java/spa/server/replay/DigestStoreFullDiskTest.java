@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import spa.server.testkit.TestKit;
 
-/** A disk that fills up while records are appended: the file keeps whole records only, and loses none. */
+/**
+ * The disk under the store: filling up while records are appended (the file keeps whole records only, and loses
+ * none), or slow to flush (appends go on meanwhile).
+ */
 class DigestStoreFullDiskTest {
   @TempDir
   Path dir;
@@ -138,5 +141,40 @@ class DigestStoreFullDiskTest {
       assertTrue(disks.size() == 2, "the compacted file is appended to through a new channel");
     }
     assertEquals(new LoadResult(3, 0, 0, 3), reread(f));
+  }
+
+  @Test
+  void appendsGoOnWhileAFlushWaitsForTheDisk() throws Exception {
+    Path f = dir.resolve("digest.cache");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (DigestStore s = open(f)) {
+      FullDisk disk = disks.get(0);
+      long first = record(s, 0);
+      java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+      disk.forceGate = gate;
+      long second;
+      try {
+        java.util.concurrent.Future<?> flushing = pool.submit(() -> {
+          s.syncTo(first);
+          return null;
+        });
+        assertTrue(disk.forcing.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS), "the flush reaches the disk");
+        // held at the disk: a worker's append must not wait for it
+        java.util.concurrent.Future<Long> appending = pool.submit(() -> record(s, 1));
+        second = appending.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(second > first);
+        assertTrue(!flushing.isDone(), "the flush is still held");
+        disk.forceGate = null;
+        gate.countDown();
+        flushing.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } finally {
+        disk.forceGate = null;
+        gate.countDown();
+      }
+      s.syncTo(second);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(new LoadResult(2, 0, 0, 2), reread(f));
   }
 }

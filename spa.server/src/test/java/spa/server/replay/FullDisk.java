@@ -11,13 +11,16 @@ import java.nio.channels.WritableByteChannel;
 /**
  * A file channel on a disk that holds at most {@link #capacity} bytes of this file: a write past it goes out
  * part-way, as far as there is room, and the next one fails with the kernel's ENOSPC message. Truncating frees
- * room. {@link #failTruncates} makes truncation fail as well, to leave a torn record in place.
+ * room. {@link #failTruncates} makes truncation fail as well, to leave a torn record in place. While
+ * {@link #forceGate} is set, a force signals {@link #forcing} and waits for the gate.
  */
 final class FullDisk extends FileChannel {
   private final FileChannel file;
   volatile long capacity = Long.MAX_VALUE;
   volatile boolean failTruncates;
   int failures;
+  volatile java.util.concurrent.CountDownLatch forceGate;
+  final java.util.concurrent.Semaphore forcing = new java.util.concurrent.Semaphore(0);
 
   FullDisk(FileChannel file) {
     this.file = file;
@@ -91,6 +94,16 @@ final class FullDisk extends FileChannel {
 
   @Override
   public void force(boolean metaData) throws IOException {
+    java.util.concurrent.CountDownLatch gate = forceGate;
+    if (gate != null) {
+      forcing.release();
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted");
+      }
+    }
     file.force(metaData);
   }
 
