@@ -173,6 +173,8 @@ class FairnessIT {
       all.add(floodAddress(i));
     }
     all.removeAll(inFirewall);
+    System.out.println(n + " knocks sent in " + sent.split(" ")[3] + " ms, all decided " + (decidedAt - start)
+        + " ms and listed " + (listedAt - start) + " ms after the first was sent");
     assertEquals(Set.of(), all, "knocks missing from the firewall " + (listedAt - start) + " ms after the first ("
         + "all decided after " + (decidedAt - start) + " ms)");
   }
