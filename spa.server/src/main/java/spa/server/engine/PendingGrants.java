@@ -93,11 +93,16 @@ final class PendingGrants {
           break;
         }
         var bySource = waiting.get(stanza);
-        for (InetAddress src : List.copyOf(bySource.keySet())) {
+        // the first source not yet at its share; the served go to the back, so this is the front one in a flood
+        // of distinct sources (no copy of the sources per pick: the waiting may be thousands)
+        for (var sources = bySource.entrySet().iterator(); sources.hasNext(); ) {
+          var entry = sources.next();
+          InetAddress src = entry.getKey();
           if (taken.getOrDefault(src, 0) >= perSource) {
             continue;
           }
-          var byKey = bySource.remove(src);
+          sources.remove();
+          var byKey = entry.getValue();
           Iterator<Pending> it = byKey.values().iterator();
           batch.add(it.next());
           it.remove();

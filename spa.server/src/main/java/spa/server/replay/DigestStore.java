@@ -1,15 +1,19 @@
 package spa.server.replay;
 
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.function.UnaryOperator;
 import spa.core.Packet;
 import spa.server.event.ByteLine;
 
@@ -18,22 +22,48 @@ import spa.server.event.ByteLine;
  * format ({@link DigestLines}), made durable (written and forced) before any grant that depends on a record is
  * acted on, and compacted by rewriting it as an image of the cache's tables ({@link ReplayImage}) followed by
  * the lines appended since. A file without the image's header is all lines.
+ *
+ * <p>The file is never reached through a symbolic link (refused, and opened with {@code O_NOFOLLOW}). Records go
+ * out whole or not at all ({@link AppendChannel}). Appends hold only the store's monitor, so a worker recording a
+ * packet never waits for a write or flush in progress.
  */
 public final class DigestStore implements AutoCloseable {
   static final String HEADER = DigestLines.HEADER;
+  private static final OpenOption[] APPEND = {StandardOpenOption.WRITE, StandardOpenOption.APPEND, NOFOLLOW_LINKS};
   private final Path file;
-  private FileChannel channel;
-  private final ByteLine pending = new ByteLine(8192);
+  /** Wraps each channel the store appends through: the seam where tests make writes fail. */
+  private final UnaryOperator<FileChannel> channels;
+  /**
+   * Held while the file is written and forced: appends, which hold only the store's monitor, go on meanwhile (a
+   * worker recording a packet never waits for a disk flush). Taken before the monitor, never after.
+   */
+  private final Object io = new Object();
+  // guarded by the monitor
+  private ByteLine pending = new ByteLine(8192);
   private long appended;
   private long durable;
   private long imageRecords;
   private long linesInFile;
+  /** The file's end; guarded by {@link #io}. */
+  private AppendChannel channel;
 
-  private DigestStore(Path file, FileChannel channel, long imageRecords, long linesInFile) {
+  private DigestStore(Path file, UnaryOperator<FileChannel> channels, FileChannel channel, long imageRecords,
+      long linesInFile) throws IOException {
     this.file = file;
-    this.channel = channel;
+    this.channels = channels;
+    this.channel = new AppendChannel(channel);
     this.imageRecords = imageRecords;
     this.linesInFile = linesInFile;
+  }
+
+  /**
+   * Refuses a symbolic link where the replay file goes: whoever can plant one could make spad read, extend or
+   * replace another file.
+   */
+  static void refuseLink(Path file) throws IOException {
+    if (Files.isSymbolicLink(file)) {
+      throw new IOException("is a symbolic link, which spad does not follow for a replay file (make it a regular file)");
+    }
   }
 
   /** A load's result, the records of the file's image, and whether its last line lacks its end. */
@@ -53,17 +83,18 @@ public final class DigestStore implements AutoCloseable {
    * would only double the time spent in code not yet compiled.
    */
   public static LoadResult read(Path file, ReplayCache into, long minEpoch) throws IOException {
-    if (!Files.exists(file)) {
+    refuseLink(file);
+    if (!Files.exists(file, NOFOLLOW_LINKS)) {
       return new LoadResult(0, 0, 0, 0);
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, NOFOLLOW_LINKS)) {
       return load(ch, into, minEpoch).result();
     }
   }
 
   /** Records a load of {@code file} will insert one by one (not those of an image), to size a cache for them. */
   public static long linesHint(Path file) {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, NOFOLLOW_LINKS)) {
       ByteBuffer h = ReplayImage.header(ch);
       long size = ch.size();
       return ReplayImage.isImage(h) && h.position() == ReplayImage.HEADER
@@ -110,16 +141,23 @@ public final class DigestStore implements AutoCloseable {
    * what was read.
    */
   public static DigestStore open(Path file, ReplayCache into, long minEpoch, LoadResult[] result) throws IOException {
+    return open(file, into, minEpoch, result, UnaryOperator.identity());
+  }
+
+  /** {@link #open} appending through {@code channels}' wrapping of each channel. */
+  static DigestStore open(Path file, ReplayCache into, long minEpoch, LoadResult[] result,
+      UnaryOperator<FileChannel> channels) throws IOException {
+    refuseLink(file);
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null) {
       Files.createDirectories(dir);
     }
-    if (!Files.exists(file)) {
+    if (!Files.exists(file, NOFOLLOW_LINKS)) {
       createPrivate(file);
-      Files.writeString(file, HEADER, StandardOpenOption.APPEND);
+      Files.writeString(file, HEADER, StandardOpenOption.APPEND, NOFOLLOW_LINKS);
     }
     Loaded l;
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, NOFOLLOW_LINKS)) {
       l = load(in, into, minEpoch);
     }
     if (result != null) {
@@ -131,11 +169,16 @@ public final class DigestStore implements AutoCloseable {
       image = replace(file, into);
       lines = 0;
     }
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    if (lines > 0 && l.openLine()) {
-      ch.write(ByteBuffer.wrap(new byte[] {'\n'})); // end a line cut short, or the next record would join it
+    FileChannel ch = channels.apply(FileChannel.open(file, APPEND));
+    try {
+      if (lines > 0 && l.openLine()) {
+        ch.write(ByteBuffer.wrap(new byte[] {'\n'})); // end a line cut short, or the next record would join it
+      }
+      return new DigestStore(file, channels, ch, image, lines);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
     }
-    return new DigestStore(file, ch, image, lines);
   }
 
   /**
@@ -146,7 +189,8 @@ public final class DigestStore implements AutoCloseable {
     return imageRecords + 2 * lines - live > live / 4 + 10_000;
   }
 
-  private static void createPrivate(Path file) throws IOException {
+  /** Creates {@code file} with mode 0600 where POSIX modes exist; a file already there is left as it is. */
+  static void createPrivate(Path file) throws IOException {
     try {
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
@@ -162,7 +206,8 @@ public final class DigestStore implements AutoCloseable {
     Files.deleteIfExists(tmp);
     createPrivate(tmp);
     long records;
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+        NOFOLLOW_LINKS)) {
       records = ReplayImage.write(ch, cache);
       ch.force(true);
     } catch (IOException | RuntimeException e) {
@@ -197,24 +242,28 @@ public final class DigestStore implements AutoCloseable {
   }
 
   /** Makes every record up to {@code seq} durable; returns at once when they already are. */
-  public synchronized void syncTo(long seq) throws IOException {
-    if (durable >= seq) {
-      return;
+  public void syncTo(long seq) throws IOException {
+    synchronized (this) {
+      if (durable >= seq) {
+        return;
+      }
     }
     sync();
   }
 
-  /** Writes and forces everything buffered. */
-  public synchronized void sync() throws IOException {
-    if (pending.length() > 0) {
-      ByteBuffer b = ByteBuffer.wrap(pending.array(), 0, pending.length());
-      while (b.hasRemaining()) {
-        channel.write(b);
+  /** Writes and forces everything buffered; on failure what was not written stays buffered for the next call. */
+  public void sync() throws IOException {
+    synchronized (io) {
+      long upTo;
+      synchronized (this) {
+        pending = channel.queue(pending);
+        upTo = appended;
       }
-      pending.reset();
-      channel.force(false);
+      channel.flush();
+      synchronized (this) {
+        durable = Math.max(durable, upTo);
+      }
     }
-    durable = appended;
   }
 
   /** Whether {@link #compact} is due for a cache of {@code live} records (see {@link #open}). */
@@ -227,25 +276,30 @@ public final class DigestStore implements AutoCloseable {
    * in the cache before it is appended); returns the records written. Appends wait meanwhile; what was buffered
    * is written to the old file first. On failure the file is left as it was.
    */
-  public synchronized long compact(ReplayCache cache) throws IOException {
-    sync(); // the records are in both files, whichever a crash leaves in place
-    long records = replace(file, cache);
-    FileChannel old = channel;
-    channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    old.close();
-    pending.reset();
-    durable = appended;
-    imageRecords = records;
-    linesInFile = 0;
-    return records;
+  public long compact(ReplayCache cache) throws IOException {
+    synchronized (io) {
+      synchronized (this) {
+        sync(); // the records are in both files, whichever a crash leaves in place
+        long records = replace(file, cache);
+        AppendChannel old = channel;
+        channel = new AppendChannel(channels.apply(FileChannel.open(file, APPEND)));
+        old.close();
+        durable = appended;
+        imageRecords = records;
+        linesInFile = 0;
+        return records;
+      }
+    }
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    try {
-      sync();
-    } finally {
-      channel.close();
+  public void close() throws IOException {
+    synchronized (io) {
+      try {
+        sync();
+      } finally {
+        channel.close();
+      }
     }
   }
 }

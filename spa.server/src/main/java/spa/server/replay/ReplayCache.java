@@ -29,14 +29,8 @@ public final class ReplayCache {
   private static final int STRIPE_BITS = 6;
   /** Tables in a cache; a key's is chosen by the top bits of its first long. */
   static final int STRIPES = 1 << STRIPE_BITS;
-  /** Longs a table takes per slot: the key's first long, then the rest of the key and the second. */
-  static final int RECORD_LONGS = 2;
-  /** Bytes a table takes per slot: its tag and its record. */
-  static final int SLOT_BYTES = 1 + RECORD_LONGS * Long.BYTES;
   /** The bits of the key's second long that are kept. */
-  private static final long KEPT = 0xFFFF_FFFF_0000_0000L;
-  /** The bits of a record's second long that hold its second. */
-  private static final long SECONDS = 0xFFFF_FFFFL;
+  private static final long KEPT = RecordTable.KEPT;
   private final Stripe[] stripes = new Stripe[STRIPES];
 
   public ReplayCache() {
@@ -134,11 +128,6 @@ public final class ReplayCache {
     return stripe(k0).putIfAbsent(k0, k1 & KEPT, epochSecond);
   }
 
-  /** The second recorded in slot {@code i} of a table's {@code records} (see {@link TableImage}). */
-  static long second(long[] records, int i) {
-    return records[RECORD_LONGS * i + 1] & SECONDS;
-  }
-
   /** Removes records older than {@code minEpochSecond}; returns how many. */
   public int prune(long minEpochSecond) {
     awaitLoad(); // the loader takes no locks
@@ -162,7 +151,7 @@ public final class ReplayCache {
   /**
    * One table as its slots: {@code tags[i]} is 0 for a free slot, else the record of slot {@code i} is
    * {@code records[2i]} (the key's first long) and {@code records[2i+1]} (the high half of the key's second long,
-   * then the second, see {@link #second}); the capacity is a power of two.
+   * then the second, see {@link RecordTable#second}); the capacity is a power of two.
    */
   record TableImage(byte[] tags, long[] records, int size) {}
 
@@ -171,7 +160,7 @@ public final class ReplayCache {
     Stripe s = stripes[i];
     s.lock();
     try {
-      Table t = s.table;
+      RecordTable t = s.table;
       return new TableImage(t.tags.clone(), t.records.clone(), t.size);
     } finally {
       s.unlock();
@@ -183,7 +172,7 @@ public final class ReplayCache {
    * for the thread that fills the cache, like {@link #load}.
    */
   void install(int i, TableImage image) {
-    stripes[i].table = new Table(image.tags(), image.records(), image.size());
+    stripes[i].table = new RecordTable(image.tags(), image.records(), image.size());
   }
 
   public int size() {
@@ -219,7 +208,7 @@ public final class ReplayCache {
     /** 1 while a writer holds the stripe; read and written through {@link #LOCKED} only. */
     @SuppressWarnings("unused")
     private volatile int locked;
-    volatile Table table;
+    volatile RecordTable table;
 
     void lock() {
       if (!LOCKED.compareAndSet(this, 0, 1)) {
@@ -244,123 +233,28 @@ public final class ReplayCache {
     }
 
     Stripe(int capacity) {
-      table = new Table(capacity);
+      table = new RecordTable(capacity);
     }
 
     /** Grows the table first when one more record would pass the load limit, present or not. */
     long putIfAbsent(long k0, long k1h, long epoch) {
-      Table t = table;
+      RecordTable t = table;
       if ((t.size + 1) * 10L > t.capacity() * 8L) {
         t = t.rebuilt(t.capacity() * 2, Long.MIN_VALUE);
         table = t;
       }
-      return t.putIfAbsent(k0, k1h, Math.min(Math.max(epoch, 0), SECONDS));
+      return t.putIfAbsent(k0, k1h, Math.min(Math.max(epoch, 0), RecordTable.SECONDS));
     }
 
     int prune(long minEpoch) {
-      Table t = table;
+      RecordTable t = table;
       int capacity = t.capacity();
       while (capacity > 256 && t.size * 10L < capacity * 2L) {
         capacity >>= 1;
       }
-      Table n = t.rebuilt(capacity, minEpoch);
+      RecordTable n = t.rebuilt(capacity, minEpoch);
       table = n;
       return t.size - n.size;
-    }
-  }
-
-  /**
-   * Open addressing with linear probing. Probes read only {@code tags}, 8-bit fingerprints of the first key
-   * long (never 0; 0 marks a free slot), one byte per slot so that the array stays in cache even for a million
-   * records; the full key and the recorded second are read on a fingerprint match only (a false match is
-   * one probe in 255), from {@code records}, two longs per slot side by side (the second's 32 bits share a long
-   * with the key's last 32), so that a match or an insert touches one more place in memory, not three. Tables
-   * grow past 80% full: probes walk tags, at most a few cache lines. {@link ReplayImage} writes these arrays to
-   * disk as they are: a change to the layout or to where a key goes needs a new version of its image.
-   */
-  private static final class Table {
-    final byte[] tags;
-    final long[] records;
-    final int mask;
-    int size;
-
-    Table(int capacity) {
-      this(new byte[capacity], new long[capacity * RECORD_LONGS], 0);
-    }
-
-    Table(byte[] tags, long[] records, int size) {
-      this.tags = tags;
-      this.records = records;
-      this.mask = tags.length - 1;
-      this.size = size;
-    }
-
-    int capacity() {
-      return mask + 1;
-    }
-
-    private static byte tag(long k0) {
-      byte t = (byte) k0;
-      return t == 0 ? 1 : t;
-    }
-
-    /** The home slot of a key: its last kept 32 bits (the first long's choose the stripe and the tag). */
-    private static int slot(long k1h) {
-      return (int) (k1h >>> 32);
-    }
-
-    /**
-     * The slot holding the key ({@code k0} and the kept half {@code k1h} of its second long), or else the free
-     * slot where the probe for it ends (a table always has one): tell them apart by {@code tags[slot] != 0}.
-     */
-    private int find(long k0, long k1h) {
-      byte tag = tag(k0);
-      byte[] t = tags;
-      long[] r = records;
-      int i = slot(k1h) & mask;
-      byte x;
-      while ((x = t[i]) != 0 && (x != tag || r[2 * i] != k0 || (r[2 * i + 1] & KEPT) != k1h)) {
-        i = i + 1 & mask;
-      }
-      return i;
-    }
-
-    long get(long k0, long k1h) {
-      int i = find(k0, k1h);
-      return tags[i] != 0 ? second(records, i) : ABSENT;
-    }
-
-    /** {@link ReplayCache#putIfAbsent} in one probe walk; the caller leaves a free slot. */
-    long putIfAbsent(long k0, long k1h, long second) {
-      int i = find(k0, k1h);
-      if (tags[i] != 0) {
-        return second(records, i);
-      }
-      records[2 * i] = k0;
-      records[2 * i + 1] = k1h | second;
-      tags[i] = tag(k0);
-      size++;
-      return INSERTED;
-    }
-
-    /** A new table of {@code capacity} slots with the records from {@code minEpoch} on (grown if needed). */
-    Table rebuilt(int capacity, long minEpoch) {
-      int live = 0;
-      for (int i = 0; i < tags.length; i++) {
-        if (tags[i] != 0 && second(records, i) >= minEpoch) {
-          live++;
-        }
-      }
-      while ((live + 1) * 10L > capacity * 8L) {
-        capacity <<= 1;
-      }
-      Table n = new Table(capacity);
-      for (int i = 0; i < tags.length; i++) {
-        if (tags[i] != 0 && second(records, i) >= minEpoch) {
-          n.putIfAbsent(records[2 * i], records[2 * i + 1] & KEPT, second(records, i));
-        }
-      }
-      return n;
     }
   }
 }

@@ -66,7 +66,7 @@ final class ReplayImage {
         throw new IOException("the replay image is damaged: table " + i + " of " + size + " records in "
             + capacity + " slots");
       }
-      expected += (long) capacity * ReplayCache.SLOT_BYTES;
+      expected += (long) capacity * RecordTable.SLOT_BYTES;
       records += size;
     }
     if (expected != h.getLong(32) || records != h.getLong(16)) {
@@ -76,7 +76,7 @@ final class ReplayImage {
     ReplayCache.TableImage[] images = new ReplayCache.TableImage[tables];
     for (int i = 0; i < tables; i++) {
       byte[] tags = new byte[dir.getInt(8 * i)];
-      long[] recs = new long[tags.length * ReplayCache.RECORD_LONGS];
+      long[] recs = new long[tags.length * RecordTable.RECORD_LONGS];
       ByteBuffer t = ByteBuffer.wrap(tags);
       readFully(ch, t, pos);
       crc.update(tags);
@@ -129,10 +129,10 @@ final class ReplayImage {
       long[] recs = t.records();
       for (int s = 0; s < tags.length; s++) {
         if (tags[s] != 0) {
-          oldest = Math.min(oldest, ReplayCache.second(recs, s));
+          oldest = Math.min(oldest, RecordTable.second(recs, s));
         }
       }
-      int bytes = tags.length * ReplayCache.SLOT_BYTES;
+      int bytes = tags.length * RecordTable.SLOT_BYTES;
       if (b.capacity() < bytes) {
         b = ByteBuffer.allocate(bytes).order(LE);
       }

@@ -1,12 +1,16 @@
 package spa.server.replay;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 import spa.core.Packet;
 import spa.core.Settings;
+import spa.server.config.FilePermissions;
 
 /**
  * Replay protection as the daemon sees it: opened as configured ({@code DIGEST_FILE} loaded, records outside the
@@ -88,8 +92,8 @@ public final class Replays implements ReplayGuard, AutoCloseable {
    *
    * @param minEpoch records older than this are dropped (a replay that old fails the age check)
    * @param rotate rename an existing file to {@code <file>-old} first ({@code --rotate-digest-cache})
-   * @param warn damaged lines skipped, with their count
-   * @throws IOException also for a file that is neither fwknop's lines nor spa's image
+   * @param warn damaged lines skipped, with their count; a file that group or others may write
+   * @throws IOException also for a file that is neither fwknop's lines nor spa's image, or a symbolic link
    */
   public static Replays open(Settings g, ReplayCache cache, boolean testMode, long minEpoch, boolean rotate,
       Consumer<String> info, Consumer<String> warn) throws IOException {
@@ -98,12 +102,21 @@ public final class Replays implements ReplayGuard, AutoCloseable {
       return new Replays(cache, null);
     }
     Path file = Path.of(g.get("DIGEST_FILE").orElseThrow());
+    DigestStore.refuseLink(file); // before a rotation, which would move the link, not the file
     if (rotate && !testMode && Files.exists(file)) {
       Files.move(file, file.resolveSibling(file.getFileName() + "-old"), StandardCopyOption.REPLACE_EXISTING);
       info.accept("replay cache: rotated " + file + " to " + file.getFileName() + "-old");
     }
     Path migrate = Files.exists(file) ? null : migrationSource(g);
     Path from = migrate != null ? migrate : file;
+    if (migrate != null) {
+      try {
+        DigestStore.refuseLink(migrate);
+      } catch (IOException e) {
+        throw new IOException("DIGEST_MIGRATE_FROM " + migrate + " " + e.getMessage());
+      }
+    }
+    FilePermissions.checkNotWritable(from, "whoever writes it can erase records to replay packets", warn);
     if (testMode) {
       LoadResult r = DigestStore.read(from, cache, minEpoch);
       damaged(from, r, warn);
@@ -115,7 +128,11 @@ public final class Replays implements ReplayGuard, AutoCloseable {
       if (dir != null) {
         Files.createDirectories(dir);
       }
-      Files.copy(migrate, file);
+      DigestStore.createPrivate(file); // owner-only whatever the umask, like a file spad starts itself
+      try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+        Files.copy(migrate, out);
+      }
       info.accept("replay cache: imported fwknop's " + migrate + " into " + file);
     }
     LoadResult[] r = new LoadResult[1];

@@ -194,6 +194,20 @@ class SpadCommandTest {
     assertEquals("", r.events());
   }
 
+  @Test
+  void aSymbolicLinkForTheReplayFileStopsStartUpInOneLineNamingIt() throws Exception {
+    files("", ACCESS);
+    Path pcap = dir.resolve("in.pcap");
+    TestKit.writePcap(pcap, List.of(udp("198.18.0.13", "198.18.0.1", "too short")));
+    Path digest = Files.createSymbolicLink(dir.resolve("digest.cache"), dir.resolve("elsewhere"));
+    TestKit.Run r = spad("-t", "--pcap-file", pcap.toString(), "-c", conf.toString(), "-a", access.toString(),
+        "-d", digest.toString());
+    assertEquals(1, r.status(), r.err());
+    assertEquals("spad: replay cache " + digest + ": is a symbolic link, which spad does not follow for a replay"
+        + " file (make it a regular file)\n", r.err());
+    assertFalse(Files.exists(dir.resolve("elsewhere")));
+  }
+
   /** An fwknopd digest.cache of {@code others} records and, last, one for the packet {@code seen} from 198.18.0.10. */
   private static String fwknopCache(int others, String seen) throws Exception {
     StringBuilder cache = new StringBuilder("# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n");

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,5 +88,81 @@ class ReplaysTest {
     }
     assertArrayEquals(junk, Files.readAllBytes(dir.resolve("digest.cache-old")));
     assertFalse(Files.readString(f).contains("\0"));
+  }
+
+  @Test
+  void aSymbolicLinkIsRefusedAndNotFollowedNamingNoOtherFile() throws Exception {
+    Path target = dir.resolve("elsewhere");
+    Files.writeString(target, "precious\n");
+    Path link = Files.createSymbolicLink(dir.resolve("digest.cache"), target);
+    for (boolean rotate : new boolean[] {false, true}) {
+      IOException e = assertThrows(IOException.class, () -> open(link, rotate));
+      assertEquals("is a symbolic link, which spad does not follow for a replay file (make it a regular file)",
+          e.getMessage());
+    }
+    Settings g = Settings.builder("test").put("DIGEST_FILE", link.toString()).build();
+    assertThrows(IOException.class,
+        () -> Replays.open(g, new ReplayCache(), true, Long.MIN_VALUE, false, info::add, warnings::add),
+        "test mode refuses it as well");
+    assertEquals("precious\n", Files.readString(target), "the link's target is left alone");
+    assertTrue(Files.isSymbolicLink(link), "the link is not rotated either");
+
+    Files.delete(target); // dangling: still not created through
+    assertThrows(IOException.class, () -> open(link, false));
+    assertFalse(Files.exists(target));
+  }
+
+  @Test
+  void anFwknopCacheToImportThatIsASymbolicLinkIsRefusedNamingIt() throws Exception {
+    Path real = dir.resolve("real.cache");
+    Files.writeString(real, DigestStore.HEADER);
+    Path link = Files.createSymbolicLink(dir.resolve("fwknop.cache"), real);
+    Path file = dir.resolve("spa/digest.cache");
+    Settings g = Settings.builder("test").put("DIGEST_FILE", file.toString())
+        .put("DIGEST_MIGRATE_FROM", link.toString()).build();
+    IOException e = assertThrows(IOException.class,
+        () -> Replays.open(g, new ReplayCache(), false, Long.MIN_VALUE, false, info::add, warnings::add));
+    assertTrue(e.getMessage().startsWith("DIGEST_MIGRATE_FROM " + link + " is a symbolic link"), e.getMessage());
+    assertFalse(Files.exists(file));
+  }
+
+  @Test
+  void aFileGroupOrOthersMayWriteIsUsedWithOneWarningNamingItAndItsMode() throws Exception {
+    Path f = dir.resolve("digest.cache");
+    Files.writeString(f, DigestStore.HEADER);
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-rw-r--"));
+    try (Replays r = open(f, false)) {
+      assertEquals(0, r.size());
+    }
+    assertEquals(List.of(f + ": mode 0664 lets group or others write it, and whoever writes it can erase records"
+        + " to replay packets (chmod 600 it)"), warnings);
+
+    warnings.clear();
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+    try (Replays r = open(f, false)) {
+      assertEquals(0, r.size());
+    }
+    assertEquals(List.of(), warnings, "readable by others is no risk to replay protection");
+
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--rw-"));
+    try (Replays r = open(f, false)) {
+      assertEquals(0, r.size());
+    }
+    assertEquals(1, warnings.size(), "world-writable: " + warnings);
+  }
+
+  @Test
+  void anImportedFwknopCacheIsOwnerOnlyWhateverItsSourceMode() throws Exception {
+    Path fwknop = dir.resolve("fwknop.cache");
+    Files.writeString(fwknop, DigestStore.HEADER + Base64s.encode(sha("one"))
+        + " 17 127.0.0.1 44744 0.0.0.0 62201 1795249764\n");
+    Files.setPosixFilePermissions(fwknop, PosixFilePermissions.fromString("rw-r--r--"));
+    Path file = dir.resolve("spa/digest.cache");
+    Settings g = Settings.builder("test").put("DIGEST_FILE", file.toString())
+        .put("DIGEST_MIGRATE_FROM", fwknop.toString()).build();
+    try (Replays r = Replays.open(g, Replays.newCache(g), false, Long.MIN_VALUE, false, info::add, warnings::add)) {
+      assertEquals(1, r.size());
+    }
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
   }
 }
