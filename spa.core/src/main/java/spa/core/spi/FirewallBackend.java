@@ -95,11 +95,15 @@ public interface FirewallBackend {
    * backend's own, perhaps several times for one change and sometimes for a change that removed nothing of
    * spa's; it must return quickly. The backend keeps the source going (restarts it when it fails) until the
    * returned handle is closed, which stops it and leaves no process or thread behind. Called after
-   * {@link #start}. The default watches nothing and returns a handle that does nothing.
+   * {@link #start}. The default watches nothing and returns {@link #NO_CHANGE_REPORTS}; a backend that reports
+   * changes is checked every ten seconds instead of every second, since its reports come at once.
    */
   default AutoCloseable watchChanges(Runnable changed) throws FirewallException {
-    return () -> {};
+    return NO_CHANGE_REPORTS;
   }
+
+  /** What {@link #watchChanges} returns when the backend reports nothing: the daemon checks every second. */
+  AutoCloseable NO_CHANGE_REPORTS = () -> {};
 
   /** What spa's openings the firewall holds now, with their expiry. */
   List<Grant> list() throws FirewallException;

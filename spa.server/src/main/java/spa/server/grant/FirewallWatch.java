@@ -3,11 +3,13 @@ package spa.server.grant;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import spa.core.FirewallException;
+import spa.core.spi.FirewallBackend;
 
 /**
  * Fails closed when someone removes what spa set up in the firewall (a flushed ruleset, a deleted table or
  * chain): checks at once when the backend reports a change ({@link spa.core.spi.FirewallBackend#watchChanges},
- * {@code nft monitor} for nftables) and once a second in any case; when the firewall no longer holds it, has
+ * {@code nft monitor} for nftables) and periodically in any case (every second, or every ten when the backend
+ * reports changes); when the firewall no longer holds it, has
  * the grant manager set it up again with the grants still valid, and reports it. A firewall that cannot be
  * set up again is reported once, then retried every second until it can.
  */
@@ -22,8 +24,13 @@ public final class FirewallWatch implements AutoCloseable {
     void firewallLost(int reopened, Exception repairFailure);
   }
 
-  /** How often the firewall is checked. */
+  /** How often the firewall is checked when the backend reports no changes. */
   static final Duration PERIOD = Duration.ofSeconds(1);
+  /**
+   * How often it is checked when the backend reports changes: only as a backstop, since a check of a large
+   * table costs (nft lists every element) and holds up the grants meanwhile.
+   */
+  static final Duration BACKSTOP = Duration.ofSeconds(10);
 
   private final GrantManager grants;
   private final Scheduler timer;
@@ -55,12 +62,13 @@ public final class FirewallWatch implements AutoCloseable {
     if (periodic != null) {
       return;
     }
-    periodic = timer.repeat(this::checkQuietly, PERIOD);
     try {
       changes = grants.watchChanges(this::changed);
     } catch (FirewallException | RuntimeException e) {
       changes = null;
     }
+    boolean reported = changes != null && changes != FirewallBackend.NO_CHANGE_REPORTS;
+    periodic = timer.repeat(this::checkQuietly, reported ? BACKSTOP : PERIOD);
   }
 
   /** A change report: one check as soon as the timer is free, however many reports come meanwhile. */

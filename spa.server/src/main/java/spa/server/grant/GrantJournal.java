@@ -12,30 +12,42 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import spa.core.Grant;
 import spa.core.IpAddresses;
 import spa.core.Nat;
 import spa.core.ProtoPort;
 
 /**
- * The active grants, one per line, rewritten whole and atomically (temp file, fsync, rename) on every
- * change. Grants are few and change at knock rate, so simplicity wins over an append log. A line that
+ * The active grants and the cycle closes still to run, as an append-only log: an opening or extension appends
+ * the grant's line (one fsync per firewall batch), an expiry appends a {@code drop} line (not forced: a lost one
+ * only leaves a line whose expiry has passed, which start-up ignores), a cycle close appends its {@code close}
+ * line and, once run, a {@code done} line (both forced). Reading replays the lines in order. When the log holds
+ * more than twice the lines of what is live, it is rewritten whole and atomically (temp file, fsync, rename),
+ * so its size follows the live openings, and a change costs one line however many grants are open. A line that
  * cannot be read is reported and skipped, never fatal: the firewall itself is the other source of truth.
  *
- * <p>Line format, tab-separated: {@code source dest access nat expires stanza}, where dest and
- * nat are {@code -} when absent, access is {@code tcp/22,udp/53} and nat is
- * {@code kind,target,port,snat,snatAddress,dnat} and expires is an ISO-8601 instant.
- *
- * <p>The journal also holds the CMD_CYCLE_CLOSE commands still to run, one line each:
- * {@code close id due user group stanza command} (user and group {@code -} when absent), so that what a
- * cycle opened is closed after a restart. Every change, of either kind, rewrites the whole file atomically and
- * keeps the lines of the other kind; a close that ran is marked done by removing its line.
+ * <p>Grant line, tab-separated: {@code source dest access nat expires stanza}, where dest and nat are
+ * {@code -} when absent, access is {@code tcp/22,udp/53}, nat is {@code kind,target,port,snat,snatAddress,dnat}
+ * and expires is an ISO-8601 instant; a later line for the same opening replaces an earlier one. {@code drop}
+ * and a grant's fields: that opening is closed. {@code close id due user group stanza command} (user and group
+ * {@code -} when absent): a CMD_CYCLE_CLOSE to run after a restart; {@code done id}: it ran.
  */
 public final class GrantJournal {
   private static final String HEADER = "# spad active grants: source dest access nat expires stanza";
   private static final String CLOSE = "close";
+  private static final String DONE = "done";
+  private static final String DROP = "drop";
+  /** Lines beyond twice the live ones that the log may hold before it is rewritten. */
+  private static final int COMPACT_SLACK = 64;
   private final Path file;
+  /** What the file holds once replayed, and how many record lines it has. */
+  private final Openings grants = new Openings();
+  private final Map<String, String> closes = new LinkedHashMap<>();
+  private int lines;
+  private boolean read;
 
   /**
    * A cycle close still to run.
@@ -68,41 +80,43 @@ public final class GrantJournal {
     return file;
   }
 
-  /** The grants recorded, with a note per unreadable line in {@code problems}. */
+  /** The grants recorded, with a note per unreadable line in {@code problems}; the file is read again. */
   public synchronized List<Grant> load(List<String> problems) throws IOException {
-    List<Grant> out = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return out;
-    }
-    int n = 0;
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      n++;
-      if (line.isBlank() || line.startsWith("#") || line.startsWith(CLOSE + "\t")) {
-        continue;
-      }
-      try {
-        out.add(parse(line));
-      } catch (IllegalArgumentException e) {
-        problems.add(file + ":" + n + ": " + e.getMessage());
-      }
-    }
-    return out;
+    read(problems);
+    return grants.all();
   }
 
-  /** Replaces the journal's grants with {@code grants}; the cycle closes stay. */
+  /** Replaces the journal's grants with {@code grants} (the cycle closes stay), rewriting the file whole. */
   public synchronized void store(List<Grant> grants) throws IOException {
-    List<String> lines = new ArrayList<>();
-    for (Grant g : grants) {
+    ensureRead();
+    this.grants.clear();
+    grants.forEach(this.grants::put);
+    rewrite();
+  }
+
+  /** Records {@code opened} (new openings or extensions, each replacing its opening's line) with one fsync. */
+  public synchronized void opened(List<Grant> opened) throws IOException {
+    ensureRead();
+    List<String> lines = new ArrayList<>(opened.size());
+    for (Grant g : opened) {
+      grants.put(g);
       lines.add(format(g));
     }
-    lines.addAll(lines(true));
-    write(lines);
+    append(lines, true);
+  }
+
+  /** Records that {@code g} is closed (not forced: a lost record only leaves an expired line). */
+  public synchronized void closed(Grant g) throws IOException {
+    ensureRead();
+    grants.removeSame(g);
+    append(List.of(DROP + "\t" + format(g)), false);
   }
 
   /** The cycle closes still to run, with a note per unreadable one in {@code problems}. */
   public synchronized List<CycleClose> loadCloses(List<String> problems) throws IOException {
+    read(problems);
     List<CycleClose> out = new ArrayList<>();
-    for (String line : lines(true)) {
+    for (String line : closes.values()) {
       try {
         out.add(parseClose(line));
       } catch (IllegalArgumentException e) {
@@ -114,35 +128,89 @@ public final class GrantJournal {
 
   /** Records {@code close} durably before it is scheduled. */
   public synchronized void addClose(CycleClose close) throws IOException {
-    List<String> lines = lines(false);
-    lines.addAll(lines(true));
-    lines.add(formatClose(close));
-    write(lines);
+    ensureRead();
+    String line = formatClose(close);
+    closes.put(close.id(), line);
+    append(List.of(line), true);
   }
 
   /** Marks the close {@code id} done: it is not run again after a restart. */
   public synchronized void closeDone(String id) throws IOException {
-    List<String> lines = lines(false);
-    for (String l : lines(true)) {
-      if (!l.startsWith(CLOSE + "\t" + id + "\t")) {
-        lines.add(l);
-      }
+    ensureRead();
+    if (closes.remove(id) != null) {
+      append(List.of(DONE + "\t" + id), true);
     }
-    write(lines);
   }
 
-  /** The file's record lines of one kind: cycle closes or grants (lines kept as they are). */
-  private List<String> lines(boolean closes) throws IOException {
-    List<String> out = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return out;
+  private void ensureRead() throws IOException {
+    if (!read) {
+      read(new ArrayList<>());
     }
+  }
+
+  /** Replays the file into the live grants and closes; unreadable lines go to {@code problems}. */
+  private void read(List<String> problems) throws IOException {
+    grants.clear();
+    closes.clear();
+    lines = 0;
+    read = true;
+    if (!Files.exists(file)) {
+      return;
+    }
+    int n = 0;
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      if (!line.isBlank() && !line.startsWith("#") && line.startsWith(CLOSE + "\t") == closes) {
-        out.add(line);
+      n++;
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      lines++;
+      try {
+        if (line.startsWith(CLOSE + "\t")) {
+          closes.put(line.split("\t", 3)[1], line);
+        } else if (line.startsWith(DONE + "\t")) {
+          closes.remove(line.substring(DONE.length() + 1));
+        } else if (line.startsWith(DROP + "\t")) {
+          grants.removeSame(parse(line.substring(DROP.length() + 1)));
+        } else {
+          grants.put(parse(line));
+        }
+      } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+        problems.add(file + ":" + n + ": " + e.getMessage());
       }
     }
-    return out;
+  }
+
+  /** Appends {@code records}; rewrites the file instead once it holds more than twice the live lines. */
+  private void append(List<String> records, boolean force) throws IOException {
+    int live = grants.size() + closes.size();
+    if (lines + records.size() > 2 * live + COMPACT_SLACK || !Files.exists(file)) {
+      rewrite();
+      return;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String r : records) {
+      sb.append(r).append('\n');
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      if (force) {
+        ch.force(false);
+      }
+    }
+    lines += records.size();
+  }
+
+  private void rewrite() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Grant g : grants.all()) {
+      out.add(format(g));
+    }
+    out.addAll(closes.values());
+    write(out);
+    lines = out.size();
   }
 
   private static String formatClose(CycleClose c) {

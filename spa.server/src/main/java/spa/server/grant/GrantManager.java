@@ -42,7 +42,7 @@ public final class GrantManager implements AutoCloseable {
   private final Clock clock;
   private final Listener listener;
   private final Scheduler timer;
-  private final List<Grant> active = new ArrayList<>();
+  private final Openings active = new Openings();
   private final Map<Grant, Scheduler.Task> closings = new HashMap<>();
 
   /** The daemon's manager: expiry runs on the thread {@code spad-expiry}. */
@@ -73,31 +73,36 @@ public final class GrantManager implements AutoCloseable {
     int restored = 0;
     int adopted = 0;
     int removed = 0;
+    Openings journaled = new Openings();
+    recorded.forEach(journaled::put);
+    Openings holding = new Openings();
+    held.forEach(holding::put);
     for (Grant h : held) {
+      Grant r = journaled.find(h);
       if (!h.expires().isAfter(now)) {
         closeQuietly(h);
         removed++;
-      } else if (recorded.stream().anyMatch(h::sameOpening)) {
-        active.add(recorded.stream().filter(h::sameOpening).findFirst().map(r -> GrantJournal.precise(h, r)).orElseThrow());
+      } else if (r != null) {
+        active.put(GrantJournal.precise(h, r));
         kept++;
       } else {
-        active.add(h);
+        active.put(h);
         adopted++;
       }
     }
-    for (Grant r : recorded) {
-      if (r.expires().isAfter(now) && held.stream().noneMatch(r::sameOpening)) {
+    for (Grant r : journaled.all()) {
+      if (r.expires().isAfter(now) && holding.find(r) == null) {
         try {
           run(() -> backend.open(r));
-          active.add(r);
+          active.put(r);
           restored++;
         } catch (FirewallException e) {
           listener.failed("restore", r, e);
         }
       }
     }
-    journal.store(active);
-    for (Grant g : active) {
+    journal.store(active.all());
+    for (Grant g : active.all()) {
       scheduleClose(g);
     }
     return new Reconciliation(kept, restored, adopted, removed, problems);
@@ -135,16 +140,17 @@ public final class GrantManager implements AutoCloseable {
   public synchronized List<Result> openAll(List<Grant> grants) {
     List<Grant> targets = new ArrayList<>();
     for (Grant g : grants) {
-      Grant existing = find(g);
+      Grant existing = active.find(g);
       targets.add(existing != null && existing.expires().isAfter(g.expires()) ? g.withExpiry(existing.expires()) : g);
     }
     Map<Grant, Exception> refused = new HashMap<>();
     apply(targets, refused);
     List<Result> results = new ArrayList<>();
+    List<Grant> applied = new ArrayList<>();
     for (int i = 0; i < grants.size(); i++) {
       Grant target = targets.get(i);
       Exception failure = refused.get(target);
-      Grant existing = find(target);
+      Grant existing = active.find(target);
       if (failure == null) {
         if (existing != null) {
           cancelClose(existing);
@@ -153,14 +159,15 @@ public final class GrantManager implements AutoCloseable {
             target = target.withExpiry(existing.expires());
           }
         }
-        active.add(target);
+        active.put(target);
         scheduleClose(target);
+        applied.add(target);
       }
       results.add(new Result(grants.get(i), existing != null, failure));
     }
-    if (refused.size() < grants.size()) {
+    if (!applied.isEmpty()) {
       try {
-        journal.store(active);
+        journal.opened(applied);
       } catch (IOException e) {
         // the openings are made and will be closed on time; a restart would adopt them from the firewall
         listener.failed("journal", targets.get(0), e);
@@ -201,13 +208,13 @@ public final class GrantManager implements AutoCloseable {
   synchronized int restore() throws FirewallException {
     run(backend::repair);
     Instant now = clock.instant();
-    List<Grant> valid = active.stream().filter(g -> g.expires().isAfter(now)).toList();
+    List<Grant> valid = active.all().stream().filter(g -> g.expires().isAfter(now)).toList();
     return (int) openAll(valid).stream().filter(Result::ok).count();
   }
 
   /** The openings spa holds now. */
   public synchronized List<Grant> active() {
-    return List.copyOf(active);
+    return active.all();
   }
 
   /** Starts the backend's change reports ({@link FirewallBackend#watchChanges}); for {@link FirewallWatch}. */
@@ -223,7 +230,7 @@ public final class GrantManager implements AutoCloseable {
     }
     closings.clear();
     active.clear();
-    journal.store(active);
+    journal.store(List.of());
   }
 
   /** Stops the expiry timer; openings stay in the firewall and the journal for the next start. */
@@ -232,14 +239,6 @@ public final class GrantManager implements AutoCloseable {
     timer.close();
   }
 
-  private Grant find(Grant grant) {
-    for (Grant g : active) {
-      if (g.sameOpening(grant)) {
-        return g;
-      }
-    }
-    return null;
-  }
 
   private void scheduleClose(Grant g) {
     closings.put(g, timer.schedule(() -> expire(g), Duration.between(clock.instant(), g.expires())));
@@ -268,7 +267,7 @@ public final class GrantManager implements AutoCloseable {
     }
     active.remove(g);
     try {
-      journal.store(active);
+      journal.closed(g);
     } catch (IOException e) {
       listener.failed("journal", g, e);
     }

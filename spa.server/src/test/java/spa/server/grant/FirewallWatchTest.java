@@ -26,7 +26,12 @@ class FirewallWatchTest {
 
   @Test
   void aWipedFirewallIsNoticedWithinASecondAndItsValidGrantsComeBack() throws Exception {
-    TableBackend fw = new TableBackend(true);
+    TableBackend fw = new TableBackend(true) {
+      @Override
+      public AutoCloseable watchChanges(Runnable changed) {
+        return NO_CHANGE_REPORTS; // like iptables: only the periodic check
+      }
+    };
     try (GrantManager m = new GrantManager(fw, new GrantJournal(dir.resolve("grants")), clock, clock, events);
         FirewallWatch w = new FirewallWatch(m, clock, events)) {
       m.start();
@@ -98,6 +103,22 @@ class FirewallWatchTest {
       assertFalse(fw.changesClosed);
     }
     assertTrue(fw.changesClosed, "closing the watch stops the change reports");
+  }
+
+  @Test
+  void withChangeReportsThePeriodicCheckIsOnlyABackstop() throws Exception {
+    TableBackend fw = new TableBackend(true);
+    try (GrantManager m = new GrantManager(fw, new GrantJournal(dir.resolve("grants")), clock, clock, events);
+        FirewallWatch w = new FirewallWatch(m, clock, events)) {
+      m.start();
+      w.start();
+      int before = fw.checks;
+      fw.setUp = false; // removed without a report (a monitor restarting, say)
+      clock.advanceMillis(9_999);
+      assertEquals(before, fw.checks, "no check of a large table every second while changes are reported");
+      clock.advanceMillis(1);
+      assertTrue(fw.setUp, "the backstop finds it");
+    }
   }
 
   @Test
