@@ -23,12 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import spa.cmd.exec.Command;
@@ -41,41 +38,19 @@ import spa.cmd.exec.CommandResult;
  * none reported granted without being there. The packets are made in-process ({@link Wires}) and sent from the
  * client namespace by {@link Sender}; each floods with its own allow address (198.19.0.0/16), so none coalesces.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class FairnessIT {
+class FairnessIT extends OnSite {
   private static final int RATE = 2000;
   /** FW_ACCESS_TIMEOUT of the flooding stanza (seconds). */
   private static final int FLOOD_TIMEOUT = 60;
   private static final long KNOCK_LIMIT_MILLIS = 200;
   private static final Pattern FLOOD_ELEMENT = Pattern.compile("(198\\.19\\.\\d+\\.\\d+) \\. ");
 
-  private final Path image;
   private final Keys flooder = Keys.random();
   private final Keys other = Keys.random();
-  private Site site;
   private Path dir;
   private Spad spad;
   private final List<Process> senders = new ArrayList<>();
-
-  FairnessIT() {
-    String home = System.getProperty("spa.image");
-    assertTrue(home != null && Files.isDirectory(Path.of(home, "bin")),
-        "no assembled image in system property spa.image (run mvn verify)");
-    this.image = Path.of(home).toAbsolutePath();
-  }
-
-  @BeforeAll
-  void createSite() {
-    site = Site.create();
-  }
-
-  @AfterAll
-  void deleteSite() {
-    if (site != null) {
-      site.close();
-    }
-  }
 
   @BeforeEach
   void startSpad(@TempDir Path dir) throws Exception {

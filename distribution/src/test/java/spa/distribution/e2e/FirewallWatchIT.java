@@ -16,11 +16,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,36 +32,14 @@ import spa.fw.testkit.Probe;
  * chains, jumps and the knocker's grant are back. Each wipe is reported as an {@code error} event with reason
  * {@code firewall-lost}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class FirewallWatchIT {
+class FirewallWatchIT extends OnSite {
   private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
   /** How soon after a wipe spad must have set the firewall up again (the requirement: within one second). */
   private static final Duration NOTICE = Duration.ofSeconds(1);
 
-  private final Path image;
   private final ServerFiles.StanzaKeys keys = ServerFiles.StanzaKeys.random();
-  private Site site;
   private Spad spad;
-
-  FirewallWatchIT() {
-    String home = System.getProperty("spa.image");
-    assertTrue(home != null && Files.isDirectory(Path.of(home, "bin")),
-        "no assembled image in system property spa.image (run mvn verify)");
-    this.image = Path.of(home).toAbsolutePath();
-  }
-
-  @BeforeAll
-  void createSite() {
-    site = Site.create();
-  }
-
-  @AfterAll
-  void deleteSite() {
-    if (site != null) {
-      site.close();
-    }
-  }
 
   @AfterEach
   void stopSpad() {

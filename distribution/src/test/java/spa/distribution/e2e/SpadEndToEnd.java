@@ -2,7 +2,6 @@ package spa.distribution.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -29,17 +28,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import spa.cmd.exec.Command;
 import spa.cmd.exec.CommandResult;
 import spa.fw.testkit.Probe;
 
@@ -52,38 +47,19 @@ import spa.fw.testkit.Probe;
  * opening and {@code --fw-flush} leaves the admin's rules as they were. Each test starts its own spad on a
  * firewall reset to the admin's rules.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class SpadEndToEnd {
+abstract class SpadEndToEnd extends OnSite {
   private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
   /** How late after its expiry an opening may still be seen (scheduling, listing, iptables' whole seconds). */
   private static final Duration CLOSE_SLACK = Duration.ofMillis(2500);
 
   private final Backend backend;
-  private final Path image;
   private final ServerFiles.StanzaKeys keys = ServerFiles.StanzaKeys.random();
   private final List<Spad> spads = new ArrayList<>();
-  private Site site;
   private Path dir;
 
   SpadEndToEnd(Backend backend) {
     this.backend = backend;
-    String home = System.getProperty("spa.image");
-    assertTrue(home != null && Files.isDirectory(Path.of(home, "bin")),
-        "no assembled image in system property spa.image (run mvn verify)");
-    this.image = Path.of(home).toAbsolutePath();
-  }
-
-  @BeforeAll
-  void createSite() {
-    site = Site.create();
-  }
-
-  @AfterAll
-  void deleteSite() {
-    if (site != null) {
-      site.close();
-    }
   }
 
   @BeforeEach
