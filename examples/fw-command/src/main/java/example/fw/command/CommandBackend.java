@@ -69,7 +69,7 @@ public final class CommandBackend implements FirewallBackend {
     try {
       config = CommandConfig.read(settings);
     } catch (ConfigException e) {
-      throw new FirewallException(e.getMessage());
+      throw new FirewallException(e.toString()); // file:line: KEY: what is wrong
     }
   }
 

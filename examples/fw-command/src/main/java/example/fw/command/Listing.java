@@ -50,16 +50,16 @@ public final class Listing {
    * grant opens all its proto/ports with one expiry).
    */
   public static List<Grant> grants(List<Entry> entries) {
-    Map<List<Object>, List<ProtoPort>> openings = new LinkedHashMap<>();
+    record Opening(InetAddress source, Instant expires) {}
+    Map<Opening, List<ProtoPort>> openings = new LinkedHashMap<>();
     for (Entry e : entries) {
-      List<ProtoPort> ports = openings.computeIfAbsent(List.of(e.source(), e.expires()), k -> new ArrayList<>());
+      List<ProtoPort> ports = openings.computeIfAbsent(new Opening(e.source(), e.expires()), k -> new ArrayList<>());
       if (!ports.contains(e.access())) {
         ports.add(e.access());
       }
     }
     List<Grant> out = new ArrayList<>();
-    openings.forEach((k, ports) -> out.add(new Grant((InetAddress) k.get(0), null, ports, null, (Instant) k.get(1),
-        "")));
+    openings.forEach((o, ports) -> out.add(new Grant(o.source(), null, ports, null, o.expires(), "")));
     return out;
   }
 }

@@ -3,6 +3,7 @@ package example.fw.command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import spa.core.IpAddresses;
@@ -12,7 +13,8 @@ import spa.core.ProtoPort;
  * A small host ACL tool for the tests, run in-process through {@code SimulatedTool.inProcess}: tables of
  * {@code SOURCE PROTO/PORT EPOCH} entries kept in a state file. {@code -t TABLE add SOURCE PROTO/PORT EPOCH},
  * {@code -t TABLE del SOURCE PROTO/PORT}, {@code -t TABLE list}, {@code -t TABLE flush}. Strict as a real tool:
- * adding an entry it holds, deleting one it does not, or an address that is not a canonical literal fails.
+ * adding an entry it holds, deleting one it does not, or an address that is not a canonical literal fails. With
+ * {@code -e} first, the table's entries expire by themselves at their epoch, as kernel timeouts do.
  */
 final class AclTool {
   private AclTool() {
@@ -20,12 +22,20 @@ final class AclTool {
 
   static int call(Path state, List<String> args, String stdin, StringBuilder out, StringBuilder err)
       throws IOException {
+    boolean expiring = !args.isEmpty() && args.get(0).equals("-e");
+    if (expiring) {
+      args = args.subList(1, args.size());
+    }
     if (args.size() < 3 || !args.get(0).equals("-t")) {
       err.append("usage: acl -t TABLE add|del|list|flush ...\n");
       return 2;
     }
     String table = args.get(1);
     List<String> lines = Files.exists(state) ? new ArrayList<>(Files.readAllLines(state)) : new ArrayList<>();
+    if (expiring) {
+      long now = Instant.now().getEpochSecond();
+      lines.removeIf(l -> l.startsWith(table + " ") && Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)) <= now);
+    }
     List<String> rest = args.subList(3, args.size());
     switch (args.get(2)) {
       case "list" -> {

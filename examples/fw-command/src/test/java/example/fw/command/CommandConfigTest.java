@@ -66,7 +66,9 @@ class CommandConfigTest {
     fw.start(Settings.of(CommandContractTest.ACL_TEMPLATES, "fwknopd.conf"));
     Map<String, String> wrong = new HashMap<>(CommandContractTest.ACL_TEMPLATES);
     wrong.put("FWCMD_LIST", "acl 'unclosed");
-    assertThrows(FirewallException.class, () -> fw.reconfigure(Settings.of(wrong, "fwknopd.conf")));
+    FirewallException e = assertThrows(FirewallException.class,
+        () -> fw.reconfigure(Settings.of(wrong, "fwknopd.conf")));
+    assertEquals("fwknopd.conf: FWCMD_LIST: a ' quote is not closed", e.getMessage());
     rec.clear();
     fw.list();
     assertEquals("acl -t spa list\n", rec.transcript());
