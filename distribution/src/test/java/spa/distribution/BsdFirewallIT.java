@@ -61,7 +61,7 @@ class BsdFirewallIT {
 
     Run.Result list = spad(dir, "ipfw", "IPFW_EXE " + ipfw, "--fw-list");
     assertEquals(0, list.exitCode(), list::describe);
-    assertTrue(list.stdout().matches("(?s)fd00:0:0:0:0:0:0:2 \\[tcp/22] expires in 2\\d\\ds.*"), list::describe);
+    assertTrue(list.stdout().matches("(?s)fd00::2 \\[tcp/22] expires in 2\\d\\ds.*"), list::describe);
 
     Run.Result flush = spad(dir, "ipfw", "IPFW_EXE " + ipfw, "--fw-flush");
     assertEquals(0, flush.exitCode(), flush::describe);

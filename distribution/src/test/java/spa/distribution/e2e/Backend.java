@@ -108,6 +108,70 @@ enum Backend {
       }
       return sb.toString();
     }
+  },
+
+  /**
+   * The example plugin {@code command} (examples/fw-command), its templates driving nft: the admin's ruleset holds
+   * table {@code inet fwcmd}, whose sets the templates fill, one element per proto/port with its expiry as comment,
+   * and whose chain accepts their members and drops tcp/22 for everyone else; the admin's own table sits beside
+   * it. The engine expires the openings.
+   */
+  COMMAND("command", false, Duration.ofSeconds(1)) {
+    private static final String RULESET = """
+        table inet fwcmd {
+          set allow4 { type ipv4_addr . inet_proto . inet_service; }
+          set allow6 { type ipv6_addr . inet_proto . inet_service; }
+          chain input {
+            type filter hook input priority filter; policy accept;
+            ct state established,related accept
+            ip saddr . meta l4proto . th dport @allow4 accept
+            ip6 saddr . meta l4proto . th dport @allow6 accept
+            tcp dport 22 drop
+          }
+        }
+        table inet admin {
+          chain input {
+            type filter hook input priority filter + 10; policy accept;
+            tcp dport 2222 drop
+          }
+        }
+        """;
+
+    @Override
+    void reset(Site site) {
+      site.server("nft", "flush", "ruleset");
+      CommandResult r = site.runInServer(Command.of("nft", "-f", "-").withInput(RULESET));
+      if (!r.ok()) {
+        throw new IllegalStateException(r.failure());
+      }
+    }
+
+    @Override
+    List<String> conf() {
+      // fwknopd.conf cuts a value at ';', so no template holds one
+      return List.of(
+          "FWCMD_OPEN nft add element inet fwcmd allow${IPV} { ${SOURCE} . ${PROTO} . ${PORT} comment exp${EXPIRES} }",
+          "FWCMD_CLOSE nft delete element inet fwcmd allow${IPV} { ${SOURCE} . ${PROTO} . ${PORT} }",
+          "FWCMD_LIST nft list table inet fwcmd",
+          "FWCMD_LIST_PATTERN (?<source>[0-9a-f.:]+) \\. (?<proto>tcp|udp) \\. (?<port>\\d+) comment \"exp(?<expires>\\d+)\"",
+          "FWCMD_CHECK nft list chain inet fwcmd input");
+    }
+
+    @Override
+    List<String> ghostConf() {
+      return List.of();
+    }
+
+    @Override
+    long openings(Site site, String source) {
+      CommandResult r = site.runInServer(Command.of("nft", "list", "table", "inet", "fwcmd"));
+      return r.ok() ? r.stdout().split(java.util.regex.Pattern.quote(source + " . "), -1).length - 1 : 0;
+    }
+
+    @Override
+    String snapshot(Site site) {
+      return site.server("nft", "list", "ruleset");
+    }
   };
 
   private final String pluginName;
