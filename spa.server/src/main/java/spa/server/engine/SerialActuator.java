@@ -14,6 +14,7 @@ import spa.cmd.exec.CommandRunner;
 import spa.core.Decision;
 import spa.core.FirewallException;
 import spa.core.Grant;
+import spa.core.Settings;
 import spa.server.event.Event;
 import spa.server.event.EventLog;
 import spa.server.event.EventOutput;
@@ -246,7 +247,7 @@ public final class SerialActuator implements Actuator {
         log.emit(journaled(c, Event.Type.ERROR, "no-command-runner", "command execution is not available"));
         return;
       }
-      CommandResult r = runner.run(Command.of(argv(c.command(), c.user(), c.group())).withTimeout(COMMAND_TIMEOUT));
+      CommandResult r = runner.run(Command.of(argv(c.command(), c.user(), c.group(), null)).withTimeout(COMMAND_TIMEOUT));
       log.emit(r.ok() ? journaled(c, Event.Type.EXPIRE, null, "exit 0 (journaled close)")
           : journaled(c, Event.Type.ERROR, "command-failed", r.failure()));
     }
@@ -263,7 +264,9 @@ public final class SerialActuator implements Actuator {
       log.emit(withCommand(event(a, Event.Type.ERROR, "no-command-runner", "command execution is not available"), command));
       return false;
     }
-    CommandResult r = runner.run(Command.of(argv(command, user, a.stanza().settings().get("CMD_EXEC_GROUP").orElse(null)))
+    Settings st = a.stanza().settings();
+    SudoExec sudo = type == Event.Type.COMMAND ? SudoExec.of(st) : null; // command messages only, as in fwknopd
+    CommandResult r = runner.run(Command.of(argv(command, user, st.get("CMD_EXEC_GROUP").orElse(null), sudo))
         .withTimeout(COMMAND_TIMEOUT));
     Event e = r.ok() ? event(a, type, null, "exit 0")
         : event(a, Event.Type.ERROR, "command-failed", r.failure());
@@ -272,10 +275,11 @@ public final class SerialActuator implements Actuator {
   }
 
   /**
-   * The argv of a command: split on whitespace as fwknopd splits it (no shell, no quoting); run as
-   * {@code user} (and {@code group}) through runuser when a non-root user is configured.
+   * The argv of a command: split on whitespace as fwknopd splits it (no shell, no quoting); through sudo when
+   * the stanza asks for it ({@code sudo}, or null); run as {@code user} (and {@code group}) through runuser
+   * when a non-root user is configured (who then runs sudo, as fwknopd does).
    */
-  static List<String> argv(String command, String user, String group) {
+  static List<String> argv(String command, String user, String group, SudoExec sudo) {
     List<String> argv = new ArrayList<>();
     if (user != null && !user.isBlank() && !"root".equals(user)) {
       argv.addAll(List.of("runuser", "-u", user.strip()));
@@ -284,7 +288,8 @@ public final class SerialActuator implements Actuator {
       }
       argv.add("--");
     }
-    argv.addAll(List.of(command.strip().split("\\s+")));
+    List<String> words = List.of(command.strip().split("\\s+"));
+    argv.addAll(sudo == null ? words : sudo.wrap(words));
     return argv;
   }
 
