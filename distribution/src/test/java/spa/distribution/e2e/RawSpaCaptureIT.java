@@ -2,20 +2,20 @@ package spa.distribution.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static spa.distribution.e2e.Site.A4;
 import static spa.distribution.e2e.Site.SERVER4;
+import static spa.distribution.e2e.Daemons.await;
+import static spa.distribution.e2e.Daemons.read;
+import static spa.distribution.e2e.Daemons.writePrivate;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,50 +46,39 @@ class RawSpaCaptureIT {
     assertTrue(Files.isDirectory(image.resolve("bin")), "no assembled image in system property spa.image");
     Keys keys = Keys.random();
     Path run = Files.createDirectories(dir.resolve("run"));
-    Path conf = write("fwknopd.conf", "PCAP_INTF " + INTERFACE + "\nPCAP_FILTER icmp or tcp port 62201\n"
-        + "FWKNOP_RUN_DIR " + run + "\n");
-    Path access = write("access.conf", "SOURCE ANY\n" + keys.stanzaLines() + "OPEN_PORTS tcp/22\n");
-    try (Site site = Site.create()) {
-      List<Process> daemons = new ArrayList<>();
-      try {
-        Path fwLog = dir.resolve("fwknopd.log");
-        daemons.add(start(site, fwLog, fwknopd.toString(), "-f", "-t", "-v", "-c", conf.toString(), "-a",
-            access.toString(), "-d", dir.resolve("fwknopd.digest").toString(), "-p", run.resolve("fwknopd.pid").toString()));
-        Path events = dir.resolve("spad.events");
-        Path spadErr = dir.resolve("spad.err");
-        daemons.add(start(site, events, spadErr, "env", "JAVA_HOME=" + System.getProperty("java.home"),
-            image.resolve("bin/spad").toString(), "-t", "-v", "--capture", "pcap", "--log-format", "json", "-c",
-            conf.toString(), "-a", access.toString(), "-d", dir.resolve("spad.digest").toString(), "-p",
-            run.resolve("spad.pid").toString(), "-r", run.toString()));
-        await("fwknopd sniffing", () -> read(fwLog).contains("Starting fwknopd main event loop."), () -> read(fwLog));
-        await("spad capturing", () -> read(spadErr).contains("ready: capturing with pcap"), () -> read(spadErr));
+    Path conf = writePrivate(dir.resolve("fwknopd.conf"), "PCAP_INTF " + INTERFACE
+        + "\nPCAP_FILTER icmp or tcp port 62201\nFWKNOP_RUN_DIR " + run + "\n");
+    Path access = writePrivate(dir.resolve("access.conf"), "SOURCE ANY\n" + keys.stanzaLines() + "OPEN_PORTS tcp/22\n");
+    Path fwLog = dir.resolve("fwknopd.log");
+    Path events = dir.resolve("spad.events");
+    Path spadErr = dir.resolve("spad.err");
+    Supplier<String> both = () -> "--- fwknopd:\n" + read(fwLog) + "--- spad:\n" + read(events) + read(spadErr);
+    try (Site site = Site.create(); Daemons daemons = new Daemons(site, dir)) {
+      daemons.start(fwLog, fwLog, fwknopd.toString(), "-f", "-t", "-v", "-c", conf.toString(), "-a",
+          access.toString(), "-d", dir.resolve("fwknopd.digest").toString(), "-p", run.resolve("fwknopd.pid").toString());
+      daemons.start(events, spadErr, "env", "JAVA_HOME=" + System.getProperty("java.home"),
+          image.resolve("bin/spad").toString(), "-t", "-v", "--capture", "pcap", "--log-format", "json", "-c",
+          conf.toString(), "-a", access.toString(), "-d", dir.resolve("spad.digest").toString(), "-p",
+          run.resolve("spad.pid").toString(), "-r", run.toString());
+      await("fwknopd sniffing", () -> read(fwLog).contains("Starting fwknopd main event loop."), both, WAIT);
+      await("spad capturing", () -> read(spadErr).contains("ready: capturing with pcap"), both, WAIT);
 
-        for (String proto : List.of("icmp", "tcpraw")) {
-          List<String> argv = new ArrayList<>(List.of("env", "HOME=" + Files.createTempDirectory(dir, "home"),
-              "fwknop", "--no-save-args", "--no-rc-file", "-A", "tcp/22", "-a", A4, "-D", SERVER4, "-P", proto));
-          argv.addAll(keys.clientArgs());
-          CommandResult r = site.runInClient(Command.of(argv).withTimeout(Duration.ofSeconds(30)));
-          assertTrue(r.ok(), () -> "fwknop -P " + proto + " failed: " + r.failure());
-        }
+      for (String proto : List.of("icmp", "tcpraw")) {
+        List<String> argv = new ArrayList<>(List.of("env", "HOME=" + Files.createTempDirectory(dir, "home"),
+            "fwknop", "--no-save-args", "--no-rc-file", "-A", "tcp/22", "-a", A4, "-D", SERVER4, "-P", proto));
+        argv.addAll(keys.clientArgs());
+        CommandResult r = site.runInClient(Command.of(argv).withTimeout(Duration.ofSeconds(30)));
+        assertTrue(r.ok(), () -> "fwknop -P " + proto + " failed: " + r.failure());
+      }
 
-        await("two accepts from each", () -> accepts(read(events)).size() == 2
-            && read(fwLog).split(java.util.regex.Pattern.quote(FWKNOPD_ACCEPTED), -1).length == 3,
-            () -> "--- fwknopd:\n" + read(fwLog) + "--- spad:\n" + read(events) + read(spadErr));
-        List<Json> accepted = accepts(read(events));
-        String both = "--- fwknopd:\n" + read(fwLog) + "--- spad:\n" + read(events) + read(spadErr);
-        assertEquals(List.of("icmp", "tcp"), accepted.stream().map(e -> e.get("proto")).sorted().toList(), both);
-        for (Json e : accepted) {
-          assertEquals(A4, e.get("src"), e.line());
-          assertEquals(A4, e.get("allow"), e.line());
-          assertEquals("[\"tcp/22\"]", e.get("access"), e.line());
-        }
-      } finally {
-        for (Process p : daemons) {
-          p.destroy();
-          if (!p.waitFor(10, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-          }
-        }
+      await("two accepts from each", () -> accepts(read(events)).size() == 2
+          && read(fwLog).split(Pattern.quote(FWKNOPD_ACCEPTED), -1).length == 3, both, WAIT);
+      List<Json> accepted = accepts(read(events));
+      assertEquals(List.of("icmp", "tcp"), accepted.stream().map(e -> e.get("proto")).sorted().toList(), both.get());
+      for (Json e : accepted) {
+        assertEquals(A4, e.get("src"), e.line());
+        assertEquals(A4, e.get("allow"), e.line());
+        assertEquals("[\"tcp/22\"]", e.get("access"), e.line());
       }
     }
   }
@@ -97,49 +86,5 @@ class RawSpaCaptureIT {
   private static List<Json> accepts(String events) {
     return events.lines().filter(l -> l.startsWith("{")).map(Json::new).filter(e -> "accept".equals(e.event()))
         .toList();
-  }
-
-  private Path write(String name, String text) throws IOException {
-    Path p = dir.resolve(name);
-    Files.writeString(p, text, StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
-    return p;
-  }
-
-  private Process start(Site site, Path log, String... argv) throws IOException {
-    return start(site, log, log, argv);
-  }
-
-  /** Starts {@code argv} in the server namespace, standard output to {@code out}, errors to {@code err}. */
-  private Process start(Site site, Path out, Path err, String... argv) throws IOException {
-    List<String> cmd = new ArrayList<>(site.inServer());
-    cmd.addAll(List.of(argv));
-    ProcessBuilder b = new ProcessBuilder(cmd).directory(dir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    if (out.equals(err)) {
-      b.redirectErrorStream(true).redirectOutput(out.toFile());
-    } else {
-      b.redirectOutput(out.toFile()).redirectError(err.toFile());
-    }
-    return b.start();
-  }
-
-  private static void await(String what, BooleanSupplier done, java.util.function.Supplier<String> output)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("not " + what + " within " + WAIT.toSeconds() + " s:\n" + output.get());
-      }
-      Thread.sleep(25);
-    }
-  }
-
-  private static String read(Path f) {
-    try {
-      return Files.exists(f) ? Files.readString(f, StandardCharsets.ISO_8859_1) : "";
-    } catch (IOException e) {
-      return "(" + e + ")\n";
-    }
   }
 }
