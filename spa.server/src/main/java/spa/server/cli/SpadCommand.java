@@ -244,7 +244,7 @@ public final class SpadCommand {
     try {
       OPTIONS.parse(args, cmd);
     } catch (Getopt.UsageException e) {
-      err.println("spad: " + e.getMessage() + " (spad --help lists the options)");
+      err.println("spad: " + e.getMessage() + " (see spad --help)");
       return 2;
     }
     if (cmd.help) {
