@@ -12,11 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Finds the external programs the tests run, and free loopback ports. */
-final class Tools {
+public final class Tools {
   private Tools() {}
 
   /** The path of {@code program} on PATH or in /usr/sbin, /sbin; fails the test naming the Debian package if absent. */
-  static Path require(String program, String debianPackage) {
+  public static Path require(String program, String debianPackage) {
     List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
     dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
     for (String d : dirs) {

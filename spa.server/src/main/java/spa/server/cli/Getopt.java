@@ -53,6 +53,15 @@ final class Getopt<T> {
     }
   }
 
+  /** An option spad knows and cannot honour; the parser adds which option. */
+  static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String why) {
+      super(why, null, false, false);
+    }
+  }
+
   /** Names longer than this do not widen the names' column. */
   private static final int MAX_NAMES = 28;
   private final List<Option<T>> options;
@@ -116,6 +125,8 @@ final class Getopt<T> {
   private void apply(Option<T> o, String value, T target) throws UsageException {
     try {
       o.action().accept(target, value);
+    } catch (Refused e) {
+      throw new UsageException("Option '" + o.display() + "' is not supported: " + e.getMessage());
     } catch (BadValue | IllegalArgumentException e) {
       throw new UsageException("Invalid value for option '" + o.display() + "': " + e.getMessage());
     }

@@ -49,6 +49,7 @@ public final class SpadCommand {
   boolean fwList;
   boolean fwListAll;
   boolean fwFlush;
+  Path sudoExe;
   boolean help;
   boolean version;
 
@@ -99,6 +100,14 @@ public final class SpadCommand {
       flag((char) 0, "fw-list", "list the openings spad holds in the firewall", c -> c.fwList = true),
       flag((char) 0, "fw-list-all", "same as --fw-list", c -> c.fwListAll = true),
       flag((char) 0, "fw-flush", "remove every opening spad added, and nothing else", c -> c.fwFlush = true),
+      value((char) 0, "sudo-exe", "FILE", "sudo for stanzas with ENABLE_CMD_SUDO_EXEC (SUDO_EXE)",
+          (c, v) -> c.sudoExe = executable(v)),
+      value('l', "locale", "LOCALE", "taken for fwknopd's command lines; spad's output is the same in every locale",
+          (c, v) -> { }),
+      refused("syslog-enable", "spad writes its events to standard output (journald, or a pipe to logger, takes "
+          + "them to syslog)"),
+      refused("fw-del-chains", "fwknopd 2.6.10 has no such option; --fw-flush removes spa's openings"),
+      refused("dump-serv-err-codes", "spad has no numeric error codes; each deny event names its reason"),
       flag('h', "help", "show this help and exit", c -> c.help = true),
       flag('V', "version", "print the version and exit", c -> c.version = true)));
 
@@ -114,6 +123,22 @@ public final class SpadCommand {
   private static Getopt.Option<SpadCommand> flag(char shortName, String longName, String help,
       java.util.function.Consumer<SpadCommand> action) {
     return new Getopt.Option<>(shortName, longName, null, help, (c, v) -> action.accept(c));
+  }
+
+  /** An option of fwknopd that spad refuses, saying why. */
+  private static Getopt.Option<SpadCommand> refused(String longName, String why) {
+    return new Getopt.Option<>((char) 0, longName, null, "not supported: " + why, (c, v) -> {
+      throw new Getopt.Refused(why);
+    });
+  }
+
+  /** --sudo-exe: checked at once, as fwknopd checks it. */
+  private static Path executable(String v) {
+    Path p = path(v);
+    if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isExecutable(p)) {
+      throw new Getopt.BadValue("'" + v + "' is not an executable file");
+    }
+    return p;
   }
 
   private static Path path(String v) {
@@ -180,6 +205,9 @@ public final class SpadCommand {
     if (firewall != null) {
       b.put("FIREWALL", firewall);
     }
+    if (sudoExe != null) {
+      b.put("SUDO_EXE", sudoExe.toString());
+    }
     if (verbose > 0) {
       b.put("VERBOSE", Integer.toString(verbose));
     }
@@ -216,8 +244,7 @@ public final class SpadCommand {
     try {
       OPTIONS.parse(args, cmd);
     } catch (Getopt.UsageException e) {
-      err.println("spad: " + e.getMessage());
-      err.println("Try 'spad --help' for more information.");
+      err.println("spad: " + e.getMessage() + " (see spad --help)");
       return 2;
     }
     if (cmd.help) {

@@ -129,7 +129,7 @@ public final class CommandActuator {
       emit(journaled(c, Event.Type.ERROR, "no-command-runner", "command execution is not available"));
       return;
     }
-    CommandResult r = execute(Command.of(argv(c.command(), c.user(), c.group())).withTimeout(settings.journaledTimeout()));
+    CommandResult r = execute(Command.of(argv(c.command(), c.user(), c.group(), null)).withTimeout(settings.journaledTimeout()));
     emit(r.ok() ? journaled(c, Event.Type.EXPIRE, null, "exit 0 (journaled close)")
         : journaled(c, Event.Type.ERROR, "command-failed", r.failure()));
   }
@@ -146,7 +146,9 @@ public final class CommandActuator {
           "command execution is not available", clock.getAsLong()), command));
       return false;
     }
-    CommandResult r = execute(Command.of(argv(command, user, a.stanza().settings().get("CMD_EXEC_GROUP").orElse(null)))
+    spa.core.Settings st = a.stanza().settings();
+    SudoExec sudo = type == Event.Type.COMMAND ? SudoExec.of(st) : null; // command messages only, as in fwknopd
+    CommandResult r = execute(Command.of(argv(command, user, st.get("CMD_EXEC_GROUP").orElse(null), sudo))
         .withTimeout(Duration.ofSeconds(a.stanza().commandTimeout())));
     Event e = r.ok() ? ActionEvents.of(a, type, null, "exit 0", clock.getAsLong())
         : ActionEvents.of(a, Event.Type.ERROR, "command-failed", r.failure(), clock.getAsLong());
@@ -164,10 +166,11 @@ public final class CommandActuator {
   }
 
   /**
-   * The argv of a command: split on whitespace as fwknopd splits it (no shell, no quoting); run as
-   * {@code user} (and {@code group}) through runuser when a non-root user is configured.
+   * The argv of a command: split on whitespace as fwknopd splits it (no shell, no quoting); through sudo when
+   * the stanza asks for it ({@code sudo}, or null); run as {@code user} (and {@code group}) through runuser
+   * when a non-root user is configured (who then runs sudo, as fwknopd does).
    */
-  static List<String> argv(String command, String user, String group) {
+  static List<String> argv(String command, String user, String group, SudoExec sudo) {
     List<String> argv = new ArrayList<>();
     if (user != null && !user.isBlank() && !"root".equals(user)) {
       argv.addAll(List.of("runuser", "-u", user.strip()));
@@ -176,7 +179,8 @@ public final class CommandActuator {
       }
       argv.add("--");
     }
-    argv.addAll(List.of(command.strip().split("\\s+")));
+    List<String> words = List.of(command.strip().split("\\s+"));
+    argv.addAll(sudo == null ? words : sudo.wrap(words));
     return argv;
   }
 

@@ -86,12 +86,12 @@ public final class Engine {
       capacity = Math.min(capacity, OFFLINE_BATCHES_PER_WORKER * Math.max(1, options.workers()));
     }
     this.queue = new ArrayBlockingQueue<>(capacity);
+    this.tally = options.logEachDeny() ? null : new DenyTally(TALLY_SOURCES, events.newLog(true));
     this.intake = new Intake(prefilter, queue, options.offline(), perEntry, options.packetLimit(), clock,
-        events.newLog(false), ended::countDown);
+        events.newLog(false), tally, ended::countDown);
     double d = options.decryptLimit();
     this.keys = new KeyTrial(d > 0 ? new DecryptBudget(d, System::nanoTime) : null, d);
     this.rateLimiter = options.rateLimit() > 0 ? new RateLimiter(options.rateLimit(), RATE_BUCKETS) : null;
-    this.tally = options.logEachDeny() ? null : new DenyTally(TALLY_SOURCES, events.newLog(true));
     this.captureDrops = new CaptureDrops(events.newLog(false), clock);
   }
 

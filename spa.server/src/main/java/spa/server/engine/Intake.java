@@ -23,6 +23,8 @@ final class Intake {
   private final long packetLimit;
   private final LongSupplier clock;
   private final EventLog log;
+  /** Where reasoned refusals go, or null to report each one. */
+  private final DenyTally tally;
   /** Called once the packet limit is reached. */
   private final Runnable limitReached;
   private final AtomicLong received = new AtomicLong();
@@ -36,15 +38,17 @@ final class Intake {
   /**
    * @param batchSize packets an offline capture hands over at once (1 when live)
    * @param log a log used only here
+   * @param tally where the prefilter's reasoned refusals are counted, or null to report each one
    */
   Intake(Prefilter prefilter, BlockingQueue<Packet[]> queue, boolean offline, int batchSize, long packetLimit,
-      LongSupplier clock, EventLog log, Runnable limitReached) {
+      LongSupplier clock, EventLog log, DenyTally tally, Runnable limitReached) {
     this.prefilter = prefilter;
     this.queue = queue;
     this.offline = offline;
     this.packetLimit = packetLimit;
     this.clock = clock;
     this.log = log;
+    this.tally = tally;
     this.limitReached = limitReached;
     this.batch = new Packet[batchSize];
     for (int i = 0; i < ignored.length; i++) {
@@ -63,17 +67,35 @@ final class Intake {
     byte[] payload = p.payload();
     int r = payload == null || p.src() == null ? Prefilter.TOO_SHORT : prefilter.check(payload);
     if (r == Prefilter.HTTP) {
-      p = prefilter.unwrapHttp(p);
-      r = p == null ? Prefilter.HTTP : Prefilter.PASS;
+      Packet inner = prefilter.unwrapHttp(p);
+      if (inner != null) {
+        p = inner;
+        r = Prefilter.PASS;
+      }
     }
     if (r != Prefilter.PASS) {
       ignored[r].increment();
+      if (Prefilter.DETAILS[r] != null) {
+        deny(p, r);
+      }
     } else {
       enqueue(p);
     }
     if (packetLimit > 0 && n == packetLimit) {
       flush();
       limitReached.run();
+    }
+  }
+
+  private void deny(Packet p, int r) {
+    if (tally != null) {
+      tally.add(Prefilter.NAMES[r], p.src(), Prefilter.DETAILS[r]);
+      return;
+    }
+    long now = clock.getAsLong();
+    synchronized (log) {
+      log.emit(Event.builder(Event.Type.DENY, now).packet(p).reason(Prefilter.NAMES[r])
+          .detail(Prefilter.DETAILS[r]).build());
     }
   }
 

@@ -9,7 +9,7 @@ import spa.core.codec.WireForm;
 /**
  * fwknopd's cheap first look at a payload, on bytes and without allocation: length 140..1500, SPA-over-HTTP
  * unwrapping when enabled, then the wire form's own checks ({@link WireForm}: no stripped prefix, base64).
- * Packets it refuses are counted, not reported one by one.
+ * Packets it refuses are counted; those fwknopd logs are also refused with a reason ({@link #DETAILS}).
  */
 public final class Prefilter {
   public static final int MIN_LENGTH = WireForm.MIN_LENGTH;
@@ -23,6 +23,13 @@ public final class Prefilter {
   public static final int NOT_BASE64 = 4;
   public static final int HTTP = 5;
   static final String[] NAMES = {"pass", "too-short", "too-long", "prefix", "not-base64", "http"};
+  /**
+   * What a deny event says of each outcome, null for those only counted: fwknopd too ignores payloads of a
+   * length outside 140..1500 in silence, and on a pcap filter wider than the SPA port most are other traffic.
+   */
+  static final String[] DETAILS = {null, null, null,
+      "not a valid SPA message format: it starts with a prefix the wire form strips (a replay variant)",
+      "not an SPA message: not base64", "not an SPA message: an HTTP request without a valid SPA packet"};
 
   private final boolean http;
   private final boolean anyUserAgent;

@@ -229,8 +229,18 @@ public final class PolicyCompiler {
       throw s.invalid("CMD_EXEC_GROUP", "'" + s.get("CMD_EXEC_GROUP").orElseThrow() + "' is not a group on this system");
     }
     if (s.flag("ENABLE_CMD_SUDO_EXEC", false)) {
-      // running the command without the sudo the admin asked for would widen its rights silently
-      throw s.invalid("ENABLE_CMD_SUDO_EXEC", "not supported by spad: use CMD_EXEC_USER and CMD_EXEC_GROUP instead");
+      // as fwknopd: the sudo user and group must exist; SUDO_EXE comes from fwknopd.conf (or --sudo-exe)
+      if (s.has("CMD_SUDO_EXEC_USER") && !SystemAccounts.userExists(s.get("CMD_SUDO_EXEC_USER").orElseThrow().strip())) {
+        throw s.invalid("CMD_SUDO_EXEC_USER", "'" + s.get("CMD_SUDO_EXEC_USER").orElseThrow() + "' is not a user on this system");
+      }
+      if (s.has("CMD_SUDO_EXEC_GROUP")
+          && !SystemAccounts.groupExists(s.get("CMD_SUDO_EXEC_GROUP").orElseThrow().strip())) {
+        throw s.invalid("CMD_SUDO_EXEC_GROUP", "'" + s.get("CMD_SUDO_EXEC_GROUP").orElseThrow() + "' is not a group on this system");
+      }
+      if (g.has("SUDO_EXE")) {
+        s = s.with(Settings.builder(s.origin()).put("SUDO_EXE", g.get("SUDO_EXE").orElseThrow(), g.origin("SUDO_EXE"))
+            .build());
+      }
     }
     if (keyed.isEmpty()) {
       boolean hasKey = s.has("KEY") || s.has("KEY_BASE64") || s.has("GPG_DECRYPT_PW") || s.has("GPG_ALLOW_NO_PW");

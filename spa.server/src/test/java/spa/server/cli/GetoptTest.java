@@ -66,6 +66,12 @@ class GetoptTest {
   }
 
   @Test
+  void fwknopdsLocaleAndSudoOptionsAreTaken() throws Exception {
+    SpadCommand c = parse("-l", "C", "--locale=de_DE.UTF-8", "--sudo-exe", "/bin/true");
+    assertEquals("/bin/true", c.commandLine().get("SUDO_EXE").orElseThrow());
+  }
+
+  @Test
   void badCommandLinesNameTheProblem() {
     assertEquals("Unknown option: '--no-such-option'", error("--no-such-option"));
     assertEquals("Unknown option: '--pcap'", error("--pcap=x")); // long names are not abbreviated
@@ -78,6 +84,12 @@ class GetoptTest {
     assertTrue(error("-a", "bad\0path").startsWith("Invalid value for option '--access-file': "));
     assertEquals("Option '--test' takes no value", error("--test=yes"));
     assertEquals("Unexpected argument: 'foo'", error("-t", "foo"));
+    assertEquals("Option '--syslog-enable' is not supported: spad writes its events to standard output (journald, or "
+        + "a pipe to logger, takes them to syslog)", error("--syslog-enable"));
+    assertTrue(error("--fw-del-chains").startsWith("Option '--fw-del-chains' is not supported: "));
+    assertTrue(error("-t", "--dump-serv-err-codes").startsWith("Option '--dump-serv-err-codes' is not supported: "));
+    assertEquals("Invalid value for option '--sudo-exe': '/nonexistent/sudo' is not an executable file",
+        error("--sudo-exe", "/nonexistent/sudo"));
     assertEquals("Unexpected argument: 'foo'", error("--", "foo"));
   }
 

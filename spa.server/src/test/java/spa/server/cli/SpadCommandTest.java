@@ -57,6 +57,10 @@ class SpadCommandTest {
     TestKit.Run bad = spad("--no-such-option");
     assertEquals(2, bad.status());
     assertTrue(bad.err().startsWith("spad: Unknown option: '--no-such-option'"), bad.err());
+    assertEquals(1, bad.err().lines().count(), "one line, no usage: " + bad.err());
+    TestKit.Run syslog = spad("--syslog-enable", "-D");
+    assertEquals(2, syslog.status());
+    assertEquals(1, syslog.err().lines().count(), syslog.err());
     TestKit.Run fmt = spad("--log-format", "xml", "-D");
     assertEquals(2, fmt.status());
     assertEquals(1, fmt.err().lines().count(), fmt.err());

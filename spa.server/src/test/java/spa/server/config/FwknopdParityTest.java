@@ -191,6 +191,30 @@ class FwknopdParityTest {
   }
 
   @Test
+  void sudoExecAndFwknopdsOtherOptions() throws Exception {
+    String s = "SOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\n" + KEYS + "ENABLE_CMD_EXEC Y\nENABLE_CMD_SUDO_EXEC Y\n";
+    same(true, "", s + "CMD_SUDO_EXEC_USER nobody\nCMD_SUDO_EXEC_GROUP daemon\n");
+    same(false, "", s + "CMD_SUDO_EXEC_USER no-such-user-spa\n");
+    same(false, "", s + "CMD_SUDO_EXEC_GROUP no-such-group-spa\n");
+    // SUDO_EXE in the file is taken as it is (sudo need not be installed until a command runs); --sudo-exe is checked
+    same(true, "SUDO_EXE /nonexistent/sudo\n", s);
+    same(false, "", s, "--sudo-exe", "/nonexistent/sudo");
+    same(true, "", s, "--sudo-exe", "/bin/true");
+    Path override = write("override.conf", "PCAP_LOOP_SLEEP 0\n");
+    same(false, "", s, "-O", override.toString());
+    Files.writeString(override, "PCAP_LOOP_SLEEP 5\n");
+    same(true, "", s, "-O", override.toString());
+    same(true, "", s, "-l", "C");
+    same(true, "", s, "--locale", "C.UTF-8");
+    // spad refuses what it cannot do, in one line
+    Both syslog = read("", s, "--syslog-enable");
+    assertTrue(syslog.fwknopdStarts() && !syslog.spadStarts(), syslog.both());
+    assertEquals(1, syslog.spad().err().lines().count(), syslog.both());
+    Both del = read("", s, "--fw-del-chains");
+    assertTrue(!del.fwknopdStarts() && !del.spadStarts(), del.both());
+  }
+
+  @Test
   void warnings() throws Exception {
     Both any = read("", "SOURCE ANY\n" + KEYS);
     assertTrue(any.fwknopd().output().contains("REQUIRE_SOURCE_ADDRESS not enabled for access stanza source: 'ANY'"),

@@ -40,6 +40,11 @@ class GarbageFloodTest {
     long accepts;
     long auth;
     long tallies;
+    /** Packets the tallied prefilter refusals stand for, by reason, and their events. */
+    final java.util.Map<String, Long> prefiltered = new java.util.TreeMap<>();
+    long prefilterTallies;
+    private static final java.util.regex.Pattern REASON =
+        java.util.regex.Pattern.compile("\"reason\":\"(prefix|not-base64)\"");
     private static final java.util.regex.Pattern COUNT = java.util.regex.Pattern.compile("\"count\":(\\d+)");
     private final StringBuilder line = new StringBuilder();
 
@@ -54,9 +59,15 @@ class GarbageFloodTest {
           java.util.regex.Matcher m = COUNT.matcher(l);
           auth += m.find() ? Long.parseLong(m.group(1)) : 1;
           tallies++;
+        } else if (REASON.matcher(l).find()) {
+          java.util.regex.Matcher m = REASON.matcher(l);
+          m.find();
+          java.util.regex.Matcher c = COUNT.matcher(l);
+          prefiltered.merge(m.group(1), c.find() ? Long.parseLong(c.group(1)) : 1, Long::sum);
+          prefilterTallies++;
         }
         line.setLength(0);
-      } else if (line.length() < 120) {
+      } else if (line.length() < 200) {
         line.append((char) b);
       }
     }
@@ -78,6 +89,8 @@ class GarbageFloodTest {
     Instant t = Instant.now();
     Path pcap = dir.resolve("flood.pcap");
     long expectedAuth = 0;
+    long expectedPrefix = 0;
+    long expectedNotBase64 = 0;
     int valid = 0;
     try (PcapWriter w = PcapWriter.create(pcap, PcapHeader.of(LinkType.EN10MB))) {
       for (int i = 0; i < PACKETS; i++) {
@@ -90,8 +103,16 @@ class GarbageFloodTest {
             case 0 -> { // random bytes of any length
               payload = new byte[r.nextInt(0, 600)];
               r.nextBytes(payload);
+              if (payload.length > 400 && payload[0] == 'h' && payload[1] == 'Q') {
+                expectedPrefix++; // GnuPG's stripped prefix
+              } else if (payload.length >= 140 && !base64(payload)) {
+                expectedNotBase64++;
+              }
             }
-            case 1 -> payload = ("U2FsdGVkX1" + b64(r, 150)).getBytes(StandardCharsets.US_ASCII);
+            case 1 -> {
+              payload = ("U2FsdGVkX1" + b64(r, 150)).getBytes(StandardCharsets.US_ASCII);
+              expectedPrefix++;
+            }
             case 2 -> payload = b64(r, r.nextInt(1, 104)).getBytes(StandardCharsets.US_ASCII); // under 140
             default -> { // base64 of a real packet's length: fails the HMAC
               String s = b64(r, r.nextInt(105, 400));
@@ -126,8 +147,21 @@ class GarbageFloodTest {
     assertEquals(expectedAuth, events.auth, log);
     // the forged packets all come from one source: one tallied event, or a few if the run spans tally periods
     assertTrue(events.tallies >= 1 && events.tallies <= 10, "tallied auth events: " + events.tallies);
-    assertEquals(valid + events.tallies, events.lines, "one event per accept and per tally, and no other");
+    assertEquals(java.util.Map.of("not-base64", expectedNotBase64, "prefix", expectedPrefix), events.prefiltered, log);
+    assertTrue(events.prefilterTallies >= 2 && events.prefilterTallies <= 20, "prefilter tallies: " + events.prefilterTallies);
+    assertEquals(valid + events.tallies + events.prefilterTallies, events.lines,
+        "one event per accept and per tally, and no other");
     Files.delete(pcap);
+  }
+
+  /** Only base64's alphabet and '=': what the prefilter lets through to the keys. */
+  private static boolean base64(byte[] b) {
+    for (byte c : b) {
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String b64(SplittableRandom r, int bytes) {

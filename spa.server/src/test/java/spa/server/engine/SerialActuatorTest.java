@@ -142,11 +142,45 @@ class SerialActuatorTest {
 
   @Test
   void commandsAreSplitOnWhitespaceAndRunAsTheConfiguredUser() {
-    assertEquals(List.of("touch", "/tmp/a;", "rm", "-rf", "/"), CommandActuator.argv(" touch /tmp/a; rm -rf / ", null, null));
-    assertEquals(List.of("id"), CommandActuator.argv("id", "root", "wheel"));
-    assertEquals(List.of("runuser", "-u", "nobody", "--", "id", "-u"), CommandActuator.argv("id -u", "nobody", null));
+    assertEquals(List.of("touch", "/tmp/a;", "rm", "-rf", "/"), CommandActuator.argv(" touch /tmp/a; rm -rf / ", null, null, null));
+    assertEquals(List.of("id"), CommandActuator.argv("id", "root", "wheel", null));
+    assertEquals(List.of("runuser", "-u", "nobody", "--", "id", "-u"), CommandActuator.argv("id -u", "nobody", null, null));
     assertEquals(List.of("runuser", "-u", "nobody", "-g", "nogroup", "--", "id"),
-        CommandActuator.argv("id", "nobody", "nogroup"));
+        CommandActuator.argv("id", "nobody", "nogroup", null));
+  }
+
+  @Test
+  void sudoComesAfterRunuserAndEndsItsOptionsBeforeTheCommand() {
+    SudoExec sudo = new SudoExec("/usr/bin/sudo", "www-data", "adm");
+    assertEquals(List.of("/usr/bin/sudo", "-u", "www-data", "-g", "adm", "--", "-s", "id"),
+        CommandActuator.argv("-s id", null, null, sudo));
+    assertEquals(List.of("runuser", "-u", "nobody", "--", "/usr/bin/sudo", "--", "id"),
+        CommandActuator.argv("id", "nobody", null, new SudoExec("/usr/bin/sudo", null, null)));
+  }
+
+  @Test
+  void aCommandMessageOfASudoStanzaRunsThroughSudoExe() throws Exception {
+    // a stand-in for sudo that records the argv it was given, then runs the command
+    Path sudo = dir.resolve("sudo");
+    Files.writeString(sudo, "#!/bin/sh\necho \"$@\" > " + dir.resolve("argv") + "\nshift 5\nexec \"$@\"\n");
+    Files.setPosixFilePermissions(sudo, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Stanza stanza = TestKit.policy(TestKit.config(dir, "SUDO_EXE " + sudo + "\n", "SOURCE ANY\nKEY " + TestKit.KEY
+        + "\nHMAC_KEY " + TestKit.HMAC + "\nENABLE_CMD_EXEC Y\nENABLE_CMD_SUDO_EXEC Y\nCMD_SUDO_EXEC_USER nobody\n"
+        + "CMD_SUDO_EXEC_GROUP daemon\n")).stanzas().get(0);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    EventOutput events = new EventOutput(out, EventFormat.JSON);
+    Path made = dir.resolve("made");
+    try (SerialActuator act = new SerialActuator(null, "none", new ExecRunner(), null,
+        new GrantJournal(dir.resolve("grants.journal")), events,
+        System::currentTimeMillis, 10)) {
+      SpaMessage m = TestKit.access("alice", "198.18.0.2", "tcp/22", TestKit.now()).build();
+      act.submit(new Action(new Decision.RunCommand("touch " + made, null, stanza.name()), stanza,
+          TestKit.udp("198.18.0.9", "198.18.0.1", "x"), m, 0, System.currentTimeMillis()));
+      TestKit.await(() -> Files.exists(made), "the command ran");
+    }
+    events.close();
+    assertEquals("-u nobody -g daemon -- touch " + made + "\n", Files.readString(dir.resolve("argv")));
+    assertEquals(List.of("command"), TestKit.jsonLines(out).stream().map(c -> c.getString("event")).toList());
   }
 
   private static int journaledCloses(GrantJournal journal) {
