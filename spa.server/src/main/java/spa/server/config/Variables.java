@@ -114,7 +114,7 @@ public final class Variables {
     m.put("CAPTURE", null);
     m.put("FIREWALL", null);
     m.put("AUTHORIZERS", null); // further Authorizer plugins, by name, applied after the default one
-    // engine settings, checked by PolicyCompiler.engine
+    // engine settings, checked by EngineSettings.from
     m.put("SPA_RATE_LIMIT", null); // authenticated packets per second per stanza and source; 0 = off
     m.put("SPA_DECRYPT_LIMIT", null); // decrypt attempts per second, all sources together; 0 = off
     m.put("LOG_EACH_DENY", "N"); // Y: one event per refused unauthenticated packet, not a tally per source

@@ -51,62 +51,12 @@ public final class PolicyCompiler {
   public Policy compile(ServerConfig config) throws ConfigException {
     Settings g = config.globals();
     ServerPolicy server = server(g);
-    EngineSettings engine = engine(g);
+    EngineSettings engine = EngineSettings.from(g);
     List<Stanza> stanzas = new ArrayList<>();
     for (StanzaConfig sc : config.stanzas()) {
       stanzas.add(stanza(stanzas.size(), sc, g, server, engine.commandTimeout()));
     }
     return new Policy(server, engine, stanzas, g);
-  }
-
-  /** Most decision threads SPA_WORKERS may ask for. */
-  static final int MAX_WORKERS = 256;
-  /** Largest SPA_QUEUE_SIZE: packets waiting for a worker cost memory whether or not they come. */
-  static final int MAX_QUEUE_SIZE = 1 << 24;
-  /** Largest SPA_RATE_LIMIT and SPA_DECRYPT_LIMIT, per second. */
-  static final int MAX_RATE = 1_000_000;
-  /** CMD_EXEC_TIMEOUT when unset, in seconds (fwknopd's default), and its largest value. */
-  static final int DEFAULT_COMMAND_TIMEOUT = 30;
-  static final int MAX_COMMAND_TIMEOUT = 86_400;
-
-  /** The engine's settings: a value that is not a number, or is out of range, stops start-up. */
-  public static EngineSettings engine(Settings g) throws ConfigException {
-    int workers = intValue(g, "SPA_WORKERS", 0, 0, MAX_WORKERS);
-    int queue = intValue(g, "SPA_QUEUE_SIZE", 65536, 1, MAX_QUEUE_SIZE);
-    double rate = rate(g, "SPA_RATE_LIMIT", "authenticated packets per second");
-    double decrypts = rate(g, "SPA_DECRYPT_LIMIT", "decrypt attempts per second");
-    int commandTimeout = intValue(g, "CMD_EXEC_TIMEOUT", DEFAULT_COMMAND_TIMEOUT, 1, MAX_COMMAND_TIMEOUT);
-    return new EngineSettings(workers == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : workers, queue,
-        rate, decrypts, g.flag("LOG_EACH_DENY", false), commandTimeout, flag(g, "CMD_CYCLE_CLOSE_AT_EXIT"));
-  }
-
-  /** A Y/N setting, N when absent; anything else stops start-up (a typo must not pick a behaviour). */
-  private static boolean flag(Settings g, String key) throws ConfigException {
-    String v = g.get(key).orElse("N").strip();
-    if (v.equalsIgnoreCase("Y")) {
-      return true;
-    }
-    if (v.equalsIgnoreCase("N")) {
-      return false;
-    }
-    throw g.invalid(key, "'" + v + "' is not Y or N");
-  }
-
-  /** A rate setting: a decimal number in 0..MAX_RATE, 0 when absent. */
-  private static double rate(Settings g, String key, String what) throws ConfigException {
-    if (!g.has(key)) {
-      return 0;
-    }
-    String v = g.get(key).orElseThrow().strip();
-    // digits only: Double.parseDouble would also take NaN, Infinity, 1e9 and hex
-    if (!v.matches("[0-9]{1,7}(\\.[0-9]{1,6})?")) {
-      throw g.invalid(key, "'" + v + "' is not a number of " + what + " (for example 20 or 0.5)");
-    }
-    double rate = Double.parseDouble(v);
-    if (rate > MAX_RATE) {
-      throw g.invalid(key, v + " is outside 0.." + MAX_RATE);
-    }
-    return rate;
   }
 
   /** The daemon-wide part of the policy, from fwknopd.conf variables. */
@@ -137,7 +87,7 @@ public final class PolicyCompiler {
     Set<ProtoPort> restrict = s.has("RESTRICT_PORTS") ? ports(s, "RESTRICT_PORTS") : Set.of();
     int accessTimeout = intValue(s, "FW_ACCESS_TIMEOUT", 30, 0, MAX_TIMEOUT_VALUE);
     int maxTimeout = intValue(s, "MAX_FW_TIMEOUT", 300, 0, MAX_TIMEOUT_VALUE);
-    int cmdTimeout = intValue(s, "CMD_EXEC_TIMEOUT", commandTimeout, 1, MAX_COMMAND_TIMEOUT);
+    int cmdTimeout = intValue(s, "CMD_EXEC_TIMEOUT", commandTimeout, 1, EngineSettings.MAX_COMMAND_TIMEOUT);
     long expires = Long.MAX_VALUE;
     if (s.has("ACCESS_EXPIRE")) {
       String v = s.get("ACCESS_EXPIRE").orElseThrow().strip();
