@@ -204,6 +204,12 @@ public final class PolicyCompiler {
       // running the command without the sudo the admin asked for would widen its rights silently
       throw s.invalid("ENABLE_CMD_SUDO_EXEC", "not supported by spad: use CMD_EXEC_USER and CMD_EXEC_GROUP instead");
     }
+    boolean gpgStanza = s.has("GPG_DECRYPT_PW") || s.flag("GPG_ALLOW_NO_PW", false);
+    if (gpgStanza && !names.contains("gpg")) {
+      throw s.invalid(s.has("GPG_DECRYPT_PW") ? "GPG_DECRYPT_PW" : "GPG_ALLOW_NO_PW",
+          "a GnuPG stanza needs the cipher plugin 'gpg' (plugins/cipher-gpg), which is not installed (installed: "
+              + decryptors.stream().map(Decryptor::name).toList() + ")");
+    }
     if (keyed.isEmpty()) {
       boolean hasKey = s.has("KEY") || s.has("KEY_BASE64") || s.has("GPG_DECRYPT_PW") || s.has("GPG_ALLOW_NO_PW");
       String installed = decryptors.stream().map(Decryptor::name).toList().toString();
@@ -218,12 +224,12 @@ public final class PolicyCompiler {
         masquerade, s.flag("DISABLE_DNAT", false), forwardAll, cycle, List.copyOf(keyed), List.copyOf(names));
   }
 
-  /** The stanza's variables over the daemon's GPG defaults, as cipher plugins see them. */
   /**
    * The stanza's settings as the cipher plugins read them. A raw {@code KEY} or {@code HMAC_KEY} holds one char
    * per key byte ({@link Variables#keyText}); one with a byte over 0x7F is handed on as its {@code _BASE64} form,
    * so the plugin (which encodes raw keys as UTF-8) gets exactly the bytes fwknopd would use. An ASCII key is the
-   * same bytes either way and keeps its name for the plugin's messages.
+   * same bytes either way and keeps its name for the plugin's messages. The daemon's GPG_HOME_DIR and GPG_EXE are
+   * the defaults of the stanza's.
    */
   private static Settings cipherSettings(Settings g, Settings s) {
     Settings.Builder b = Settings.builder(s.origin());
