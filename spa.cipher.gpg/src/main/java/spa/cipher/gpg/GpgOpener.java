@@ -25,8 +25,9 @@ import spa.core.spi.Decryptor;
 
 /**
  * Opens fwknop GnuPG packets for one stanza, cheapest check first: the HMAC when one is configured, then the
- * session-key packet's recipient id against the stanza's keys (a packet for another key never reaches RSA), then
- * decryption with integrity check, then the first signature. Thread-safe (keeps no state per packet).
+ * session-key packet's recipient id against the stanza's keys and the message's packet structure (a packet for
+ * another key, or with bytes after its end, never reaches RSA), then decryption with integrity check, then the
+ * first signature. Thread-safe (keeps no state per packet).
  */
 final class GpgOpener implements Decryptor.Keyed {
   static final String DECRYPT = "gpg-decrypt";
@@ -74,7 +75,7 @@ final class GpgOpener implements Decryptor.Keyed {
     }
     byte[] m = GpgWire.binary(text);
     Long recipient = m == null ? null : GpgWire.recipient(m);
-    if (recipient == null || !keys.decryption().containsKey(recipient)) {
+    if (recipient == null || !keys.decryption().containsKey(recipient) || !GpgWire.wholePackets(m)) {
       return null;
     }
     try {
@@ -133,12 +134,10 @@ final class GpgOpener implements Decryptor.Keyed {
     }
     String signer = signer(literal, onePass, signature);
     if (signer == null) {
-      if (keys.requireSig()) {
-        throw SpaException.refused(NO_SIG, "the packet is not signed and the stanza requires a signature");
-      }
-      return new Decryptor.Opened(plaintext, null);
+      throw SpaException.refused(NO_SIG, "the packet is not signed and the stanza checks signatures "
+          + "(GPG_DISABLE_SIG is not Y)");
     }
-    if (keys.requireSig() && !keys.allowedSigner(signer)) {
+    if (!keys.allowedSigner(signer)) {
       throw SpaException.refused(SIGNER, "signer " + signer + " is not in GPG_REMOTE_ID/GPG_FINGERPRINT_ID");
     }
     return new Decryptor.Opened(plaintext, signer);

@@ -76,6 +76,72 @@ final class GpgWire {
   }
 
   /**
+   * Whether the message is exactly a sequence of whole OpenPGP packets, nothing after the last: what gpg needs to
+   * decrypt it. A packet that carries an HMAC the stanza does not expect decodes to a message with bytes after
+   * its end, which gpg (and so fwknopd) refuses, and so does this server, before any key operation.
+   */
+  static boolean wholePackets(byte[] m) {
+    int i = 0;
+    while (i < m.length) {
+      int b0 = m[i] & 0xff;
+      if ((b0 & 0x80) == 0) {
+        return false;
+      }
+      if ((b0 & 0x40) == 0) { // old format
+        int type = b0 & 3;
+        if (type == 3) {
+          return false; // indeterminate length: gpgme's output never has one at the top level
+        }
+        int n = 1 << type;
+        if (i + 1 + n > m.length) {
+          return false;
+        }
+        long len = 0;
+        for (int k = 1; k <= n; k++) {
+          len = len << 8 | (m[i + k] & 0xff);
+        }
+        i = skip(m, i + 1 + n, len);
+      } else { // new format, partial lengths allowed
+        i++;
+        while (true) {
+          if (i >= m.length) {
+            return false;
+          }
+          int l0 = m[i] & 0xff;
+          if (l0 < 192) {
+            i = skip(m, i + 1, l0);
+            break;
+          } else if (l0 < 224) {
+            if (i + 1 >= m.length) {
+              return false;
+            }
+            i = skip(m, i + 2, ((l0 - 192) << 8) + (m[i + 1] & 0xff) + 192);
+            break;
+          } else if (l0 == 255) {
+            if (i + 5 > m.length) {
+              return false;
+            }
+            long len = (m[i + 1] & 0xffL) << 24 | (m[i + 2] & 0xff) << 16 | (m[i + 3] & 0xff) << 8 | m[i + 4] & 0xff;
+            i = skip(m, i + 5, len);
+            break;
+          } else {
+            i = skip(m, i + 1, 1L << (l0 & 0x1f)); // a partial body chunk, then more length octets
+          }
+        }
+      }
+      if (i < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The offset after {@code len} octets from {@code at}, or -1 when the message ends before. */
+  private static int skip(byte[] m, int at, long len) {
+    return at < 0 || at + len > m.length ? -1 : (int) (at + len);
+  }
+
+  /**
    * The message with its first packet's header rewritten as fwknop needs it (old format, two-octet length), so
    * that its base64 starts {@code hQ} whatever the key type; the message unchanged when it already has that form.
    */

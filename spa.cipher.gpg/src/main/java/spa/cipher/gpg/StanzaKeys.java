@@ -22,15 +22,14 @@ import spa.core.Settings;
  *
  * @param decryption the unlocked private keys by key id
  * @param keyring the public keys of the home, for signatures
- * @param verify whether signatures are looked at at all (not {@code GPG_DISABLE_SIG})
- * @param requireSig whether a packet must be signed by an allowed signer
+ * @param verify whether signatures are checked (not {@code GPG_DISABLE_SIG}): then, as in fwknopd 2.6.10 whatever
+ *     {@code GPG_REQUIRE_SIG} says, an unsigned packet is refused and the signer must be an allowed one
  * @param ignoreVerifyError whether a signature that does not verify is let pass
  * @param remoteIds allowed signers, upper-case hex key ids (compared with the end of the signer's fingerprint)
  * @param fingerprints allowed signers, upper-case hex fingerprints
  * @param hmac the HMAC, or null
  */
-record StanzaKeys(Map<Long, PGPPrivateKey> decryption, Keyring keyring, boolean verify, boolean requireSig,
-    boolean ignoreVerifyError, List<String> remoteIds, List<String> fingerprints, GpgHmac hmac) {
+record StanzaKeys(Map<Long, PGPPrivateKey> decryption, Keyring keyring, boolean verify, boolean ignoreVerifyError, List<String> remoteIds, List<String> fingerprints, GpgHmac hmac) {
 
   static final String HOME = "GPG_HOME_DIR";
   static final String DECRYPT_ID = "GPG_DECRYPT_ID";
@@ -80,7 +79,7 @@ record StanzaKeys(Map<Long, PGPPrivateKey> decryption, Keyring keyring, boolean 
       throw s.invalid(REQUIRE_SIG, "signatures are required but neither GPG_REMOTE_ID nor GPG_FINGERPRINT_ID "
           + "names an allowed signer (or set GPG_REQUIRE_SIG N)");
     }
-    return new StanzaKeys(keys, keyring, verify, requireSig, s.flag(IGNORE_VERIFY, false), remote, fprs,
+    return new StanzaKeys(keys, keyring, verify, s.flag(IGNORE_VERIFY, false), remote, fprs,
         GpgHmac.from(s, pw.isEmpty() ? null : pw));
   }
 

@@ -1,4 +1,4 @@
-package spa.cipher.gpg;
+package spa.test.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,24 +10,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import spa.test.support.Required;
 
 /**
  * GnuPG homes made at test time by Debian's gpg ({@code --batch}): a key per home, RSA of a given size, with or
  * without passphrase, optionally with a signing subkey; public keys exchanged and locally signed so that gpg
  * (and fwknopd through gpgme) consider them valid. The gpg agents the tool starts are stopped by {@link #close}.
  */
-final class GnupgHomes implements AutoCloseable {
+public final class GnupgHomes implements AutoCloseable {
   /** One home and its key. */
-  record Home(Path dir, String fingerprint, String encryptionFingerprint, String signingFingerprint,
+  public record Home(Path dir, String fingerprint, String encryptionFingerprint, String signingFingerprint,
       String passphrase) {
     /** The last 16 hex digits of the primary key's fingerprint. */
-    String keyId() {
+    public String keyId() {
       return fingerprint.substring(24);
     }
 
     /** The fingerprint of the key that makes signatures: the signing subkey when there is one. */
-    String signerFingerprint() {
+    public String signerFingerprint() {
       return signingFingerprint != null ? signingFingerprint : fingerprint;
     }
   }
@@ -35,12 +34,13 @@ final class GnupgHomes implements AutoCloseable {
   private final Path gpg;
   private final List<Path> homes = new ArrayList<>();
 
-  GnupgHomes() {
+  /** Requires gpg and gpgconf (fails in CI, skips elsewhere). */
+  public GnupgHomes() {
     gpg = Required.programs("gpg", "gpgconf");
   }
 
   /** A home with one RSA key of {@code bits} (sign+certify primary, encryption subkey) named {@code name}. */
-  Home create(Path dir, String name, int bits, String passphrase, boolean signingSubkey)
+  public Home create(Path dir, String name, int bits, String passphrase, boolean signingSubkey)
       throws IOException, InterruptedException {
     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     homes.add(dir);
@@ -68,7 +68,7 @@ final class GnupgHomes implements AutoCloseable {
   }
 
   /** Imports {@code from}'s public key into {@code into} and signs it locally with {@code into}'s key. */
-  void trust(Home into, Home from) throws IOException, InterruptedException {
+  public void trust(Home into, Home from) throws IOException, InterruptedException {
     Path pub = into.dir().resolve("import-" + from.keyId() + ".asc");
     Files.writeString(pub, gpg(from.dir(), "--armor", "--export", from.fingerprint()));
     gpg(into.dir(), "--import", pub.toString());
@@ -77,7 +77,7 @@ final class GnupgHomes implements AutoCloseable {
   }
 
   /** Runs gpg on {@code home} in batch mode; its standard output; fails with its messages when it fails. */
-  String gpg(Path home, String... args) throws IOException, InterruptedException {
+  public String gpg(Path home, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(gpg.toString(), "--homedir", home.toString(), "--batch", "--yes"));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile("gpg", ".out");
