@@ -1,6 +1,7 @@
 package spa.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -26,20 +27,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 import spa.test.support.GnupgHomes;
 
 /**
- * GnuPG packets from Debian's fwknop client (signed with a signing subkey or unsigned, with or without HMAC) sent
- * to Debian's fwknopd and to the image's {@code spad -t}, both reading the same fwknopd.conf and access.conf, for
+ * GnuPG packets from Debian's fwknop client and from the image's {@code spa -g} (signed with a signing subkey or
+ * unsigned, with or without HMAC) sent to Debian's fwknopd and to the image's {@code spad -t}, both reading the same fwknopd.conf and access.conf, for
  * every stanza of GPG_REQUIRE_SIG Y/N × GPG_REMOTE_ID right/wrong × HMAC on/off, and one with GPG_DISABLE_SIG Y:
- * spad accepts exactly the packets fwknopd accepts. Keys are made by gpg at test time.
+ * spad accepts exactly the packets fwknopd accepts. The one exception is a packet with an HMAC sent to a stanza
+ * without one: spad refuses it, fwknopd's outcome depends on the MAC's bits. Keys are made by gpg at test time.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GpgMatrixIT {
   private static final String HMAC_KEY = "gpg matrix hmac key";
 
-  /** One packet: its options and the allow IP that names it. */
-  record Packet(boolean signed, boolean hmac, String allowIp) {
+  /** One packet: the client that made it ({@code fwknop} or {@code spa}), its options, the allow IP naming it. */
+  record Packet(String client, boolean signed, boolean hmac, String allowIp) {
     @Override
     public String toString() {
-      return (signed ? "signed" : "unsigned") + (hmac ? "+hmac" : "");
+      return client + " " + (signed ? "signed" : "unsigned") + (hmac ? "+hmac" : "");
     }
   }
 
@@ -74,11 +76,17 @@ class GpgMatrixIT {
     homes.trust(server, other);
     homes.trust(client, server);
 
-    List<Packet> packets = List.of(new Packet(true, false, "198.18.0.1"), new Packet(false, false, "198.18.0.2"),
-        new Packet(true, true, "198.18.0.3"), new Packet(false, true, "198.18.0.4"));
+    List<Packet> packets = new ArrayList<>();
+    for (String tool : List.of("fwknop", "spa")) {
+      for (boolean hmac : new boolean[] {false, true}) {
+        for (boolean signed : new boolean[] {true, false}) {
+          packets.add(new Packet(tool, signed, hmac, "198.18.0." + (packets.size() + 1)));
+        }
+      }
+    }
     Map<Packet, String> wires = new LinkedHashMap<>();
     for (Packet p : packets) {
-      wires.put(p, fwknop(dir, server, client, p));
+      wires.put(p, send(dir, server, client, p));
     }
     List<Config> configs = new ArrayList<>();
     for (boolean requireSig : new boolean[] {true, false}) {
@@ -97,8 +105,8 @@ class GpgMatrixIT {
 
   @AfterAll
   void stopAgents() throws Exception {
-    StringBuilder table = new StringBuilder("GnuPG matrix (fwknop client -> fwknopd / spad):\n");
-    cells.forEach(c -> table.append(String.format("  %-46s %-16s fwknopd %-7s spad %s%n", c.config(), c.packet(),
+    StringBuilder table = new StringBuilder("GnuPG matrix (client packet -> fwknopd / spad):\n");
+    cells.forEach(c -> table.append(String.format("  %-46s %-22s fwknopd %-7s spad %s%n", c.config(), c.packet(),
         c.fwknopd() ? "accept" : "refuse", c.spad() ? "accept" : "refuse")));
     System.out.print(table);
     if (homes != null) {
@@ -113,6 +121,12 @@ class GpgMatrixIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cells")
   void spadDecidesAsFwknopd(Cell c) {
+    if (c.packet().hmac() && !c.config().hmac()) {
+      // fwknopd hands the MAC to gpg as part of the message: whether gpg then fails depends on the MAC's bits
+      // (seen both ways); spad always refuses a message with bytes after its last packet
+      assertFalse(c.spad(), c::detail);
+      return;
+    }
     assertEquals(c.fwknopd(), c.spad(), () -> "fwknopd " + (c.fwknopd() ? "accepted" : "refused") + ", spad "
         + (c.spad() ? "accepted" : "refused") + "\n" + c.detail());
   }
@@ -124,16 +138,17 @@ class GpgMatrixIT {
         && c.packet().hmac() == c.config().hmac()) {
       assertTrue(c.fwknopd() && c.spad(), c.detail());
     }
-    if (c.packet().hmac() != c.config().hmac()) {
+    if (!c.packet().hmac() && c.config().hmac()) {
       assertTrue(!c.fwknopd() && !c.spad(), c.detail());
     }
   }
 
-  private static String fwknop(Path dir, GnupgHomes.Home server, GnupgHomes.Home client, Packet p) throws Exception {
-    Path fwknop = Tools.require("fwknop", "fwknop-client");
-    Path home = Files.createDirectories(dir.resolve("fwknop-" + p.allowIp()));
+  /** Makes the packet with its client (which sends it to a port nobody reads) and returns its wire text. */
+  private String send(Path dir, GnupgHomes.Home server, GnupgHomes.Home client, Packet p) throws Exception {
+    Path program = p.client().equals("spa") ? image.spa() : Tools.require("fwknop", "fwknop-client");
+    Path home = Files.createDirectories(dir.resolve(p.client() + "-" + p.allowIp()));
     Path out = home.resolve("packet");
-    List<String> cmd = new ArrayList<>(List.of(fwknop.toString(), "--no-save-args", "--no-rc-file", "-A", "tcp/22",
+    List<String> cmd = new ArrayList<>(List.of(program.toString(), "--no-save-args", "--no-rc-file", "-A", "tcp/22",
         "-a", p.allowIp(), "-D", "127.0.0.1", "-p", "9", "--gpg-encryption", "--gpg-recipient-key", server.keyId(),
         "--gpg-home-dir", client.dir().toString(), "-B", out.toString()));
     if (p.signed()) {

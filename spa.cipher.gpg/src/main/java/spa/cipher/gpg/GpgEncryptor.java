@@ -75,7 +75,7 @@ public final class GpgEncryptor implements Encryptor {
     }
     PGPPublicKey best = null;
     for (PGPPublicKey k : ring) {
-      if (k.isEncryptionKey() && !k.hasRevocation() && (best == null || k.getCreationTime().after(best.getCreationTime()))) {
+      if (Keyring.canEncrypt(k) && (best == null || !k.getCreationTime().before(best.getCreationTime()))) {
         best = k;
       }
     }

@@ -151,15 +151,33 @@ final class Keyring {
 
   /** Whether a self-signature of the key gives it the sign-data flag. */
   static boolean canSign(PGPPublicKey k) {
+    return (flags(k) & KeyFlags.SIGN_DATA) != 0;
+  }
+
+  /**
+   * Whether the key is one gpg encrypts to: an encryption algorithm and, when its self-signatures carry key
+   * flags, an encryption flag (an RSA primary key for signing only is not one, although RSA could encrypt).
+   */
+  static boolean canEncrypt(PGPPublicKey k) {
+    if (!k.isEncryptionKey() || k.hasRevocation()) {
+      return false;
+    }
+    int f = flags(k);
+    return f < 0 || (f & (KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE)) != 0;
+  }
+
+  /** The key flags of the key's self-signatures together, or -1 when none carries any. */
+  private static int flags(PGPPublicKey k) {
+    int f = -1;
     var sigs = k.getSignatures();
     while (sigs.hasNext()) {
       PGPSignature sig = sigs.next();
       var hashed = sig.getHashedSubPackets();
-      if (hashed != null && (hashed.getKeyFlags() & KeyFlags.SIGN_DATA) != 0) {
-        return true;
+      if (hashed != null && hashed.hasSubpacket(org.bouncycastle.bcpg.SignatureSubpacketTags.KEY_FLAGS)) {
+        f = Math.max(f, 0) | hashed.getKeyFlags();
       }
     }
-    return false;
+    return f;
   }
 
   static String fingerprint(PGPPublicKey k) {

@@ -92,7 +92,7 @@ record StanzaKeys(Map<Long, PGPPrivateKey> decryption, Keyring keyring, boolean 
       candidates.add(named);
     } else {
       ring.getPublicKeys().forEachRemaining(k -> {
-        if (k.isEncryptionKey() && !k.hasRevocation()) {
+        if (Keyring.canEncrypt(k)) {
           candidates.add(k);
         }
       });
@@ -101,16 +101,13 @@ record StanzaKeys(Map<Long, PGPPrivateKey> decryption, Keyring keyring, boolean 
       throw s.invalid(DECRYPT_ID, "key '" + id + "' in " + home + " has no encryption key");
     }
     Map<Long, PGPPrivateKey> out = new LinkedHashMap<>();
-    String firstError = null;
     for (PGPPublicKey k : candidates) {
       try {
         out.put(k.getKeyID(), SecretKeys.unlock(home, k, pw));
       } catch (SecretKeys.Unavailable e) {
-        firstError = firstError == null ? e.getMessage() : firstError;
+        // every encryption key must unlock: a client may encrypt to any of them
+        throw s.invalid(pw.length == 0 ? DECRYPT_ID : DECRYPT_PW, "key '" + id + "': " + e.getMessage());
       }
-    }
-    if (out.isEmpty()) {
-      throw s.invalid(pw.length == 0 ? DECRYPT_ID : DECRYPT_PW, "key '" + id + "': " + firstError);
     }
     return Map.copyOf(out);
   }
