@@ -30,7 +30,7 @@ import spa.test.support.GnupgHomes;
  * GnuPG packets from Debian's fwknop client and from the image's {@code spa -g} (signed with a signing subkey or
  * unsigned, with or without HMAC) sent to Debian's fwknopd and to the image's {@code spad -t}, both reading the same fwknopd.conf and access.conf, for
  * every stanza of GPG_REQUIRE_SIG Y/N × GPG_REMOTE_ID right/wrong × HMAC on/off, and one with GPG_DISABLE_SIG Y:
- * spad accepts exactly the packets fwknopd accepts. The one exception is a packet with an HMAC sent to a stanza
+ * spad accepts exactly the packets fwknopd accepts, and no gpg-agent runs for spad's GnuPG home. The one exception is a packet with an HMAC sent to a stanza
  * without one: spad refuses it, fwknopd's outcome depends on the MAC's bits. Keys are made by gpg at test time.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -167,7 +167,6 @@ class GpgMatrixIT {
     int fwPort = Tools.freeUdpPort();
     int spadPort = Tools.freeUdpPort();
     StringBuilder access = new StringBuilder("SOURCE ANY\n")
-        .append("GPG_HOME_DIR ").append(server.dir()).append('\n')
         .append("GPG_DECRYPT_ID ").append(server.keyId()).append('\n')
         .append("GPG_DECRYPT_PW ").append(server.passphrase()).append('\n')
         .append(c.disableSig() ? "GPG_DISABLE_SIG Y" : "GPG_REQUIRE_SIG " + (c.requireSig() ? "Y" : "N")).append('\n')
@@ -176,8 +175,12 @@ class GpgMatrixIT {
       access.append("HMAC_KEY ").append(HMAC_KEY).append('\n');
     }
     Path accessConf = FwknopFiles.write(dir.resolve("access.conf"), access.toString());
-    FwknopFiles fw = new FwknopFiles(FwknopFiles.write(dir.resolve("fwknopd.conf"), conf(fwPort, dir)), accessConf);
-    Path spadConf = FwknopFiles.write(dir.resolve("spad-fwknopd.conf"), conf(spadPort, dir));
+    // GPG_HOME_DIR comes from fwknopd.conf; spad gets a copy of the home without gpg-agent's sockets, so that an
+    // agent started for it would show
+    FwknopFiles fw = new FwknopFiles(FwknopFiles.write(dir.resolve("fwknopd.conf"), conf(fwPort, dir, server.dir())),
+        accessConf);
+    Path spadHome = copyHome(server.dir(), dir.resolve("spad-gnupg"));
+    Path spadConf = FwknopFiles.write(dir.resolve("spad-fwknopd.conf"), conf(spadPort, dir, spadHome));
 
     List<Packet> order = new ArrayList<>(wires.keySet());
     List<Fwknopd.Datagram> seen;
@@ -219,6 +222,10 @@ class GpgMatrixIT {
       spad.destroy();
       spad.waitFor(5, TimeUnit.SECONDS);
     }
+    try (var left = Files.list(spadHome)) {
+      List<String> sockets = left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("S.")).toList();
+      assertTrue(sockets.isEmpty(), "a gpg agent ran for spad's GnuPG home: " + sockets);
+    }
     List<String> spadEvents = Files.readAllLines(events).stream().filter(l -> l.startsWith("{")).toList();
     for (int i = 0; i < order.size(); i++) {
       Packet p = order.get(i);
@@ -232,9 +239,26 @@ class GpgMatrixIT {
     }
   }
 
-  private static String conf(int port, Path dir) {
+  private static String conf(int port, Path dir, Path gnupgHome) {
     return String.join("\n", "ENABLE_UDP_SERVER Y;", "UDPSERV_PORT " + port + ";", "ENABLE_SPA_PACKET_AGING N;",
-        "FWKNOP_RUN_DIR " + dir + ";", "");
+        "FWKNOP_RUN_DIR " + dir + ";", "GPG_HOME_DIR " + gnupgHome + ";", "");
+  }
+
+  /** A copy of a GnuPG home's files (keys, keyring, trust database), without the agent's sockets. */
+  private static Path copyHome(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    try (var files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path t = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(t);
+        } else if (Files.isRegularFile(f)) {
+          Files.copy(f, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return to;
   }
 
   private static void send(int port, String wire) throws IOException {
