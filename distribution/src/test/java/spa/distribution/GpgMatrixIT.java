@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import spa.test.support.GnupgHomes;
 
 /**
- * GnuPG packets from Debian's fwknop client and from the image's {@code spa -g} (signed with a signing subkey or
- * unsigned, with or without HMAC) sent to Debian's fwknopd and to the image's {@code spad -t}, both reading the same fwknopd.conf and access.conf, for
+ * GnuPG packets from Debian's fwknop client and from the image's {@code spa -g} (access messages signed with a
+ * signing subkey or unsigned, with or without HMAC; a signed NAT and a signed command message) sent to Debian's fwknopd and to the image's {@code spad -t}, both reading the same fwknopd.conf and access.conf, for
  * every stanza of GPG_REQUIRE_SIG Y/N × GPG_REMOTE_ID right/wrong × HMAC on/off, and one with GPG_DISABLE_SIG Y:
  * spad accepts exactly the packets fwknopd accepts, and no gpg-agent runs for spad's GnuPG home. The one exception is a packet with an HMAC sent to a stanza
  * without one: spad refuses it, fwknopd's outcome depends on the MAC's bits. Keys are made by gpg at test time.
@@ -37,13 +37,20 @@ import spa.test.support.GnupgHomes;
 class GpgMatrixIT {
   private static final String HMAC_KEY = "gpg matrix hmac key";
 
-  /** One packet: the client that made it ({@code fwknop} or {@code spa}), its options, the allow IP naming it. */
-  record Packet(String client, boolean signed, boolean hmac, String allowIp) {
+  /**
+   * One packet: the client that made it ({@code fwknop} or {@code spa}), its options, the allow IP naming it.
+   *
+   * @param request the client's options for the message: access to tcp/22, a NAT access or a command
+   */
+  record Packet(String client, boolean signed, boolean hmac, String allowIp, List<String> request) {
     @Override
     public String toString() {
-      return client + " " + (signed ? "signed" : "unsigned") + (hmac ? "+hmac" : "");
+      return client + " " + (signed ? "signed" : "unsigned") + (hmac ? "+hmac" : "") + (request.equals(ACCESS) ? ""
+          : " " + request.get(request.size() - 1));
     }
   }
+
+  private static final List<String> ACCESS = List.of("-A", "tcp/22");
 
   /** One stanza's settings. */
   record Config(boolean requireSig, boolean disableSig, boolean rightRemoteId, boolean hmac) {
@@ -80,9 +87,12 @@ class GpgMatrixIT {
     for (String tool : List.of("fwknop", "spa")) {
       for (boolean hmac : new boolean[] {false, true}) {
         for (boolean signed : new boolean[] {true, false}) {
-          packets.add(new Packet(tool, signed, hmac, "198.18.0." + (packets.size() + 1)));
+          packets.add(new Packet(tool, signed, hmac, "198.18.0." + (packets.size() + 1), ACCESS));
         }
       }
+      packets.add(new Packet(tool, true, false, "198.18.0." + (packets.size() + 1),
+          List.of("-A", "tcp/22", "-N", "198.18.1.1:22")));
+      packets.add(new Packet(tool, true, true, "198.18.0." + (packets.size() + 1), List.of("-C", "touch /tmp/x")));
     }
     Map<Packet, String> wires = new LinkedHashMap<>();
     for (Packet p : packets) {
@@ -148,9 +158,10 @@ class GpgMatrixIT {
     Path program = p.client().equals("spa") ? image.spa() : Tools.require("fwknop", "fwknop-client");
     Path home = Files.createDirectories(dir.resolve(p.client() + "-" + p.allowIp()));
     Path out = home.resolve("packet");
-    List<String> cmd = new ArrayList<>(List.of(program.toString(), "--no-save-args", "--no-rc-file", "-A", "tcp/22",
-        "-a", p.allowIp(), "-D", "127.0.0.1", "-p", "9", "--gpg-encryption", "--gpg-recipient-key", server.keyId(),
-        "--gpg-home-dir", client.dir().toString(), "-B", out.toString()));
+    List<String> cmd = new ArrayList<>(List.of(program.toString(), "--no-save-args", "--no-rc-file"));
+    cmd.addAll(p.request());
+    cmd.addAll(List.of("-a", p.allowIp(), "-D", "127.0.0.1", "-p", "9", "--gpg-encryption", "--gpg-recipient-key",
+        server.keyId(), "--gpg-home-dir", client.dir().toString(), "-B", out.toString()));
     if (p.signed()) {
       cmd.addAll(List.of("--gpg-signer-key", client.keyId(), "--gpg-no-signing-pw"));
     }
@@ -166,7 +177,7 @@ class GpgMatrixIT {
       throws Exception {
     int fwPort = Tools.freeUdpPort();
     int spadPort = Tools.freeUdpPort();
-    StringBuilder access = new StringBuilder("SOURCE ANY\n")
+    StringBuilder access = new StringBuilder("SOURCE ANY\nENABLE_CMD_EXEC Y\n")
         .append("GPG_DECRYPT_ID ").append(server.keyId()).append('\n')
         .append("GPG_DECRYPT_PW ").append(server.passphrase()).append('\n')
         .append(c.disableSig() ? "GPG_DISABLE_SIG Y" : "GPG_REQUIRE_SIG " + (c.requireSig() ? "Y" : "N")).append('\n')
@@ -241,7 +252,7 @@ class GpgMatrixIT {
 
   private static String conf(int port, Path dir, Path gnupgHome) {
     return String.join("\n", "ENABLE_UDP_SERVER Y;", "UDPSERV_PORT " + port + ";", "ENABLE_SPA_PACKET_AGING N;",
-        "FWKNOP_RUN_DIR " + dir + ";", "GPG_HOME_DIR " + gnupgHome + ";", "");
+        "ENABLE_IPT_FORWARDING Y;", "FWKNOP_RUN_DIR " + dir + ";", "GPG_HOME_DIR " + gnupgHome + ";", "");
   }
 
   /** A copy of a GnuPG home's files (keys, keyring, trust database), without the agent's sockets. */

@@ -88,17 +88,13 @@ public final class GpgEncryptor implements Encryptor {
   private static Signer signer(Settings s, Keyring keyring, Path home, String id) throws ConfigException {
     PGPPublicKeyRing ring = ring(s, keyring, SIGNER, id);
     char[] pw = passphrase(s);
-    PGPPublicKey named = Keyring.namedSubkey(ring, id);
-    String firstError = null;
-    for (PGPPublicKey k : signingCandidates(ring, named)) {
-      try {
-        return new Signer(k, SecretKeys.unlock(home, k, pw));
-      } catch (SecretKeys.Unavailable e) {
-        firstError = firstError == null ? e.getMessage() : firstError;
-      }
+    // the key gpg would sign with, and no other: a fallback would sign with a key the server may not allow
+    PGPPublicKey k = signingCandidates(ring, Keyring.namedSubkey(ring, id)).get(0);
+    try {
+      return new Signer(k, SecretKeys.unlock(home, k, pw));
+    } catch (SecretKeys.Unavailable e) {
+      throw s.invalid(pw.length == 0 ? SIGNER : s.has(SIGNING_PW) ? SIGNING_PW : SIGNING_PW_BASE64, e.getMessage());
     }
-    throw s.invalid(pw.length == 0 ? SIGNER : s.has(SIGNING_PW) ? SIGNING_PW : SIGNING_PW_BASE64,
-        firstError == null ? "key '" + id + "' has no signing key" : firstError);
   }
 
   /** The named subkey, else the newest signing subkey, then the primary key (what gpg would choose). */
