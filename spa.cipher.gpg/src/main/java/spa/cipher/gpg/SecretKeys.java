@@ -73,28 +73,48 @@ final class SecretKeys {
     }
   }
 
+  /** The name GnuPG gives the key's file in private-keys-v1.d. */
   static String keygrip(PGPPublicKey pub) throws IOException {
+    byte[] grip;
     try {
-      byte[] grip = new KeyGripCalculator(DIGESTS.get(HashAlgorithmTags.SHA1))
+      grip = new KeyGripCalculator(DIGESTS.get(HashAlgorithmTags.SHA1))
           .calculateKeygrip(pub.getPublicKeyPacket().getKey());
-      return HexFormat.of().withUpperCase().formatHex(grip);
     } catch (PGPException e) {
       throw new IOException(e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      grip = Curve25519Grips.keygrip(pub.getPublicKeyPacket().getKey()); // not done by Bouncy Castle 1.87
     }
+    return HexFormat.of().withUpperCase().formatHex(grip);
   }
 
   private static PGPPrivateKey fromAgentFile(Path file, PGPPublicKey pub, char[] passphrase)
       throws IOException, Unavailable {
     JcePBEProtectionRemoverFactory remover = new JcePBEProtectionRemoverFactory(passphrase, DIGESTS).setProvider(BC);
-    try (InputStream in = new ByteArrayInputStream(saltAsHex(Files.readAllBytes(file)))) {
-      PGPSecretKey sk = new SExprParser(DIGESTS).parseSecretKey(in, remover, pub);
-      return sk.extractPrivateKey(null);
+    byte[] text = saltAsHex(Files.readAllBytes(file));
+    try (InputStream in = new ByteArrayInputStream(text)) {
+      return new SExprParser(DIGESTS).parseSecretKey(in, remover, pub).extractPrivateKey(null);
     } catch (PGPException | RuntimeException e) {
-      throw new Unavailable("cannot unlock " + file + ": " + (passphrase.length == 0
-          ? "it is protected by a passphrase (set GPG_DECRYPT_PW)" : "wrong passphrase or damaged key")
-          + " (" + e.getMessage() + ")");
+      // Bouncy Castle 1.87 compares an Ed25519 key's public point in another form than the key packet's and
+      // refuses the pair: read the file on its own, then bind its secret to the key packet the keyring has
+      if (String.valueOf(e.getMessage()).contains("does not match")) {
+        try (InputStream in = new ByteArrayInputStream(text)) {
+          PGPSecretKey sk = new SExprParser(DIGESTS).parseSecretKey(in, remover, Keyring.FINGERPRINTS);
+          PGPPrivateKey k = sk.extractPrivateKey(null);
+          return new PGPPrivateKey(pub.getKeyID(), pub.getPublicKeyPacket(), k.getPrivateKeyDataPacket());
+        } catch (PGPException | RuntimeException again) {
+          throw unavailable(file, passphrase, again);
+        }
+      }
+      throw unavailable(file, passphrase, e);
     }
   }
+
+  private static Unavailable unavailable(Path file, char[] passphrase, Exception e) {
+    return new Unavailable("cannot unlock " + file + ": " + (passphrase.length == 0
+        ? "no passphrase given (the key may be protected) or damaged key" : "wrong passphrase or damaged key")
+        + " (" + e.getMessage() + ")");
+  }
+
 
   /**
    * The key file with the protection's S2K salt written as {@code #hex#}: gpg writes the salt as a quoted string

@@ -231,6 +231,25 @@ class GpgInteropTest {
     assertNotNull(open(fromFile, seal(client, false)));
   }
 
+  @Test
+  void ed25519SignerWorksBetweenSpaAndSpad() throws Exception {
+    GnupgHomes.Home cli = homes.createCurve25519(dir.resolve("ed-client"), "edclient", "ed pass");
+    homes.trust(server, cli);
+    homes.trust(cli, server);
+    // the keygrips (file names in private-keys-v1.d) of Ed25519 and Curve25519 keys are gpg's own
+    String listing = homes.gpg(cli.dir(), "--with-keygrip", "--with-colons", "--list-keys", cli.fingerprint());
+    for (var k : Keyring.read(cli.dir()).find(cli.keyId()).orElseThrow()) {
+      assertTrue(listing.contains("grp:::::::::" + SecretKeys.keygrip(k) + ":"), listing);
+    }
+    String wire = new GpgEncryptor().forKeys(settings("USE_GPG", "Y", "GPG_HOMEDIR", cli.dir().toString(),
+        "GPG_RECIPIENT", server.keyId(), "GPG_SIGNER", cli.keyId(), "GPG_SIGNING_PW", cli.passphrase()))
+        .encrypt(message());
+    Decryptor.Opened o = open(opener(stanza("GPG_FINGERPRINT_ID", cli.fingerprint())), wire);
+    assertNotNull(o);
+    assertEquals(cli.fingerprint(), o.signer());
+  }
+
+
   static Decryptor.Opened open(Decryptor.Keyed k, String wire) throws SpaException {
     byte[] b = wire.getBytes(StandardCharsets.US_ASCII);
     return k.open(b, 0, b.length);

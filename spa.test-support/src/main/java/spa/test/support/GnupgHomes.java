@@ -42,12 +42,23 @@ public final class GnupgHomes implements AutoCloseable {
   /** A home with one RSA key of {@code bits} (sign+certify primary, encryption subkey) named {@code name}. */
   public Home create(Path dir, String name, int bits, String passphrase, boolean signingSubkey)
       throws IOException, InterruptedException {
+    return create(dir, name, "Key-Type: RSA\nKey-Length: " + bits + "\nSubkey-Type: RSA\nSubkey-Length: " + bits
+        + "\n", "rsa" + bits, passphrase, signingSubkey);
+  }
+
+  /** A home with one Ed25519 key (sign+certify) and a Curve25519 encryption subkey named {@code name}. */
+  public Home createCurve25519(Path dir, String name, String passphrase) throws IOException, InterruptedException {
+    return create(dir, name, "Key-Type: EDDSA\nKey-Curve: ed25519\nSubkey-Type: ECDH\nSubkey-Curve: cv25519\n",
+        "ed25519", passphrase, false);
+  }
+
+  private Home create(Path dir, String name, String types, String signingAlgo, String passphrase,
+      boolean signingSubkey) throws IOException, InterruptedException {
     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     homes.add(dir);
-    String params = "Key-Type: RSA\nKey-Length: " + bits + "\nKey-Usage: sign,cert\nSubkey-Type: RSA\nSubkey-Length: "
-        + bits + "\nSubkey-Usage: encrypt\nName-Real: " + name + "\nName-Email: " + name + "@spa.test\n"
-        + "Expire-Date: 0\n" + (passphrase.isEmpty() ? "%no-protection\n" : "Passphrase: " + passphrase + "\n")
-        + "%commit\n";
+    String params = types + "Key-Usage: sign,cert\nSubkey-Usage: encrypt\nName-Real: " + name + "\nName-Email: "
+        + name + "@spa.test\nExpire-Date: 0\n"
+        + (passphrase.isEmpty() ? "%no-protection\n" : "Passphrase: " + passphrase + "\n") + "%commit\n";
     Path batch = dir.resolve("gen.batch");
     Files.writeString(batch, params);
     gpg(dir, "--pinentry-mode", "loopback", "--gen-key", batch.toString());
@@ -56,7 +67,7 @@ public final class GnupgHomes implements AutoCloseable {
     String primary = fprs.keySet().iterator().next();
     String signing = null;
     if (signingSubkey) {
-      gpg(dir, "--pinentry-mode", "loopback", "--passphrase", passphrase, "--quick-add-key", primary, "rsa" + bits,
+      gpg(dir, "--pinentry-mode", "loopback", "--passphrase", passphrase, "--quick-add-key", primary, signingAlgo,
           "sign", "never");
       fprs = fingerprints(dir);
       signing = fprs.entrySet().stream().filter(e -> e.getValue().equals("s")).map(Map.Entry::getKey)
