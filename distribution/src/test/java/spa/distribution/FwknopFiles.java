@@ -47,7 +47,8 @@ record FwknopFiles(Path fwknopdConf, Path accessConf) {
     return i + 1;
   }
 
-  private static Path write(Path file, String text) throws IOException {
+  /** Writes {@code text} to {@code file}, readable by its owner only (as both servers want). */
+  static Path write(Path file, String text) throws IOException {
     Files.writeString(file, text, StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     return file;

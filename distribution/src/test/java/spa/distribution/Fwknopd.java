@@ -68,9 +68,14 @@ final class Fwknopd implements AutoCloseable {
   /** Writes the configuration into {@code dir}, starts fwknopd and waits until its UDP socket is bound. */
   static Fwknopd start(Path dir, List<FwknopFiles.Stanza> stanzas, int packetLimit)
       throws IOException, InterruptedException {
-    Path fwknopd = Tools.require("fwknopd", "fwknop-server");
     int port = Tools.freeUdpPort();
     FwknopFiles files = FwknopFiles.write(dir, stanzas, port);
+    return start(dir, files, port, packetLimit);
+  }
+
+  /** Starts fwknopd on configuration files already written, whose UDPSERV_PORT is {@code port}. */
+  static Fwknopd start(Path dir, FwknopFiles files, int port, int packetLimit) throws IOException, InterruptedException {
+    Path fwknopd = Tools.require("fwknopd", "fwknop-server");
     Path log = dir.resolve("fwknopd.log");
     Process p = new ProcessBuilder(fwknopd.toString(), "-f", "-t", "-v", "-U", "-C", String.valueOf(packetLimit),
         "-c", files.fwknopdConf().toString(), "-a", files.accessConf().toString(),

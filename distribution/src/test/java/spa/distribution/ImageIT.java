@@ -34,6 +34,7 @@ class ImageIT {
       "capture-udp", "spa.capture.udp",
       "capture-pcap", "spa.capture.pcap",
       "capture-ulogd", "spa.capture.ulogd",
+      "cipher-gpg", "spa.cipher.gpg",
       "fw-nftables", "spa.fw.nftables",
       "fw-iptables", "spa.fw.iptables",
       "fw-ipfw", "spa.fw.ipfw",
@@ -54,6 +55,8 @@ class ImageIT {
   void libHoldsTheBootLayer() {
     Set<String> names = moduleNames(image.lib());
     assertTrue(names.containsAll(BOOT_MODULES), "lib/ has " + names + ", needs " + BOOT_MODULES);
+    // Bouncy Castle lives in plugins/cipher-gpg only
+    assertTrue(names.stream().noneMatch(n -> n.startsWith("org.bouncycastle")), "lib/ has " + names);
   }
 
   @Test

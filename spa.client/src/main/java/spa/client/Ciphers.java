@@ -1,9 +1,17 @@
 package spa.client;
 
+import java.io.IOException;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Stream;
 import spa.core.spi.Decryptor;
 import spa.core.spi.Encryptor;
 
@@ -20,6 +28,54 @@ public final class Ciphers {
   /** The providers visible to this module: the boot layer and, through the context class loader, the class path. */
   public static Ciphers installed() {
     return new Ciphers(ServiceLoader.load(Encryptor.class), ServiceLoader.load(Decryptor.class));
+  }
+
+  /**
+   * The installed providers and those of each {@code cipher-*} directory under {@code pluginsRoot} (an
+   * installation's {@code plugins/}), each directory loaded as one module layer over the boot layer, so that a
+   * plugin's libraries (Bouncy Castle for {@code gpg}) stay out of the boot layer. A directory that does not
+   * resolve is skipped: the cipher it holds is then reported as not installed.
+   */
+  public static Ciphers installed(Path pluginsRoot) {
+    List<Encryptor> enc = new ArrayList<>();
+    List<Decryptor> dec = new ArrayList<>();
+    ServiceLoader.load(Encryptor.class).forEach(enc::add);
+    ServiceLoader.load(Decryptor.class).forEach(dec::add);
+    if (pluginsRoot != null && Files.isDirectory(pluginsRoot)) {
+      try (Stream<Path> dirs = Files.list(pluginsRoot)) {
+        for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("cipher-")).sorted().toList()) {
+          ModuleLayer layer = layer(dir);
+          if (layer != null) {
+            addNew(enc, ServiceLoader.load(layer, Encryptor.class), Encryptor::name);
+            addNew(dec, ServiceLoader.load(layer, Decryptor.class), Decryptor::name);
+          }
+        }
+      } catch (IOException e) {
+        // an unreadable plugins directory leaves the boot layer's ciphers
+      }
+    }
+    return new Ciphers(enc, dec);
+  }
+
+  private static ModuleLayer layer(Path dir) {
+    try {
+      ModuleLayer boot = ModuleLayer.boot();
+      ModuleFinder finder = ModuleFinder.of(dir);
+      Set<String> roots = new HashSet<>();
+      finder.findAll().forEach(m -> roots.add(m.descriptor().name()));
+      Configuration cf = boot.configuration().resolveAndBind(ModuleFinder.of(), finder, roots);
+      return boot.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static <T> void addNew(List<T> to, Iterable<T> found, java.util.function.Function<T, String> name) {
+    for (T t : found) {
+      if (to.stream().noneMatch(x -> name.apply(x).equals(name.apply(t)))) {
+        to.add(t);
+      }
+    }
   }
 
   /** The providers in {@code layer} and its parents. */

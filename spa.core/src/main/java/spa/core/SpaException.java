@@ -15,7 +15,9 @@ public final class SpaException extends Exception {
     /** The plaintext decrypted but is not a valid SPA message. */
     MESSAGE("bad-message"),
     /** The message or its keys cannot be encoded (client side). */
-    ENCODE("encode");
+    ENCODE("encode"),
+    /** A cipher refused a packet for a reason of its own, such as a missing signature ({@link #code()}). */
+    REFUSED("refused");
 
     private final String code;
 
@@ -31,11 +33,22 @@ public final class SpaException extends Exception {
 
   private final Kind kind;
   private final String field;
+  private final String code;
 
   public SpaException(Kind kind, String field, String reason) {
+    this(kind, field, reason, kind.code());
+  }
+
+  private SpaException(Kind kind, String field, String reason, String code) {
     super(reason, null, false, false);
     this.kind = kind;
     this.field = field;
+    this.code = code;
+  }
+
+  /** A refusal of kind {@code REFUSED} with its own stable reason code (such as {@code gpg-no-sig}). */
+  public static SpaException refused(String code, String reason) {
+    return new SpaException(Kind.REFUSED, null, reason, code);
   }
 
   public static SpaException message(String field, String reason) {
@@ -48,6 +61,11 @@ public final class SpaException extends Exception {
 
   public Kind kind() {
     return kind;
+  }
+
+  /** The stable reason code for logs and events: the kind's, or a {@link #refused} refusal's own. */
+  public String code() {
+    return code;
   }
 
   /** The protocol field at fault (e.g. {@code "username"}), or null when no single field is. */

@@ -26,7 +26,13 @@ record Environment(Map<String, String> env, String account, Path home, KeyPrompt
     Map<String, String> env = System.getenv();
     String home = env.getOrDefault("HOME", System.getProperty("user.home"));
     return new Environment(env, System.getProperty("user.name"), Path.of(home), KeyPrompt.console(), Clock.systemUTC(), new SecureRandom(),
-        Ciphers::installed);
+        () -> Ciphers.installed(pluginsRoot()));
+  }
+
+  /** The installation's plugins directory ({@code spa.home} set by bin/spa), or null when run otherwise. */
+  private static Path pluginsRoot() {
+    String home = System.getProperty("spa.home");
+    return home == null ? null : Path.of(home, "plugins");
   }
 
   /** The username fwknop would send: SPOOF_USER, else LOGNAME, else the account name, else USER, else NO_USER. */

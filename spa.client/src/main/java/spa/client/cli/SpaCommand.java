@@ -319,6 +319,17 @@ public final class SpaCommand {
             "pass it with --key-hmac, --key-base64-hmac or --get-hmac-key <file>, or set HMAC_KEY or HMAC_KEY_BASE64 in ~/.fwknoprc"),
             keyOrigin(s, "HMAC_KEY_FILE"));
       }
+      if (c.useGpg() && s.has("GPG_SIGNER") && !s.has("GPG_SIGNING_PW") && !s.has("GPG_SIGNING_PW_BASE64")
+          && !s.flag("GPG_NO_SIGNING_PW", false)) {
+        char[] typed = environment.prompt().read("Enter passphrase for signing: ",
+            "pass it with --gpg-signing-pw, or --gpg-no-signing-pw for a key without one, or set GPG_SIGNING_PW "
+                + "or GPG_NO_SIGNING_PW in ~/.fwknoprc");
+        try {
+          b.put("GPG_SIGNING_PW", new String(typed), "prompt");
+        } finally {
+          Arrays.fill(typed, '\0');
+        }
+      }
       b.put("USE_HMAC", c.useHmac() ? "Y" : "N", s.origin("USE_HMAC"));
       return b.build();
     }

@@ -168,6 +168,9 @@ final class SpaOptions {
     @Option(names = "--gpg-agent", description = "Use the GnuPG agent.")
     boolean gpgAgent;
 
+    @Option(names = "--gpg-signing-pw", paramLabel = "<pw>", description = "Passphrase of the signing key.")
+    String gpgSigningPw;
+
     @Option(names = "--gpg-no-signing-pw", description = "The signing key has no passphrase.")
     boolean gpgNoSigningPw;
   }
@@ -344,6 +347,7 @@ final class SpaOptions {
     put(b, "GPG_EXE", k.gpgExe, "--gpg-exe");
     flag(b, "USE_GPG_AGENT", "Y", k.gpgAgent, "--gpg-agent");
     flag(b, "GPG_NO_SIGNING_PW", "Y", k.gpgNoSigningPw, "--gpg-no-signing-pw");
+    put(b, "GPG_SIGNING_PW", k.gpgSigningPw, "--gpg-signing-pw");
     flag(b, "VERBOSE", "Y", output().verbose.length > 0, "--verbose");
     return b.build();
   }

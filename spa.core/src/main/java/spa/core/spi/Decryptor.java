@@ -20,6 +20,13 @@ public interface Decryptor {
   /** Prepares the keys of one stanza; fails with the place and key of a bad setting. */
   Keyed forStanza(Settings stanza) throws ConfigException;
 
+  /**
+   * A packet's plaintext and who sent it, as far as the cipher knows.
+   *
+   * @param signer the fingerprint of the key that signed the packet (GnuPG), or null
+   */
+  record Opened(String plaintext, String signer) {}
+
   /** A decryptor bound to one stanza's keys. Safe for use from several threads. */
   interface Keyed {
     /** The plaintext, or {@link SpaException} of kind {@code AUTH} when MAC or decryption fails. */
@@ -39,6 +46,15 @@ public interface Decryptor {
         }
         throw e;
       }
+    }
+
+    /**
+     * {@link #decrypt(byte[], int, int)} with the signer, for ciphers that know one: null where that gives null;
+     * {@link SpaException} of kind {@code REFUSED} when the cipher opened the packet but refuses its sender.
+     */
+    default Opened open(byte[] wire, int off, int len) throws SpaException {
+      String plaintext = decrypt(wire, off, len);
+      return plaintext == null ? null : new Opened(plaintext, null);
     }
   }
 }

@@ -31,12 +31,14 @@ final class KeyTrial {
       if (budget != null && !budget.take()) {
         return result instanceof Authentication.BadMessage ? result : overBudget;
       }
-      String plaintext;
+      Decryptor.Opened opened;
       try {
-        plaintext = ds.get(j).decrypt(wire, 0, wire.length);
+        opened = ds.get(j).open(wire, 0, wire.length);
       } catch (SpaException e) {
         if (e.kind() == SpaException.Kind.MESSAGE) {
           result = new Authentication.BadMessage(e.getMessage());
+        } else if (e.kind() == SpaException.Kind.REFUSED && !(result instanceof Authentication.BadMessage)) {
+          result = new Authentication.Refused(e.code(), e.getMessage());
         }
         continue;
       } catch (RuntimeException e) {
@@ -45,11 +47,11 @@ final class KeyTrial {
         }
         continue;
       }
-      if (plaintext == null) {
+      if (opened == null) {
         continue;
       }
       try {
-        return new Authentication.Authenticated(SpaCodec.decode(plaintext));
+        return new Authentication.Authenticated(SpaCodec.decode(opened.plaintext()), opened.signer());
       } catch (SpaException e) {
         result = new Authentication.BadMessage(e.getMessage());
       }

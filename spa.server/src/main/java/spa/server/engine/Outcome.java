@@ -12,8 +12,10 @@ sealed interface Outcome {
    *
    * @param decision an {@link Decision.Open} or {@link Decision.RunCommand}
    * @param replaySeq the replay record that must be durable before anything is done (0: none)
+   * @param signer the fingerprint of the key that signed the packet (GnuPG), or null
    */
-  record Accepted(Stanza stanza, SpaMessage message, Decision decision, long replaySeq) implements Outcome {}
+  record Accepted(Stanza stanza, SpaMessage message, Decision decision, long replaySeq, String signer)
+      implements Outcome {}
 
   /**
    * A refusal of a packet whose keys fit: reported one by one.

@@ -91,7 +91,7 @@ final class Pipeline {
         }
         continue;
       }
-      return new Outcome.Accepted(s, m, d, seq);
+      return new Outcome.Accepted(s, m, d, seq, ok.signer());
     }
     if (!destinationMatched) {
       return new Outcome.Unauthenticated(Reasons.SOURCE, "no access stanza's SOURCE and DESTINATION match");

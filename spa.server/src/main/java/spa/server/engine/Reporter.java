@@ -89,7 +89,7 @@ final class Reporter {
     log.emit(Event.builder(Event.Type.ACCEPT, now).packet(p).user(m.user()).allow(allow)
         .access(g == null ? List.of() : g.access()).nat(g == null ? null : g.nat())
         .timeout(g == null ? -1 : Math.max(0, (g.expires().toEpochMilli() - now) / 1000)).stanza(s.name())
-        .command(command).build());
+        .command(command).signer(a.signer()).build());
     if (actuator != null) {
       actuator.submit(new Action(d, s, p, m, a.replaySeq(), now));
     }

@@ -26,11 +26,12 @@ import spa.core.ProtoPort;
  * @param reason stable reason code (deny, replay, error)
  * @param detail human-readable detail
  * @param command command text of a command message or cycle
+ * @param signer fingerprint of the OpenPGP key that signed the packet (GnuPG stanzas), or null
  * @param count packets one aggregated event stands for (negative: one event, one packet)
  */
 public record Event(long timeMillis, Type type, InetAddress src, int srcPort, InetAddress dst, int dstPort,
     int protocol, String user, String allow, List<ProtoPort> access, Nat nat, long timeout, String stanza,
-    String reason, String detail, String command, long count) {
+    String reason, String detail, String command, String signer, long count) {
 
   /** The kinds of event, with the name written in logs. */
   public enum Type {
@@ -66,7 +67,7 @@ public record Event(long timeMillis, Type type, InetAddress src, int srcPort, In
     b.dstPort = e.dstPort;
     b.protocol = e.protocol;
     return b.user(e.user).allow(e.allow).access(e.access).nat(e.nat).timeout(e.timeout).stanza(e.stanza)
-        .reason(e.reason).detail(e.detail).command(e.command).count(e.count);
+        .reason(e.reason).detail(e.detail).command(e.command).signer(e.signer).count(e.count);
   }
 
   /** Collects the fields that apply; the others stay empty. */
@@ -87,6 +88,7 @@ public record Event(long timeMillis, Type type, InetAddress src, int srcPort, In
     private String reason;
     private String detail;
     private String command;
+    private String signer;
     private long count = -1;
 
     private Builder(Type type, long timeMillis) {
@@ -155,6 +157,11 @@ public record Event(long timeMillis, Type type, InetAddress src, int srcPort, In
       return this;
     }
 
+    public Builder signer(String v) {
+      signer = v;
+      return this;
+    }
+
     public Builder count(long packets) {
       count = packets;
       return this;
@@ -162,7 +169,7 @@ public record Event(long timeMillis, Type type, InetAddress src, int srcPort, In
 
     public Event build() {
       return new Event(timeMillis, type, src, srcPort, dst, dstPort, protocol, user, allow, access, nat, timeout,
-          stanza, reason, detail, command, count);
+          stanza, reason, detail, command, signer, count);
     }
   }
 }

@@ -11,7 +11,7 @@ public enum EventFormat {
   /**
    * One JSON object per line: {@code ts}, {@code event}, then as they apply {@code reason}, {@code src},
    * {@code src_port}, {@code dst}, {@code dst_port}, {@code proto}, {@code user}, {@code allow},
-   * {@code access}, {@code nat}, {@code timeout}, {@code stanza}, {@code command}, {@code count}, {@code detail}.
+   * {@code access}, {@code nat}, {@code timeout}, {@code stanza}, {@code command}, {@code signer}, {@code count}, {@code detail}.
    * Accept events always carry user, allow, access, nat (null without translation), timeout and stanza; an
    * aggregated refusal carries {@code src} without port and the {@code count} of packets it stands for.
    */
@@ -74,6 +74,9 @@ public enum EventFormat {
       }
       if (e.command() != null) {
         o.ascii(",\"command\":").jsonString(e.command());
+      }
+      if (e.signer() != null) {
+        o.ascii(",\"signer\":").jsonString(e.signer());
       }
       if (e.count() >= 0) {
         o.ascii(",\"count\":").number(e.count());
@@ -175,6 +178,9 @@ public enum EventFormat {
       }
       if (e.command() != null) {
         o.ascii(" command=\"").printable(e.command()).put('"');
+      }
+      if (e.signer() != null) {
+        o.ascii(" signer=").printable(e.signer());
       }
       if (e.count() >= 0) {
         o.ascii(" count=").number(e.count());

@@ -192,6 +192,12 @@ public final class PolicyCompiler {
             .build());
       }
     }
+    boolean gpgStanza = s.has("GPG_DECRYPT_PW") || s.flag("GPG_ALLOW_NO_PW", false);
+    if (gpgStanza && !names.contains("gpg")) {
+      throw s.invalid(s.has("GPG_DECRYPT_PW") ? "GPG_DECRYPT_PW" : "GPG_ALLOW_NO_PW",
+          "a GnuPG stanza needs the cipher plugin 'gpg' (plugins/cipher-gpg), which is not installed (installed: "
+              + decryptors.stream().map(Decryptor::name).toList() + ")");
+    }
     if (keyed.isEmpty()) {
       boolean hasKey = s.has("KEY") || s.has("KEY_BASE64") || s.has("GPG_DECRYPT_PW") || s.has("GPG_ALLOW_NO_PW");
       String installed = decryptors.stream().map(Decryptor::name).toList().toString();
@@ -207,12 +213,12 @@ public final class PolicyCompiler {
         List.copyOf(names));
   }
 
-  /** The stanza's variables over the daemon's GPG defaults, as cipher plugins see them. */
   /**
    * The stanza's settings as the cipher plugins read them. A raw {@code KEY} or {@code HMAC_KEY} holds one char
    * per key byte ({@link Variables#keyText}); one with a byte over 0x7F is handed on as its {@code _BASE64} form,
    * so the plugin (which encodes raw keys as UTF-8) gets exactly the bytes fwknopd would use. An ASCII key is the
-   * same bytes either way and keeps its name for the plugin's messages.
+   * same bytes either way and keeps its name for the plugin's messages. The daemon's GPG_HOME_DIR and GPG_EXE are
+   * the defaults of the stanza's.
    */
   private static Settings cipherSettings(Settings g, Settings s) {
     Settings.Builder b = Settings.builder(s.origin());

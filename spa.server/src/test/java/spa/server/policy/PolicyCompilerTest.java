@@ -72,6 +72,16 @@ class PolicyCompilerTest {
   }
 
   @Test
+  void gnupgStanzaWithoutTheGpgPluginStopsStartUpNamingIt() {
+    for (String stanza : new String[] {"SOURCE ANY\nGPG_DECRYPT_PW pw\nGPG_REMOTE_ID 0123ABCD\n",
+        "SOURCE ANY\nKEY k\nGPG_ALLOW_NO_PW Y\n"}) {
+      ConfigException e = fails("", stanza);
+      assertTrue(e.key().startsWith("GPG_"), e.toString());
+      assertTrue(e.getMessage().contains("cipher plugin 'gpg' (plugins/cipher-gpg)"), e.toString());
+    }
+  }
+
+  @Test
   void agingDefaultsOffForPcapFilesOnly() throws Exception {
     assertFalse(compile("PCAP_FILE /tmp/x.pcap\n", "SOURCE ANY\nKEY k\n").server().agingEnabled());
     assertTrue(compile("PCAP_FILE /tmp/x.pcap\nENABLE_SPA_PACKET_AGING Y\n", "SOURCE ANY\nKEY k\n").server().agingEnabled());

@@ -1,0 +1,194 @@
+package spa.cipher.gpg;
+
+import java.nio.charset.StandardCharsets;
+import spa.core.codec.Base64s;
+
+/**
+ * fwknop's GnuPG wire form: the binary OpenPGP message in base64 without {@code =} padding and without its
+ * first two characters, {@code hQ}. Also the cheap look at the first packet (a public-key encrypted session key,
+ * RFC 9580 §5.1) that lets a server refuse a packet for somebody else's key without any key operation.
+ */
+final class GpgWire {
+  static final String PREFIX = "hQ";
+  /** Old-format header of tag 1 with a two-octet length: base64 {@code hQ} for any body under 4096 octets. */
+  private static final int OLD_TAG1_LEN2 = 0x85;
+  /** Key id value of a session-key packet that does not name its recipient. */
+  static final long WILDCARD = 0;
+
+  private GpgWire() {}
+
+  /** {@code hQ} and the wire bytes, as ASCII: what the HMAC covers and what is base64-decoded. */
+  static byte[] prefixed(byte[] wire, int off, int len) {
+    byte[] b = new byte[len + 2];
+    b[0] = 'h';
+    b[1] = 'Q';
+    System.arraycopy(wire, off, b, 2, len);
+    return b;
+  }
+
+  /** The binary message of a prefixed wire text, or null when it is not base64. */
+  static byte[] binary(byte[] prefixed) {
+    byte[] out = new byte[prefixed.length * 3 / 4];
+    int n = Base64s.decode(prefixed, 0, prefixed.length, out, 0);
+    if (n < 0) {
+      return null;
+    }
+    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+  }
+
+  /**
+   * The recipient key id of the message's first packet when it is a version 3 public-key encrypted session key;
+   * null when the message does not start with one.
+   */
+  static Long recipient(byte[] m) {
+    if (m.length < 12) {
+      return null;
+    }
+    int b0 = m[0] & 0xff;
+    int body;
+    if ((b0 & 0xc0) == 0x80) { // old format: tag in bits 5..2, length type in bits 1..0
+      if ((b0 >>> 2 & 0x0f) != 1) {
+        return null;
+      }
+      body = switch (b0 & 3) {
+        case 0 -> 2;
+        case 1 -> 3;
+        case 2 -> 5;
+        default -> -1;
+      };
+    } else if ((b0 & 0xc0) == 0xc0) { // new format
+      if ((b0 & 0x3f) != 1) {
+        return null;
+      }
+      int l0 = m[1] & 0xff;
+      body = l0 < 192 ? 2 : l0 < 224 ? 3 : l0 == 255 ? 6 : -1;
+    } else {
+      return null;
+    }
+    if (body < 0 || m.length < body + 9 || m[body] != 3) {
+      return null;
+    }
+    long id = 0;
+    for (int i = 1; i <= 8; i++) {
+      id = id << 8 | (m[body + i] & 0xff);
+    }
+    return id;
+  }
+
+  /**
+   * Whether the message is exactly a sequence of whole OpenPGP packets, nothing after the last: what gpg needs to
+   * decrypt it. A packet that carries an HMAC the stanza does not expect decodes to a message with bytes after
+   * its end, which gpg (and so fwknopd) refuses, and so does this server, before any key operation.
+   */
+  static boolean wholePackets(byte[] m) {
+    int i = 0;
+    while (i < m.length) {
+      int b0 = m[i] & 0xff;
+      if ((b0 & 0x80) == 0) {
+        return false;
+      }
+      if ((b0 & 0x40) == 0) { // old format
+        int type = b0 & 3;
+        if (type == 3) {
+          return false; // indeterminate length: gpgme's output never has one at the top level
+        }
+        int n = 1 << type;
+        if (i + 1 + n > m.length) {
+          return false;
+        }
+        long len = 0;
+        for (int k = 1; k <= n; k++) {
+          len = len << 8 | (m[i + k] & 0xff);
+        }
+        i = skip(m, i + 1 + n, len);
+      } else { // new format, partial lengths allowed
+        i++;
+        while (true) {
+          if (i >= m.length) {
+            return false;
+          }
+          int l0 = m[i] & 0xff;
+          if (l0 < 192) {
+            i = skip(m, i + 1, l0);
+            break;
+          } else if (l0 < 224) {
+            if (i + 1 >= m.length) {
+              return false;
+            }
+            i = skip(m, i + 2, ((l0 - 192) << 8) + (m[i + 1] & 0xff) + 192);
+            break;
+          } else if (l0 == 255) {
+            if (i + 5 > m.length) {
+              return false;
+            }
+            long len = (m[i + 1] & 0xffL) << 24 | (m[i + 2] & 0xff) << 16 | (m[i + 3] & 0xff) << 8 | m[i + 4] & 0xff;
+            i = skip(m, i + 5, len);
+            break;
+          } else {
+            i = skip(m, i + 1, 1L << (l0 & 0x1f)); // a partial body chunk, then more length octets
+          }
+        }
+      }
+      if (i < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The offset after {@code len} octets from {@code at}, or -1 when the message ends before. */
+  private static int skip(byte[] m, int at, long len) {
+    return at < 0 || at + len > m.length ? -1 : (int) (at + len);
+  }
+
+  /**
+   * The message with its first packet's header rewritten as fwknop needs it (old format, two-octet length), so
+   * that its base64 starts {@code hQ} whatever the key type; the message unchanged when it already has that form.
+   */
+  static byte[] withFwknopHeader(byte[] m) {
+    int b0 = m[0] & 0xff;
+    int hdr;
+    int len;
+    if (b0 == OLD_TAG1_LEN2) {
+      return m;
+    } else if (b0 == 0x84) {
+      hdr = 2;
+      len = m[1] & 0xff;
+    } else if (b0 == 0xc1) {
+      int l0 = m[1] & 0xff;
+      if (l0 < 192) {
+        hdr = 2;
+        len = l0;
+      } else if (l0 < 224) {
+        hdr = 3;
+        len = ((l0 - 192) << 8) + (m[2] & 0xff) + 192;
+      } else {
+        throw new IllegalArgumentException("unexpected session-key packet length form " + l0);
+      }
+    } else {
+      throw new IllegalArgumentException("message does not start with a session-key packet: " + b0);
+    }
+    if (len >= 4096) {
+      throw new IllegalArgumentException("session-key packet of " + len + " octets");
+    }
+    byte[] out = new byte[m.length - hdr + 3];
+    out[0] = (byte) OLD_TAG1_LEN2;
+    out[1] = (byte) (len >>> 8);
+    out[2] = (byte) len;
+    System.arraycopy(m, hdr, out, 3, m.length - hdr);
+    return out;
+  }
+
+  /** The wire text of a binary message that {@link #withFwknopHeader} has prepared: base64, unpadded, less hQ. */
+  static String wire(byte[] m) {
+    String b64 = Base64s.encode(m);
+    if (!b64.startsWith(PREFIX)) {
+      throw new IllegalArgumentException("message base64 starts " + b64.substring(0, 2));
+    }
+    return b64.substring(PREFIX.length());
+  }
+
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,211 @@
+package spa.cipher.gpg;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.bouncycastle.gpg.KeyGripCalculator;
+import org.bouncycastle.gpg.SExprParser;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPObjectFactory;
+import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPSecretKey;
+import org.bouncycastle.openpgp.PGPSecretKeyRing;
+import org.bouncycastle.openpgp.PGPUtil;
+import org.bouncycastle.openpgp.operator.PGPDigestCalculatorProvider;
+import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
+import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
+import org.bouncycastle.openpgp.operator.jcajce.JcePBEProtectionRemoverFactory;
+import org.bouncycastle.bcpg.HashAlgorithmTags;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+/**
+ * Unlocks the secret half of one public key: from a GnuPG 2.1+ home's {@code private-keys-v1.d/<keygrip>.key}
+ * (protected or not), else from {@code secring.gpg}, or from an exported secret key file.
+ */
+final class SecretKeys {
+  private static final PGPDigestCalculatorProvider DIGESTS = new BcPGPDigestCalculatorProvider();
+  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
+  private SecretKeys() {}
+
+  /** Why a secret key could not be had, in one line. */
+  static final class Unavailable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * The private key of {@code pub}, read from {@code source} (a GnuPG home or a key file) and unlocked with
+   * {@code passphrase} (empty: none).
+   */
+  static PGPPrivateKey unlock(Path source, PGPPublicKey pub, char[] passphrase) throws Unavailable {
+    String id = Long.toHexString(pub.getKeyID()).toUpperCase();
+    try {
+      if (Files.isDirectory(source)) {
+        Path grip = source.resolve("private-keys-v1.d").resolve(keygrip(pub) + ".key");
+        if (Files.isRegularFile(grip)) {
+          return fromAgentFile(grip, pub, passphrase);
+        }
+        Path secring = source.resolve("secring.gpg");
+        if (Files.isRegularFile(secring)) {
+          PGPPrivateKey k = fromPackets(Files.readAllBytes(secring), pub, passphrase);
+          if (k != null) {
+            return k;
+          }
+        }
+        throw new Unavailable("no secret key for " + id + " in " + source + " (neither " + grip.getFileName()
+            + " in private-keys-v1.d nor secring.gpg)");
+      }
+      PGPPrivateKey k = fromPackets(Files.readAllBytes(source), pub, passphrase);
+      if (k == null) {
+        throw new Unavailable("no secret key for " + id + " in " + source);
+      }
+      return k;
+    } catch (IOException e) {
+      throw new Unavailable("cannot read the secret key for " + id + " from " + source + ": " + e.getMessage());
+    }
+  }
+
+  /** The name GnuPG gives the key's file in private-keys-v1.d. */
+  static String keygrip(PGPPublicKey pub) throws IOException {
+    byte[] grip;
+    try {
+      grip = new KeyGripCalculator(DIGESTS.get(HashAlgorithmTags.SHA1))
+          .calculateKeygrip(pub.getPublicKeyPacket().getKey());
+    } catch (PGPException e) {
+      throw new IOException(e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      grip = Curve25519Grips.keygrip(pub.getPublicKeyPacket().getKey()); // not done by Bouncy Castle 1.87
+    }
+    return HexFormat.of().withUpperCase().formatHex(grip);
+  }
+
+  private static PGPPrivateKey fromAgentFile(Path file, PGPPublicKey pub, char[] passphrase)
+      throws IOException, Unavailable {
+    JcePBEProtectionRemoverFactory remover = new JcePBEProtectionRemoverFactory(passphrase, DIGESTS).setProvider(BC);
+    byte[] text = saltAsHex(Files.readAllBytes(file));
+    try (InputStream in = new ByteArrayInputStream(text)) {
+      return new SExprParser(DIGESTS).parseSecretKey(in, remover, pub).extractPrivateKey(null);
+    } catch (PGPException | RuntimeException e) {
+      // Bouncy Castle 1.87 compares an Ed25519 key's public point in another form than the key packet's and
+      // refuses the pair: read the file on its own, then bind its secret to the key packet the keyring has
+      if (String.valueOf(e.getMessage()).contains("does not match")) {
+        try (InputStream in = new ByteArrayInputStream(text)) {
+          PGPSecretKey sk = new SExprParser(DIGESTS).parseSecretKey(in, remover, Keyring.FINGERPRINTS);
+          PGPPrivateKey k = sk.extractPrivateKey(null);
+          return new PGPPrivateKey(pub.getKeyID(), pub.getPublicKeyPacket(), k.getPrivateKeyDataPacket());
+        } catch (PGPException | RuntimeException again) {
+          throw unavailable(file, passphrase, again);
+        }
+      }
+      throw unavailable(file, passphrase, e);
+    }
+  }
+
+  private static Unavailable unavailable(Path file, char[] passphrase, Exception e) {
+    return new Unavailable("cannot unlock " + file + ": " + (passphrase.length == 0
+        ? "no passphrase given (the key may be protected) or damaged key" : "wrong passphrase or damaged key")
+        + " (" + e.getMessage() + ")");
+  }
+
+
+  /**
+   * The key file with the protection's S2K salt written as {@code #hex#}: gpg writes the salt as a quoted string
+   * when its bytes happen to be printable, which Bouncy Castle 1.87 cannot read (it expects octets there).
+   */
+  static byte[] saltAsHex(byte[] file) {
+    byte[] marker = "(sha1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int at = indexOf(file, marker);
+    if (at < 0) {
+      return file;
+    }
+    int i = at + marker.length;
+    while (i < file.length && (file[i] == ' ' || file[i] == '\n' || file[i] == '\r' || file[i] == '\t')) {
+      i++;
+    }
+    if (i >= file.length || file[i] != '"') {
+      return file;
+    }
+    java.io.ByteArrayOutputStream salt = new java.io.ByteArrayOutputStream();
+    int j = i + 1;
+    for (; j < file.length && file[j] != '"'; j++) {
+      if (file[j] == '\\' && j + 1 < file.length) {
+        j++;
+        switch (file[j]) {
+          case 'n' -> salt.write('\n');
+          case 'r' -> salt.write('\r');
+          case 't' -> salt.write('\t');
+          case 'b' -> salt.write('\b');
+          case 'f' -> salt.write('\f');
+          case 'v' -> salt.write(0x0b);
+          case 'x' -> {
+            salt.write(Integer.parseInt(new String(file, j + 1, 2, java.nio.charset.StandardCharsets.US_ASCII), 16));
+            j += 2;
+          }
+          default -> {
+            if (file[j] >= '0' && file[j] <= '7') {
+              salt.write(Integer.parseInt(new String(file, j, 3, java.nio.charset.StandardCharsets.US_ASCII), 8));
+              j += 2;
+            } else {
+              salt.write(file[j]);
+            }
+          }
+        }
+      } else {
+        salt.write(file[j]);
+      }
+    }
+    if (j >= file.length) {
+      return file;
+    }
+    byte[] hex = ("#" + HexFormat.of().withUpperCase().formatHex(salt.toByteArray()) + "#")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = new byte[file.length - (j + 1 - i) + hex.length];
+    System.arraycopy(file, 0, out, 0, i);
+    System.arraycopy(hex, 0, out, i, hex.length);
+    System.arraycopy(file, j + 1, out, i + hex.length, file.length - j - 1);
+    return out;
+  }
+
+  private static int indexOf(byte[] a, byte[] b) {
+    outer:
+    for (int i = 0; i + b.length <= a.length; i++) {
+      for (int k = 0; k < b.length; k++) {
+        if (a[i + k] != b[k]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static PGPPrivateKey fromPackets(byte[] data, PGPPublicKey pub, char[] passphrase)
+      throws IOException, Unavailable {
+    try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(data))) {
+      PGPObjectFactory f = new PGPObjectFactory(in, Keyring.FINGERPRINTS);
+      Object o;
+      while ((o = f.nextObject()) != null) {
+        if (o instanceof PGPSecretKeyRing r && r.getSecretKey(pub.getKeyID()) != null) {
+          PGPSecretKey sk = r.getSecretKey(pub.getKeyID());
+          try {
+            return sk.extractPrivateKey(new BcPBESecretKeyDecryptorBuilder(DIGESTS).build(passphrase));
+          } catch (PGPException e) {
+            throw new Unavailable("cannot unlock the secret key " + Long.toHexString(pub.getKeyID()).toUpperCase()
+                + ": " + (passphrase.length == 0 ? "it is protected by a passphrase" : "wrong passphrase"));
+          }
+        }
+      }
+      return null;
+    } catch (RuntimeException e) {
+      throw new IOException("not OpenPGP key data: " + e.getMessage(), e);
+    }
+  }
+}
