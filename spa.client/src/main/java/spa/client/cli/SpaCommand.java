@@ -83,7 +83,11 @@ public final class SpaCommand {
       return 0;
     }
     try {
-      new Run(options, out, err, in).execute();
+      boolean ran = new Run(options, out, err, in).execute(args.length == 0);
+      if (!ran) {
+        err.print(shortUsage(cl));
+        return 2;
+      }
       return 0;
     } catch (ConfigException e) {
       err.println("spa: " + describe(e));
@@ -95,6 +99,11 @@ public final class SpaCommand {
       err.println("spa: unexpected error: " + String.valueOf(e).replace('\n', ' '));
     }
     return 1;
+  }
+
+  /** What a plain {@code spa} prints when the rc file's [default] stanza names no server either. */
+  static String shortUsage(CommandLine cl) {
+    return cl.getHelp().header() + "Usage: " + cl.getHelp().synopsis(0) + "See spa --help for the options.\n";
   }
 
   /** One line for a configuration error: where, which variable (for rc files), what. */
@@ -132,7 +141,8 @@ public final class SpaCommand {
       this.in = in;
     }
 
-    void execute() throws ConfigException, ClientException, SpaException {
+    /** Runs; false when there was nothing to do (no arguments and no server in the rc file). */
+    boolean execute(boolean noArgs) throws ConfigException, ClientException, SpaException {
       if (o.server().spoofSource != null) {
         throw new ClientException("-Q/--spoof-source needs raw sockets, which spa does not support");
       }
@@ -143,14 +153,18 @@ public final class SpaCommand {
       RcFile rc = rcFile();
       if (o.config().stanzaList) {
         rc.stanzas().keySet().stream().filter(n -> !n.equals(RcFile.DEFAULT)).forEach(out::println);
-        return;
+        return true;
       }
       Settings effective = RcVariables.overlay(rc.effective(o.config().named), cli);
+      if (noArgs && !effective.has("SPA_SERVER")) {
+        return false;
+      }
       if (o.keyGeneration().keyGen || o.keyGeneration().keyGenFile != null) {
         keyGen(effective);
-        return;
+        return true;
       }
       send(ClientConfig.from(effective));
+      return true;
     }
 
     private RcFile rcFile() throws ConfigException {

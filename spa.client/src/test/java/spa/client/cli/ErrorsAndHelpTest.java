@@ -118,6 +118,30 @@ class ErrorsAndHelpTest {
   }
 
   @Test
+  void plainSpaPrintsAShortUsage() {
+    CliHarness.Result r = new CliHarness(home).run();
+    assertEquals(2, r.status());
+    assertEquals("", r.out());
+    List<String> lines = r.err().lines().toList();
+    assertEquals("Send a Single Packet Authorization (SPA) packet to an fwknop-compatible server.", lines.get(0));
+    assertTrue(lines.get(1).startsWith("Usage: spa -A <proto/port>"), r.err());
+    assertEquals("See spa --help for the options.", lines.get(lines.size() - 1));
+    assertTrue(lines.size() <= 6, r.err());
+    assertFalse(r.err().contains("allow IP"), r.err());
+  }
+
+  @Test
+  void plainSpaUsesADefaultStanzaThatNamesTheServer() throws Exception {
+    java.nio.file.Files.writeString(home.resolve(".fwknoprc"), "[default]\nSPA_SERVER 127.0.0.1\n");
+    java.nio.file.Files.setPosixFilePermissions(home.resolve(".fwknoprc"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    CliHarness.Result r = new CliHarness(home).run();
+    assertEquals(1, r.status());
+    assertEquals("spa: no allow IP: use -a <ip>, -s (the packet's source) or -R (resolve the external address)\n",
+        r.err());
+  }
+
+  @Test
   void versionNamesTheProject() {
     CliHarness.Result r = new CliHarness(home).run("-V");
     assertEquals(0, r.status());
