@@ -213,8 +213,14 @@ final class SpaOptions {
     @Option(names = "--stanza-list", description = "List the stanzas of the rc file and exit.")
     boolean stanzaList;
 
-    @Option(names = "--no-save-args", hidden = true)
+    @Option(names = "--no-save-args", description = "Do not save this command line in ~/.fwknop.run.")
     boolean noSaveArgs;
+
+    @Option(names = {"-l", "--last-cmd"}, description = "Run the command line saved in ~/.fwknop.run again.")
+    boolean lastCmd;
+
+    @Option(names = "--show-last", description = "Print the command line saved in ~/.fwknop.run and exit.")
+    boolean showLast;
   }
 
   /** Output and general options. */
@@ -358,6 +364,7 @@ final class SpaOptions {
     flag(b, "USE_GPG_AGENT", "Y", k.gpgAgent, "--gpg-agent");
     flag(b, "GPG_NO_SIGNING_PW", "Y", k.gpgNoSigningPw, "--gpg-no-signing-pw");
     flag(b, "VERBOSE", "Y", output().verbose.length > 0, "--verbose");
+    flag(b, "NO_SAVE_ARGS", "Y", config().noSaveArgs, "--no-save-args");
     return b.build();
   }
 
