@@ -49,6 +49,27 @@ public record Destination(String host, int port) {
     return new InetSocketAddress(all[0], port);
   }
 
+  /** Resolves the host to the address family {@code options} allow ({@code -4}, {@code -6}). */
+  public InetSocketAddress resolve(Transport.Options options) throws ClientException {
+    if (!options.ipv6Only()) {
+      return resolve(options.ipv4Only());
+    }
+    InetAddress[] all;
+    try {
+      all = InetAddress.getAllByName(host);
+    } catch (UnknownHostException e) {
+      throw new ClientException("cannot resolve server '" + host + "'");
+    } catch (SecurityException e) {
+      throw new ClientException("not allowed to resolve server '" + host + "'");
+    }
+    for (InetAddress a : all) {
+      if (a instanceof java.net.Inet6Address) {
+        return new InetSocketAddress(a, port);
+      }
+    }
+    throw new ClientException("server '" + host + "' has no IPv6 address");
+  }
+
   @Override
   public String toString() {
     return host + ":" + port;

@@ -50,8 +50,7 @@ public final class ExternalIpResolver {
     try {
       resp = client.send(req, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new ClientException("cannot resolve the external IP via " + url + ": "
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      throw new ClientException("cannot resolve the external IP via " + url + ": " + why(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClientException("interrupted while resolving the external IP via " + url);
@@ -59,10 +58,45 @@ public final class ExternalIpResolver {
       throw new ClientException("bad resolve URL '" + url + "': " + e.getMessage());
     }
     if (resp.statusCode() != 200) {
-      throw new ClientException("resolving the external IP via " + url + " gave HTTP status " + resp.statusCode());
+      throw new ClientException("cannot resolve the external IP via " + url + ": bad answer (HTTP status "
+          + resp.statusCode() + ")");
     }
-    return firstIpv4(resp.body()).orElseThrow(
-        () -> new ClientException("no IPv4 address in the answer from " + url));
+    return firstIpv4(resp.body()).orElseThrow(() -> new ClientException(
+        "cannot resolve the external IP via " + url + ": bad answer (no IPv4 address in it)"));
+  }
+
+  /**
+   * Why a request failed, in a few words: the JDK's HTTP client often gives a bare exception class, and its
+   * messages say neither "refused" nor "no route" in terms a user reads.
+   */
+  static String why(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      switch (t) {
+        case java.net.http.HttpConnectTimeoutException x -> { return "no answer (connection timed out)"; }
+        case java.net.http.HttpTimeoutException x -> { return "no answer (timed out)"; }
+        case java.net.NoRouteToHostException x -> { return "no route to the host"; }
+        case java.net.ConnectException x when unreachable(x) -> { return "no route to the host"; }
+        case java.net.ConnectException x -> { return "connection refused"; }
+        case java.net.UnknownHostException x -> { return "cannot resolve the host name"; }
+        case java.nio.channels.UnresolvedAddressException x -> { return "cannot resolve the host name"; }
+        case javax.net.ssl.SSLException x -> { return "TLS failed (" + message(x) + ")"; }
+        default -> { }
+      }
+    }
+    return message(e);
+  }
+
+  private static boolean unreachable(Throwable t) {
+    for (; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("unreachable")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String message(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().replace('\n', ' ');
   }
 
   /** The first valid dotted-quad IPv4 address in {@code text}. */

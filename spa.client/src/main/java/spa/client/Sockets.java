@@ -10,7 +10,7 @@ final class Sockets {
 
   /** Opens a TCP connection to {@code to} (bound to the source port, if one is set), for tcp and http. */
   static Socket connect(Transport.Options options, Destination to, String mode) throws ClientException {
-    InetSocketAddress addr = to.resolve(options.ipv4Only());
+    InetSocketAddress addr = to.resolve(options);
     Socket s = new Socket();
     try {
       if (options.sourcePort() != 0) {

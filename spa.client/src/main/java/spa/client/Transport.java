@@ -31,8 +31,10 @@ public sealed interface Transport permits UdpTransport, TcpTransport, HttpTransp
    * @param timeout connect timeout for tcp and http
    * @param userAgent HTTP User-Agent
    * @param proxy HTTP proxy to send through, or null
+   * @param ipv6Only resolve the server to IPv6 addresses only ({@code -6})
    */
-  record Options(int sourcePort, boolean ipv4Only, Duration timeout, String userAgent, Destination proxy) {
+  record Options(int sourcePort, boolean ipv4Only, Duration timeout, String userAgent, Destination proxy,
+      boolean ipv6Only) {
     /** fwknop's default HTTP User-Agent. */
     public static final String DEFAULT_USER_AGENT = "Fwknop/2.6.10";
 
@@ -42,6 +44,14 @@ public sealed interface Transport permits UdpTransport, TcpTransport, HttpTransp
       }
       Objects.requireNonNull(timeout, "timeout");
       userAgent = userAgent == null ? DEFAULT_USER_AGENT : userAgent;
+      if (ipv4Only && ipv6Only) {
+        throw new IllegalArgumentException("IPv4 only and IPv6 only at once");
+      }
+    }
+
+    /** Options that take any address family the server has, preferring IPv4. */
+    public Options(int sourcePort, boolean ipv4Only, Duration timeout, String userAgent, Destination proxy) {
+      this(sourcePort, ipv4Only, timeout, userAgent, proxy, false);
     }
 
     public static Options defaults() {

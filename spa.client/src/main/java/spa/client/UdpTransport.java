@@ -16,7 +16,7 @@ public record UdpTransport(Transport.Options options) implements Transport {
 
   @Override
   public int send(String wire, Destination to) throws ClientException {
-    InetSocketAddress addr = to.resolve(options.ipv4Only());
+    InetSocketAddress addr = to.resolve(options);
     byte[] payload = wire.getBytes(StandardCharsets.US_ASCII);
     try (DatagramSocket s = new DatagramSocket(null)) {
       if (options.sourcePort() != 0) {

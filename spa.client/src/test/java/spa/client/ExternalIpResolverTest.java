@@ -59,11 +59,38 @@ class ExternalIpResolverTest {
   void failuresAreOneLine() {
     ExternalIpResolver r = ExternalIpResolver.create("x", Duration.ofSeconds(5));
     ClientException none = assertThrows(ClientException.class, () -> r.resolve(url("/none")));
-    assertEquals("no IPv4 address in the answer from " + url("/none"), none.getMessage());
+    assertEquals("cannot resolve the external IP via " + url("/none") + ": bad answer (no IPv4 address in it)",
+        none.getMessage());
     ClientException gone = assertThrows(ClientException.class, () -> r.resolve(url("/gone")));
-    assertTrue(gone.getMessage().endsWith("gave HTTP status 404"), gone.getMessage());
+    assertEquals("cannot resolve the external IP via " + url("/gone") + ": bad answer (HTTP status 404)",
+        gone.getMessage());
     ClientException scheme = assertThrows(ClientException.class, () -> r.resolve(URI.create("ftp://127.0.0.1/")));
     assertTrue(scheme.getMessage().contains("not http or https"));
+  }
+
+  @Test
+  void aClosedPortIsRefused() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    URI closed = URI.create("http://127.0.0.1:" + port + "/myip");
+    ClientException e = assertThrows(ClientException.class,
+        () -> ExternalIpResolver.create("x", Duration.ofSeconds(5)).resolve(closed));
+    assertEquals("cannot resolve the external IP via " + closed + ": connection refused", e.getMessage());
+  }
+
+  @Test
+  void failureCausesAreNamed() {
+    assertEquals("no route to the host", ExternalIpResolver.why(new java.net.NoRouteToHostException("No route to host")));
+    assertEquals("no route to the host", ExternalIpResolver.why(
+        new java.net.ConnectException("Network is unreachable")));
+    assertEquals("connection refused", ExternalIpResolver.why(new java.net.ConnectException()));
+    assertEquals("no answer (connection timed out)", ExternalIpResolver.why(
+        new java.net.http.HttpConnectTimeoutException("HTTP connect timed out")));
+    assertEquals("cannot resolve the host name", ExternalIpResolver.why(
+        new java.io.IOException(new java.nio.channels.UnresolvedAddressException())));
+    assertEquals("reset", ExternalIpResolver.why(new java.io.IOException("reset")));
   }
 
   @Test

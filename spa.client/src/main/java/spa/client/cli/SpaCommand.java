@@ -3,17 +3,16 @@ package spa.client.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
+import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 import spa.client.ClientException;
 import spa.client.Destination;
 import spa.client.ExternalIpResolver;
@@ -63,6 +62,11 @@ public final class SpaCommand {
 
   /** Runs {@code spa args}; returns the exit status (0 on success). */
   public int run(String[] args, PrintStream out, PrintStream err, InputStream in) {
+    return run(args, out, err, in, true);
+  }
+
+  /** {@code fromUser}: false when running the command line {@code -l} read from ~/.fwknop.run. */
+  private int run(String[] args, PrintStream out, PrintStream err, InputStream in, boolean fromUser) {
     SpaOptions options = new SpaOptions();
     CommandLine cl = new CommandLine(options)
         .setOverwrittenOptionsAllowed(true)
@@ -82,8 +86,21 @@ public final class SpaCommand {
           + " (fwknop 2.6 compatible)");
       return 0;
     }
+    SpaOptions.Config config = options.config();
+    if (config.lastCmd || config.showLast) {
+      try {
+        return lastCommand(cl, fromUser, out, err, in);
+      } catch (ClientException e) {
+        err.println("spa: " + e.getMessage());
+        return 1;
+      }
+    }
     try {
-      new Run(options, out, err, in).execute();
+      boolean ran = new Run(options, out, err, in, fromUser ? List.of(args) : null).execute(args.length == 0);
+      if (!ran) {
+        err.print(shortUsage(cl));
+        return 2;
+      }
       return 0;
     } catch (ConfigException e) {
       err.println("spa: " + describe(e));
@@ -95,6 +112,36 @@ public final class SpaCommand {
       err.println("spa: unexpected error: " + String.valueOf(e).replace('\n', ' '));
     }
     return 1;
+  }
+
+  /** {@code --show-last} prints the saved command line; {@code -l} runs it (with {@code -v}: says so first). */
+  private int lastCommand(CommandLine cl, boolean fromUser, PrintStream out, PrintStream err, InputStream in)
+      throws ClientException {
+    String which = cl.getParseResult().hasMatchedOption("--show-last") ? "--show-last" : "-l/--last-cmd";
+    if (!fromUser) {
+      throw new ClientException("the command line saved in " + environment.home().resolve(LastCommand.FILE)
+          + " has " + which + " itself; not run again");
+    }
+    List<String> others = cl.getParseResult().matchedOptions().stream().map(OptionSpec::longestName)
+        .filter(n -> !Set.of("--last-cmd", "--show-last", "--verbose").contains(n)).toList();
+    if (!others.isEmpty()) {
+      throw new ClientException(which + " takes the whole saved command line; give no other options (" + String.join(", ", others) + ")");
+    }
+    LastCommand last = new LastCommand(environment.home());
+    if (which.equals("--show-last")) {
+      out.println("Last spa command line: " + last.line());
+      return 0;
+    }
+    List<String> saved = last.args();
+    if (cl.getParseResult().hasMatchedOption("--verbose")) {
+      out.println("Executing: " + last.line());
+    }
+    return run(saved.toArray(String[]::new), out, err, in, false);
+  }
+
+  /** What a plain {@code spa} prints when the rc file's [default] stanza names no server either. */
+  static String shortUsage(CommandLine cl) {
+    return cl.getHelp().header() + "Usage: " + cl.getHelp().synopsis(0) + "See spa --help for the options.\n";
   }
 
   /** One line for a configuration error: where, which variable (for rc files), what. */
@@ -124,15 +171,19 @@ public final class SpaCommand {
     private final PrintStream out;
     private final PrintStream err;
     private final InputStream in;
+    /** The command line to save for {@code -l}, or null when it came from there. */
+    private final List<String> args;
 
-    Run(SpaOptions o, PrintStream out, PrintStream err, InputStream in) {
+    Run(SpaOptions o, PrintStream out, PrintStream err, InputStream in, List<String> args) {
       this.o = o;
       this.out = out;
       this.err = err;
       this.in = in;
+      this.args = args;
     }
 
-    void execute() throws ConfigException, ClientException, SpaException {
+    /** Runs; false when there was nothing to do (no arguments and no server in the rc file). */
+    boolean execute(boolean noArgs) throws ConfigException, ClientException, SpaException {
       if (o.server().spoofSource != null) {
         throw new ClientException("-Q/--spoof-source needs raw sockets, which spa does not support");
       }
@@ -143,14 +194,18 @@ public final class SpaCommand {
       RcFile rc = rcFile();
       if (o.config().stanzaList) {
         rc.stanzas().keySet().stream().filter(n -> !n.equals(RcFile.DEFAULT)).forEach(out::println);
-        return;
+        return true;
       }
       Settings effective = RcVariables.overlay(rc.effective(o.config().named), cli);
+      if (noArgs && !effective.has("SPA_SERVER")) {
+        return false;
+      }
       if (o.keyGeneration().keyGen || o.keyGeneration().keyGenFile != null) {
         keyGen(effective);
-        return;
+        return true;
       }
       send(ClientConfig.from(effective));
+      return true;
     }
 
     private RcFile rcFile() throws ConfigException {
@@ -208,7 +263,7 @@ public final class SpaCommand {
       }
       Path file = Path.of(g.keyGenFile);
       try {
-        writePrivate(file, lines, false);
+        PrivateFile.write(file, lines, false);
       } catch (IOException e) {
         throw new ClientException("cannot write keys to " + file + ": " + IoErrors.describe(e));
       }
@@ -236,6 +291,7 @@ public final class SpaCommand {
 
       SpaRequest request = c.request(user, allowIp(c.allowIp(), c.userAgent(), verbose), environment.random());
       SpaPacket packet = new SpaPacketBuilder(keyed, environment.clock(), environment.random()).build(request);
+      saveArgs(c);
       DigestType hmacType = c.useHmac() ? c.hmacDigestType() : null;
       String hmac = hmacType == null ? null : packet.wire().substring(packet.wire().length() - hmacType.b64Length());
       if (test || verbose) {
@@ -357,29 +413,24 @@ public final class SpaCommand {
       }
     }
 
+    /** As fwknop does once the packet is built: the command line goes to ~/.fwknop.run for {@code -l}. */
+    private void saveArgs(ClientConfig c) {
+      if (args == null || c.settings().flag("NO_SAVE_ARGS", false)) {
+        return;
+      }
+      try {
+        new LastCommand(environment.home()).save(args);
+      } catch (ClientException e) {
+        err.println("spa: warning: " + e.getMessage());
+      }
+    }
+
     private void savePacket(Path file, String wire) throws ClientException {
       try {
-        writePrivate(file, wire + "\n", o.output().savePacketAppend);
+        PrivateFile.write(file, wire + "\n", o.output().savePacketAppend);
       } catch (IOException e) {
         throw new ClientException("cannot save the packet to " + file + ": " + IoErrors.describe(e));
       }
-    }
-  }
-
-  /** Writes {@code text}, creating the file readable by its owner only where the file system allows. */
-  private static void writePrivate(Path file, String text, boolean append) throws IOException {
-    if (!Files.exists(file)) {
-      try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(file);
-      }
-    }
-    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-    if (append) {
-      Files.write(file, bytes, StandardOpenOption.APPEND);
-    } else {
-      Files.write(file, bytes, StandardOpenOption.TRUNCATE_EXISTING);
     }
   }
 }

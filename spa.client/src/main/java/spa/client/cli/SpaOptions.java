@@ -115,6 +115,18 @@ final class SpaOptions {
 
     @Option(names = {"-Q", "--spoof-source", "--spoof-src"}, paramLabel = "<ip>", hidden = true)
     String spoofSource;
+
+    @Option(names = {"-4", "--ipv4"}, description = "Send to the server's IPv4 address only (as --server-resolve-ipv4).")
+    boolean ipv4;
+
+    @Option(names = {"-6", "--ipv6"}, description = "Send to the server's IPv6 address only.")
+    boolean ipv6;
+
+    @Option(names = {"-w", "--wget-cmd"}, paramLabel = "<path>", hidden = true)
+    String wgetCmd;
+
+    @Option(names = "--curl-cmd", paramLabel = "<path>", hidden = true)
+    String curlCmd;
   }
 
   /** Keys and ciphers. */
@@ -204,8 +216,14 @@ final class SpaOptions {
     @Option(names = "--stanza-list", description = "List the stanzas of the rc file and exit.")
     boolean stanzaList;
 
-    @Option(names = "--no-save-args", hidden = true)
+    @Option(names = "--no-save-args", description = "Do not save this command line in ~/.fwknop.run.")
     boolean noSaveArgs;
+
+    @Option(names = {"-l", "--last-cmd"}, description = "Run the command line saved in ~/.fwknop.run again.")
+    boolean lastCmd;
+
+    @Option(names = "--show-last", description = "Print the command line saved in ~/.fwknop.run and exit.")
+    boolean showLast;
   }
 
   /** Output and general options. */
@@ -324,6 +342,7 @@ final class SpaOptions {
     }
     put(b, "HTTP_USER_AGENT", sv.userAgent, "--user-agent");
     flag(b, "SERVER_RESOLVE_IPV4", "Y", sv.resolveIpv4, "--server-resolve-ipv4");
+    families(b, sv);
 
     put(b, "ENCRYPTION_MODE", k.encryptionMode, "--encryption-mode");
     flag(b, "USE_HMAC", "Y", k.useHmac, "--use-hmac");
@@ -349,7 +368,21 @@ final class SpaOptions {
     flag(b, "GPG_NO_SIGNING_PW", "Y", k.gpgNoSigningPw, "--gpg-no-signing-pw");
     put(b, "GPG_SIGNING_PW", k.gpgSigningPw, "--gpg-signing-pw");
     flag(b, "VERBOSE", "Y", output().verbose.length > 0, "--verbose");
+    flag(b, "NO_SAVE_ARGS", "Y", config().noSaveArgs, "--no-save-args");
     return b.build();
+  }
+
+  /** {@code -4}, {@code -6}; and {@code -w}/{@code --curl-cmd}, refused: spa runs no program to resolve -R. */
+  private static void families(Settings.Builder b, Server sv) throws ClientException {
+    oneOf("the server's address family", opt("-4", sv.ipv4), opt("-6", sv.ipv6),
+        opt("--server-resolve-ipv4", sv.resolveIpv4 && sv.ipv6));
+    flag(b, "SERVER_RESOLVE_IPV4", "Y", sv.ipv4, "--ipv4");
+    flag(b, RcVariables.SERVER_RESOLVE_IPV6, "Y", sv.ipv6, "--ipv6");
+    String external = sv.wgetCmd != null ? "-w/--wget-cmd" : sv.curlCmd != null ? "--curl-cmd" : null;
+    if (external != null) {
+      throw new ClientException(external + ": spa runs no external program; it fetches the -R page itself"
+          + " over HTTP(S) (drop the option)");
+    }
   }
 
   private static void put(Settings.Builder b, String key, String value, String option) {

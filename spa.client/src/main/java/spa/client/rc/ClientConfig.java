@@ -185,7 +185,13 @@ public record ClientConfig(
 
   /** Transport settings from this configuration. */
   public Transport.Options transportOptions(java.time.Duration timeout) {
-    return new Transport.Options(sourcePort, ipv4Only, timeout, userAgent, httpProxy);
+    // -6 on the command line wins over an rc file's SERVER_RESOLVE_IPV4
+    return new Transport.Options(sourcePort, ipv4Only && !ipv6Only(), timeout, userAgent, httpProxy, ipv6Only());
+  }
+
+  /** {@code -6}: the server's IPv6 addresses only (a command-line setting, not an rc variable). */
+  public boolean ipv6Only() {
+    return settings.flag(RcVariables.SERVER_RESOLVE_IPV6, false);
   }
 
   /**
@@ -252,6 +258,10 @@ public record ClientConfig(
       }
       if (v.equalsIgnoreCase("resolve")) {
         return new AllowIp.Resolve(url);
+      }
+      if (!SpaFields.isIpv4(v) && spa.core.IpAddresses.literal(v) instanceof java.net.Inet6Address) {
+        throw s.invalid("ALLOW_IP", "'" + v + "' is an IPv6 address, and fwknop 2.6's SPA message carries an IPv4"
+            + " allow IP only (-s lets the server use the packet's source)");
       }
       if (!SpaFields.isIpv4(v)) {
         throw s.invalid("ALLOW_IP", "'" + SpaFields.printable(v) + "' is not an IPv4 address, 'source' or 'resolve'");

@@ -28,6 +28,9 @@ public final class RcVariables {
       "WGET_CMD", "spa resolves the external IP itself, without wget",
       "USE_WGET_USER_AGENT", "spa resolves the external IP itself, without wget");
 
+  /** {@code -6}, resolve the server to IPv6 only: set from the command line only (fwknop 2.6 has no such variable). */
+  public static final String SERVER_RESOLVE_IPV6 = "SERVER_RESOLVE_IPV6";
+
   /** The command of a command request: set from {@code -C} only, never from a file. */
   public static final String SERVER_CMD = "SERVER_CMD";
 

@@ -41,6 +41,14 @@ class ErrorsAndHelpTest {
       "-A tcp/22 -a 10.0.0.5 -M legacy --key-rijndael k --key-hmac h -T | 1 | spa: --encryption-mode: legacy mode cannot be combined with an HMAC",
       "-A tcp/22 -a 10.0.0.5 -U a:b --key-rijndael k -T    | 1 | spa: --spoof-user: character ':' is not allowed",
       "-A tcp/22 -a 10.0.0.5 --key-rijndael k -G f -T      | 1 | spa: options --key-rijndael and -G both give the encryption key; use one",
+      "-A tcp/22 -a fd00::5 --key-rijndael k -T           | 1 | spa: --allow-ip: 'fd00::5' is an IPv6 address, and fwknop 2.6's SPA message carries an IPv4 allow IP only (-s lets the server use the packet's source)",
+      "-A tcp/22 -a 10.0.0.5 -4 -6 --key-rijndael k -T     | 1 | spa: options -4 and -6 both give the server's address family; use one",
+      "-A tcp/22 -a 10.0.0.5 -6 --server-resolve-ipv4 --key-rijndael k -T | 1 | spa: options -6 and --server-resolve-ipv4 both give the server's address family; use one",
+      "-A tcp/22 -a 10.0.0.5 -4 -D ::1 --key-rijndael k    | 1 | spa: server '::1' has no IPv4 address",
+      "-A tcp/22 -a 10.0.0.5 -6 -D 127.0.0.1 --key-rijndael k | 1 | spa: server '127.0.0.1' has no IPv6 address",
+      "-A tcp/22 -a 10.0.0.5 -6 -D 127.0.0.1 -P tcp --key-rijndael k | 1 | spa: server '127.0.0.1' has no IPv6 address",
+      "-A tcp/22 -R -w /usr/bin/wget --key-rijndael k -T   | 1 | spa: -w/--wget-cmd: spa runs no external program; it fetches the -R page itself over HTTP(S) (drop the option)",
+      "-A tcp/22 -R --curl-cmd /usr/bin/curl --key-rijndael k -T | 1 | spa: --curl-cmd: spa runs no external program; it fetches the -R page itself over HTTP(S) (drop the option)",
       "-k --key-len 0                                      | 1 | spa: --key-len 0: encryption keys are 1..32 bytes",
       "-n x                                                | 1 | spa: --named-config: needs an rc file, but --no-rc-file was given"})
   void errorsAreOneLine(String args, int status, String message) {
@@ -115,6 +123,30 @@ class ErrorsAndHelpTest {
       }
     }
     assertFalse(help.contains("--spoof-source"), "unsupported options stay out of the help");
+  }
+
+  @Test
+  void plainSpaPrintsAShortUsage() {
+    CliHarness.Result r = new CliHarness(home).run();
+    assertEquals(2, r.status());
+    assertEquals("", r.out());
+    List<String> lines = r.err().lines().toList();
+    assertEquals("Send a Single Packet Authorization (SPA) packet to an fwknop-compatible server.", lines.get(0));
+    assertTrue(lines.get(1).startsWith("Usage: spa -A <proto/port>"), r.err());
+    assertEquals("See spa --help for the options.", lines.get(lines.size() - 1));
+    assertTrue(lines.size() <= 6, r.err());
+    assertFalse(r.err().contains("allow IP"), r.err());
+  }
+
+  @Test
+  void plainSpaUsesADefaultStanzaThatNamesTheServer() throws Exception {
+    java.nio.file.Files.writeString(home.resolve(".fwknoprc"), "[default]\nSPA_SERVER 127.0.0.1\n");
+    java.nio.file.Files.setPosixFilePermissions(home.resolve(".fwknoprc"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    CliHarness.Result r = new CliHarness(home).run();
+    assertEquals(1, r.status());
+    assertEquals("spa: no allow IP: use -a <ip>, -s (the packet's source) or -R (resolve the external address)\n",
+        r.err());
   }
 
   @Test

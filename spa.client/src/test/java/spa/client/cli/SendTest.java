@@ -43,6 +43,20 @@ class SendTest {
   }
 
   @Test
+  void dashSixSendsToTheServersIpv6Address() throws Exception {
+    try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("::1"), 0))) {
+      server.setSoTimeout(5000);
+      CliHarness.Result r = new CliHarness(home).run("--no-rc-file", "-6", "-A", "tcp/22", "-a", "10.0.0.5",
+          "-D", "::1", "-p", Integer.toString(server.getLocalPort()), "--key-rijndael", "fwknoptest");
+      assertEquals(0, r.status(), r.err());
+      DatagramPacket d = new DatagramPacket(new byte[2048], 2048);
+      server.receive(d);
+      String wire = new String(d.getData(), 0, d.getLength(), StandardCharsets.US_ASCII);
+      assertEquals("10.0.0.5,tcp/22", open(wire, "KEY", "fwknoptest").message());
+    }
+  }
+
+  @Test
   void udpPacketIsAcceptedByTheDecryptor() throws Exception {
     try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
       server.setSoTimeout(5000);
