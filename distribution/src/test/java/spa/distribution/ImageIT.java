@@ -79,11 +79,13 @@ class ImageIT {
     List<String> lines = r.stdout().lines().toList();
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("problem")), r::describe);
     for (var e : PLUGINS.entrySet()) {
-      String layer = e.getKey() + " (" + image.plugins().toRealPath().resolve(e.getKey()) + ")";
-      assertTrue(lines.stream().anyMatch(l -> l.contains(" " + e.getValue() + " ") && l.endsWith(layer)),
-          () -> e.getValue() + " not listed in layer " + layer + ":\n" + r.describe());
+      String layer = " " + image.plugins().toRealPath().resolve(e.getKey()) + "/";
+      assertTrue(lines.stream().anyMatch(l -> l.contains(" " + e.getValue() + " ") && l.contains(layer)
+              && l.endsWith(".jar")), () -> e.getValue() + " not listed from" + layer + ":\n" + r.describe());
     }
-    assertTrue(lines.stream().anyMatch(l -> l.matches("aes +Decryptor +spa\\.cipher\\.aes +boot")), r::describe);
+    String lib = image.lib().toRealPath().toString();
+    assertTrue(lines.stream().anyMatch(l -> l.matches("aes +Decryptor +spa\\.cipher\\.aes +\\S+ +" + lib
+        + "/spa\\.cipher\\.aes-\\S+\\.jar")), r::describe);
   }
 
   @ParameterizedTest

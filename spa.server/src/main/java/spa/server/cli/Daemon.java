@@ -70,8 +70,15 @@ public final class Daemon {
     if (cmd.kill || cmd.restart || cmd.status) {
       return new ControlCommand(loader, sources, cmd.restart, cmd.status, out, err).run();
     }
+    List<Path> pluginDirs;
+    try {
+      pluginDirs = pluginDirs();
+    } catch (StartupException e) {
+      err.println("spad: " + e.getMessage());
+      return 1;
+    }
     if (cmd.listPlugins) {
-      plugins = Plugins.load(pluginsDir(), Set.of("com.sun.jna"));
+      plugins = Plugins.load(pluginDirs, Set.of("com.sun.jna"));
       return new PluginListing(plugins, out).run();
     }
     ServerConfig config;
@@ -91,9 +98,11 @@ public final class Daemon {
       err.println("spad: " + e);
       return 1;
     }
-    plugins = Plugins.load(pluginsDir(), Set.of("com.sun.jna"));
-    if (!plugins.problems().isEmpty()) {
-      plugins.problems().forEach(p -> err.println("spad: plugin " + p));
+    plugins = Plugins.load(pluginDirs, Set.of("com.sun.jna"));
+    List<String> pluginErrors = new ArrayList<>(plugins.problems());
+    pluginErrors.addAll(Plugins.duplicates(plugins.all(pluginErrors)));
+    if (!pluginErrors.isEmpty()) {
+      pluginErrors.forEach(p -> err.println("spad: plugin " + p));
       return 1;
     }
     try {
@@ -308,12 +317,23 @@ public final class Daemon {
     return h == null || h.isBlank() ? null : Path.of(h);
   }
 
-  private Path pluginsDir() {
-    if (cmd.pluginsDir != null) {
-      return cmd.pluginsDir;
-    }
+  /**
+   * The image's {@code plugins/} (when there is one), then the directories of {@code --plugins}, then those of
+   * {@code SPA_PLUGIN_PATH}; each named one must be a directory.
+   */
+  private List<Path> pluginDirs() throws StartupException {
+    List<Path> dirs = new ArrayList<>();
     Path h = home();
-    return h == null ? null : h.resolve("plugins");
+    if (h != null) {
+      dirs.add(h.resolve("plugins"));
+    }
+    try {
+      dirs.addAll(Plugins.path("--plugins", cmd.pluginPath));
+      dirs.addAll(Plugins.path("SPA_PLUGIN_PATH", System.getenv("SPA_PLUGIN_PATH")));
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage());
+    }
+    return dirs;
   }
 
   private void info(String msg) {
