@@ -129,13 +129,13 @@ class ImageIT {
 
   @Test
   void spadLeavesOutAStaleAheadOfTimeCacheAndKeepsJvmMessagesOffStandardOutput(@TempDir Path dir) throws Exception {
-    // a copy of bin/spad and lib/, so that lib/spad.aot can be planted; the JDK is the one running this test
+    // a copy of bin/spad and lib/ (jars, launcher.sh), so that lib/spad.aot can be planted; the JDK is the one running this test
     Path home = dir.resolve("spa");
     Files.createDirectories(home.resolve("bin"));
     Files.copy(image.spad(), home.resolve("bin/spad"));
     Files.createDirectories(home.resolve("lib"));
     try (Stream<Path> jars = Files.list(image.lib())) {
-      for (Path j : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+      for (Path j : jars.filter(p -> p.toString().endsWith(".jar") || p.toString().endsWith(".sh")).toList()) {
         Files.copy(j, home.resolve("lib").resolve(j.getFileName()));
       }
     }
