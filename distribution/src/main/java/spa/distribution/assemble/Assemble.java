@@ -112,10 +112,12 @@ public final class Assemble {
   }
 
   private void list(Catalog catalog) {
-    out.println(String.format("%-16s %-28s %s", "NAME", "PROVIDES", "MODULES"));
+    out.println(String.format("%-16s %-28s %s", "NAME", "PROVIDES", "MODULE"));
     for (Catalog.Plugin p : catalog.plugins().values()) {
+      List<String> providers = p.providers();
+      int others = p.modules().size() - providers.size();
       out.println(String.format("%-16s %-28s %s", p.name(), String.join(",", p.services()),
-          String.join(" ", p.modules().stream().map(m -> m.descriptor().name()).toList())));
+          String.join(" ", providers) + (others == 0 ? "" : " (+" + others + " private jars)")));
     }
   }
 

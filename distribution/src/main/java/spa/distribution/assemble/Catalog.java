@@ -31,6 +31,12 @@ final class Catalog {
 
   /** A plugin: its name, where it is in the image, and its modules. */
   record Plugin(String name, Path path, boolean inLib, List<ModuleReference> modules) {
+    /** Its modules that provide one of spa's services (the others are its private dependencies). */
+    List<String> providers() {
+      return modules.stream().filter(m -> m.descriptor().provides().stream().anyMatch(p -> p.service().startsWith(SPI)))
+          .map(m -> m.descriptor().name()).toList();
+    }
+
     /** The services its modules provide, by simple name. */
     Set<String> services() {
       Set<String> s = new LinkedHashSet<>();

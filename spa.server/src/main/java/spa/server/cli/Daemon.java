@@ -66,14 +66,15 @@ public final class Daemon {
       return 2;
     }
     loader = new ConfigLoader(this::warn, this::info);
-    sources = new ConfigLoader.Sources(cmd.configFile, cmd.overrideFiles, cmd.commandLine(), home());
+    Path etc = Path.of(System.getProperty("spa.sysconfdir", "/etc"));
+    sources = new ConfigLoader.Sources(cmd.configFile, cmd.overrideFiles, cmd.commandLine(), etc);
     if (cmd.kill || cmd.restart || cmd.status) {
       return new ControlCommand(loader, sources, cmd.restart, cmd.status, out, err).run();
     }
     List<Path> pluginDirs;
     try {
-      pluginDirs = pluginDirs();
-    } catch (StartupException e) {
+      pluginDirs = Plugins.dirs(home(), cmd.pluginPath, System.getenv("SPA_PLUGIN_PATH"));
+    } catch (IllegalArgumentException e) {
       err.println("spad: " + e.getMessage());
       return 1;
     }
@@ -84,6 +85,9 @@ public final class Daemon {
     ServerConfig config;
     DecisionChain chain;
     boolean serving = !(cmd.dumpConfig || cmd.exitParseConfig || cmd.fwList || cmd.fwListAll || cmd.fwFlush);
+    if (cmd.configFile == null && !cmd.listPlugins) {
+      err.println("spad: " + ConfigLoader.defaultChoice(etc));
+    }
     try {
       config = loader.load(sources);
       if (cmd.dumpConfig) {
@@ -123,6 +127,9 @@ public final class Daemon {
       capture = choice.capture(g);
       // test mode opens nothing, yet a FIREWALL naming no installed plugin is a mistake to report now
       firewall = cmd.test && !g.has("FIREWALL") ? null : choice.firewall(g, false);
+      if (firewall != null) {
+        FirewallSettings.unprotected(FirewallSettings.of(g, chain.policy())).ifPresent(this::warn);
+      }
       if (cmd.exitParseConfig && firewall != null) {
         checkFirewall(firewall, FirewallSettings.of(g, chain.policy()));
       }
@@ -243,7 +250,8 @@ public final class Daemon {
       } catch (Exception ex) {
         throw new StartupException("capture " + capture.info().name() + ": " + ex.getMessage());
       }
-      info("ready: capturing with " + capture.info().name());
+      err.println("spad: ready: capturing with " + capture.info().name() + ", firewall "
+          + (firewall == null ? "none" : firewall.info().name()) + (test ? " (test mode)" : ""));
       cmd.hooks().ready();
       try {
         e.awaitEnd();
@@ -315,25 +323,6 @@ public final class Daemon {
   private static Path home() {
     String h = System.getProperty("spa.home");
     return h == null || h.isBlank() ? null : Path.of(h);
-  }
-
-  /**
-   * The image's {@code plugins/} (when there is one), then the directories of {@code --plugins}, then those of
-   * {@code SPA_PLUGIN_PATH}; each named one must be a directory.
-   */
-  private List<Path> pluginDirs() throws StartupException {
-    List<Path> dirs = new ArrayList<>();
-    Path h = home();
-    if (h != null) {
-      dirs.add(h.resolve("plugins"));
-    }
-    try {
-      dirs.addAll(Plugins.path("--plugins", cmd.pluginPath));
-      dirs.addAll(Plugins.path("SPA_PLUGIN_PATH", System.getenv("SPA_PLUGIN_PATH")));
-    } catch (IllegalArgumentException e) {
-      throw new StartupException(e.getMessage());
-    }
-    return dirs;
   }
 
   private void info(String msg) {

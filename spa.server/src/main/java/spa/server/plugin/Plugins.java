@@ -94,6 +94,22 @@ public final class Plugins {
   }
 
   /**
+   * The plugin directories: the image's {@code plugins/} (when {@code home} is known), then those of
+   * {@code --plugins}, then those of {@code SPA_PLUGIN_PATH}.
+   *
+   * @throws IllegalArgumentException naming the option or variable and a directory that does not exist
+   */
+  public static List<Path> dirs(Path home, String option, String variable) {
+    List<Path> dirs = new ArrayList<>();
+    if (home != null) {
+      dirs.add(home.resolve("plugins"));
+    }
+    dirs.addAll(path("--plugins", option));
+    dirs.addAll(path("SPA_PLUGIN_PATH", variable));
+    return dirs;
+  }
+
+  /**
    * The directories of a {@code DIR[:DIR...]} list (null: none), each of which must exist.
    *
    * @param from where the list was given ({@code --plugins}, {@code SPA_PLUGIN_PATH}), for the message
