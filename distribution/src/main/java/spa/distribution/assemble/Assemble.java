@@ -26,11 +26,13 @@ import java.util.stream.Stream;
 public final class Assemble {
   private static final String USAGE = """
       Usage: spa-assemble --plugins NAME[,NAME...] [--jlink] --output DIR
+             spa-assemble --deb FILE.deb
              spa-assemble --list
       Makes a smaller spa image from this one, holding only the plugins named, and DIR.tar.gz.
         --plugins NAME,...  the plugins to keep (--list shows them)
         --jlink             add runtime/, a Java runtime of only the JDK modules they need (needs a JDK)
         --output DIR        the new image; DIR must not exist
+        --deb FILE.deb      package this image for Debian (/usr/lib/spa, /etc/spa, systemd units)
         --list              show the plugins this image can give
       """;
 
@@ -56,12 +58,13 @@ public final class Assemble {
     boolean jlink = false;
     boolean list = false;
     Path output = null;
+    Path deb = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
       String opt = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
       switch (opt) {
-        case "--plugins", "--output" -> {
+        case "--plugins", "--output", "--deb" -> {
           if (value == null && i + 1 < args.length) {
             value = args[++i];
           }
@@ -70,6 +73,8 @@ public final class Assemble {
           }
           if (opt.equals("--plugins")) {
             names = List.of(value.split(","));
+          } else if (opt.equals("--deb")) {
+            deb = Path.of(value).toAbsolutePath().normalize();
           } else {
             output = Path.of(value).toAbsolutePath().normalize();
           }
@@ -93,6 +98,14 @@ public final class Assemble {
       Catalog catalog = Catalog.read(Path.of(home));
       if (list) {
         list(catalog);
+        return 0;
+      }
+      if (deb != null) {
+        if (names != null || output != null || jlink) {
+          return usage("--deb packages this image as it is: assemble first, then run the new image's spa-assemble");
+        }
+        new DebPackage(catalog).build(deb);
+        out.println("spa-assemble: wrote " + deb);
         return 0;
       }
       if (names == null || output == null) {
@@ -156,7 +169,7 @@ public final class Assemble {
       for (Path f : Catalog.list(catalog.home().resolve("lib"))) {
         String n = f.getFileName().toString();
         if (!n.endsWith(".jar") && !n.endsWith(".aot")) { // launcher.sh; an AOT cache matches only its jars
-          Files.copy(f, partial.resolve("lib").resolve(n), StandardCopyOption.COPY_ATTRIBUTES);
+          copyTree(f, partial.resolve("lib").resolve(n));
         }
       }
       for (Path jar : lib) {
@@ -206,7 +219,8 @@ public final class Assemble {
     }
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
+  /** Copies {@code from} (a file or a directory) to {@code to}, with modes and times. */
+  static void copyTree(Path from, Path to) throws IOException {
     Files.walkFileTree(from, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -223,7 +237,7 @@ public final class Assemble {
     });
   }
 
-  private static void delete(Path dir) throws IOException {
+  static void delete(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

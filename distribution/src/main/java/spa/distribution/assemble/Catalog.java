@@ -95,6 +95,11 @@ final class Catalog {
     return home;
   }
 
+  /** The modules of {@code lib/}, by name. */
+  Map<String, ModuleReference> lib() {
+    return lib;
+  }
+
   Map<String, Plugin> plugins() {
     return plugins;
   }

@@ -82,7 +82,7 @@ final class Linker {
   }
 
   /** Runs {@code cmd}; its standard output, or its last line of output as the failure. */
-  private static String run(List<String> cmd) throws AssembleException {
+  static String run(List<String> cmd) throws AssembleException {
     Process p;
     try {
       p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

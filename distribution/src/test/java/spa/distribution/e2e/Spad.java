@@ -79,6 +79,11 @@ final class Spad implements AutoCloseable {
         "-r", files.runDir().toString());
   }
 
+  /** The process id (ip netns exec, env, setpriv and the launcher all exec: it is the JVM's). */
+  long pid() {
+    return process.pid();
+  }
+
   /** The program the spad process runs (ip netns exec, env and the launcher all exec it): its java. */
   Path executable() throws IOException {
     return Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "exe"));
