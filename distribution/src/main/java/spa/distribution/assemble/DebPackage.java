@@ -1,6 +1,8 @@
 package spa.distribution.assemble;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.lang.module.ModuleReference;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -9,12 +11,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code spa-assemble --deb FILE}: the image as a Debian package, built with dpkg-deb and no network. The image goes
  * to {@code /usr/lib/spa}, {@code spa} and {@code spad} to {@code /usr/bin}, the examples of {@code conf/} to
  * {@code /usr/share/doc/spa/examples}, the example {@code spad.conf} to {@code /etc/spa} as a conffile; the systemd
- * units, tmpfiles.d and sysusers.d files and the maintainer scripts come from the image's {@code share/debian}.
+ * units, tmpfiles.d and sysusers.d files and the maintainer scripts come from the image's {@code share/debian};
+ * the man pages spa(1) and spad(8) and the bash completions are generated from the commands' {@code --help}.
  */
 final class DebPackage {
   private final Catalog catalog;
@@ -59,6 +63,7 @@ final class DebPackage {
       for (String script : List.of("postinst", "prerm", "postrm")) {
         place(debian.resolve(script), root.resolve("DEBIAN").resolve(script), "rwxr-xr-x");
       }
+      docPages(home, root);
       Files.writeString(root.resolve("DEBIAN/conffiles"), "/etc/spa/spad.conf\n");
       Files.writeString(root.resolve("DEBIAN/control"), control(Files.isDirectory(home.resolve("runtime"))));
       Linker.run(List.of("dpkg-deb", "--root-owner-group", "-Zgzip", "--build", root.toString(), deb.toString()));
@@ -73,6 +78,30 @@ final class DebPackage {
     }
   }
 
+  /** spa(1), spad(8) and their bash completions, from the image's own {@code --help}. */
+  private void docPages(Path home, Path root) throws AssembleException, IOException {
+    String version = version();
+    for (String cmd : List.of("spa", "spad")) {
+      DocPages pages = new DocPages(cmd, Linker.run(List.of(home.resolve("bin").resolve(cmd).toString(), "--help")));
+      int section = cmd.equals("spad") ? 8 : 1;
+      List<String> files = cmd.equals("spad")
+          ? List.of("/etc/spa/spad.conf", "/etc/fwknop/fwknopd.conf, /etc/fwknop/access.conf (when only these exist)",
+              "/var/lib/spa/digest.cache", "/run/spa")
+          : List.of("~/.fwknoprc");
+      Path man = Files.createDirectories(root.resolve("usr/share/man/man" + section));
+      try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(man.resolve(cmd + "." + section + ".gz")))) {
+        out.write(pages.manPage(section, version, files).getBytes(StandardCharsets.UTF_8));
+      }
+      Path completions = Files.createDirectories(root.resolve("usr/share/bash-completion/completions"));
+      Files.writeString(completions.resolve(cmd), pages.bashCompletion());
+    }
+  }
+
+  private String version() {
+    ModuleReference core = catalog.lib().get("spa.core");
+    return core == null ? "0" : core.descriptor().rawVersion().orElse("0");
+  }
+
   private static void place(Path from, Path to, String mode) throws IOException {
     Files.createDirectories(to.getParent());
     Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
@@ -81,8 +110,7 @@ final class DebPackage {
 
   /** The control file: the version of spa.core; with runtime/ the machine's architecture, else all. */
   private String control(boolean ownRuntime) throws AssembleException {
-    ModuleReference core = catalog.lib().get("spa.core");
-    String version = core == null ? "0" : core.descriptor().rawVersion().orElse("0").replace('-', '~');
+    String version = version().replace('-', '~');
     String arch = ownRuntime ? Linker.run(List.of("dpkg", "--print-architecture")).strip() : "all";
     return "Package: spa\n"
         + "Version: " + version + "\n"

@@ -83,6 +83,29 @@ class DebPackageIT {
   }
 
   @Test
+  void manPagesAndCompletionsCoverEveryOptionOfTheHelp() throws Exception {
+    CommandResult help = run(image.resolve("bin/spad").toString(), "--help");
+    assertTrue(help.ok(), help::failure);
+    String page;
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(root.resolve("usr/share/man/man8/spad.8.gz")))) {
+      page = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertTrue(page.startsWith(".TH SPAD 8 "), page);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("--[a-z][a-z-]+").matcher(help.stdout());
+    int options = 0;
+    while (m.find()) {
+      options++;
+      String escaped = m.group().replace("-", "\\-");
+      assertTrue(page.contains(escaped), () -> m.group() + " not in spad(8)");
+    }
+    assertTrue(options > 20, help.stdout());
+    assertTrue(Files.isRegularFile(root.resolve("usr/share/man/man1/spa.1.gz")));
+    CommandResult complete = run("bash", "-c", "source " + root.resolve("usr/share/bash-completion/completions/spad")
+        + "; COMP_WORDS=(spad --exit-p); COMP_CWORD=1; _spad; echo \"${COMPREPLY[*]}\"");
+    assertEquals("--exit-parse-config\n", complete.stdout(), complete::failure);
+  }
+
+  @Test
   void theUnitsPassSystemdAnalyzeVerifyAndScoreWellInSecurity() throws Exception {
     // the units as installed, but with spad where the unpacked package has it (verify checks the executables)
     Path units = Files.createDirectories(dir.resolve("units"));
