@@ -84,11 +84,13 @@ class ImageIT {
     List<String> lines = r.stdout().lines().toList();
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("problem")), r::describe);
     for (var e : PLUGINS.entrySet()) {
-      String layer = e.getKey() + " (" + image.plugins().toRealPath().resolve(e.getKey()) + ")";
-      assertTrue(lines.stream().anyMatch(l -> l.contains(" " + e.getValue() + " ") && l.endsWith(layer)),
-          () -> e.getValue() + " not listed in layer " + layer + ":\n" + r.describe());
+      String layer = " " + image.plugins().toRealPath().resolve(e.getKey()) + "/";
+      assertTrue(lines.stream().anyMatch(l -> l.contains(" " + e.getValue() + " ") && l.contains(layer)
+              && l.endsWith(".jar")), () -> e.getValue() + " not listed from" + layer + ":\n" + r.describe());
     }
-    assertTrue(lines.stream().anyMatch(l -> l.matches("aes +Decryptor +spa\\.cipher\\.aes +boot")), r::describe);
+    String lib = image.lib().toRealPath().toString();
+    assertTrue(lines.stream().anyMatch(l -> l.matches("aes +Decryptor +spa\\.cipher\\.aes +\\S+ +" + lib
+        + "/spa\\.cipher\\.aes-\\S+\\.jar")), r::describe);
   }
 
   @ParameterizedTest
@@ -132,13 +134,13 @@ class ImageIT {
 
   @Test
   void spadLeavesOutAStaleAheadOfTimeCacheAndKeepsJvmMessagesOffStandardOutput(@TempDir Path dir) throws Exception {
-    // a copy of bin/spad and lib/, so that lib/spad.aot can be planted; the JDK is the one running this test
+    // a copy of bin/spad and lib/ (jars, launcher.sh), so that lib/spad.aot can be planted; the JDK is the one running this test
     Path home = dir.resolve("spa");
     Files.createDirectories(home.resolve("bin"));
     Files.copy(image.spad(), home.resolve("bin/spad"));
     Files.createDirectories(home.resolve("lib"));
     try (Stream<Path> jars = Files.list(image.lib())) {
-      for (Path j : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+      for (Path j : jars.filter(p -> p.toString().endsWith(".jar") || p.toString().endsWith(".sh")).toList()) {
         Files.copy(j, home.resolve("lib").resolve(j.getFileName()));
       }
     }

@@ -32,10 +32,17 @@ final class Spad implements AutoCloseable {
   /** Starts spad and waits until its UDP socket is bound (the firewall is set up before that). */
   static Spad start(Site site, Path image, ServerFiles files, Backend backend, String name)
       throws IOException, InterruptedException {
+    return start(site, image, files, backend, name, List.of());
+  }
+
+  /** {@link #start}, with {@code env} ({@code env(1)} and its arguments, or nothing) before bin/spad. */
+  static Spad start(Site site, Path image, ServerFiles files, Backend backend, String name, List<String> env)
+      throws IOException, InterruptedException {
     Path dir = files.fwknopdConf().getParent();
     Path out = dir.resolve(name + ".events");
     Path err = dir.resolve(name + ".err");
     List<String> argv = new ArrayList<>(site.inServer());
+    argv.addAll(env);
     argv.add(image.resolve("bin/spad").toString());
     argv.addAll(args(files, backend));
     argv.addAll(List.of("-U", "--log-format", "json"));
@@ -70,6 +77,16 @@ final class Spad implements AutoCloseable {
     return List.of("-c", files.fwknopdConf().toString(), "-a", files.accessConf().toString(),
         "--firewall", backend.pluginName(), "-d", files.digestFile().toString(), "-p", files.pidFile().toString(),
         "-r", files.runDir().toString());
+  }
+
+  /** The process id (ip netns exec, env, setpriv and the launcher all exec: it is the JVM's). */
+  long pid() {
+    return process.pid();
+  }
+
+  /** The program the spad process runs (ip netns exec, env and the launcher all exec it): its java. */
+  Path executable() throws IOException {
+    return Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "exe"));
   }
 
   /** The JSON events logged so far. */

@@ -16,7 +16,7 @@ import spa.core.Settings;
  * @param family table family: inet, ip or ip6
  * @param table table name
  * @param prefix prefix of spa's set, map and chain names
- * @param protectedPorts ports new connections to which are dropped unless granted (may be empty outside own mode)
+ * @param protectedPorts ports new connections to which are dropped unless granted; empty: accept rules only
  * @param forwarding forward and NAT chains for FORWARD/FORWARD_ALL grants
  * @param localNat NAT chain for LOCAL grants (the ghost service)
  * @param forwardDrop spa's forward chain drops new forwarded connections without a grant
@@ -79,10 +79,7 @@ record NftConfig(String exe, Mode mode, String family, String table, String pref
     String key = s.has("NFT_PROTECTED_PORTS") ? "NFT_PROTECTED_PORTS" : "OPEN_PORTS";
     String text = s.get(key).orElse("").trim();
     if (text.isEmpty() || text.equalsIgnoreCase("none")) {
-      if (mode == Mode.OWN && !text.equalsIgnoreCase("none")) {
-        throw s.invalid("NFT_PROTECTED_PORTS", "no ports to protect: set NFT_PROTECTED_PORTS (for example tcp/22)"
-            + " or OPEN_PORTS in the access stanzas");
-      }
+      // nothing to protect (fwknop's shipped access.conf has no OPEN_PORTS): accept rules only, fwknopd's model
       return List.of();
     }
     try {

@@ -14,7 +14,9 @@
  *   <li>{@code NFT_PREFIX} prefix of spa's set and chain names: none in own mode, {@code spa_} otherwise;</li>
  *   <li>{@code NFT_PROTECTED_PORTS} for example {@code tcp/22, udp/1194}: new connections to these are
  *       dropped unless granted. Defaults to {@code OPEN_PORTS} (the engine passes the access stanzas'
- *       OPEN_PORTS under that key); {@code none} protects nothing;</li>
+ *       OPEN_PORTS under that key); {@code none}, or no OPEN_PORTS at all (fwknop's shipped access.conf),
+       protects nothing: spa's chains then only accept granted traffic, fwknopd's model, and the admin's
+       ruleset must drop the rest (a drop in another table wins over spa's accept);</li>
  *   <li>{@code NFT_FORWARD_DROP} Y: spa's forward chain drops new forwarded connections without a grant;</li>
  *   <li>{@code NFT_EXE} path of nft, default {@code /usr/sbin/nft};</li>
  *   <li>{@code ENABLE_IPT_FORWARDING}, {@code ENABLE_IPT_LOCAL_NAT}: create the forward and NAT chains.</li>

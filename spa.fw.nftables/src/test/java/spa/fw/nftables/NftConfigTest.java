@@ -42,6 +42,15 @@ class NftConfigTest {
   }
 
   @Test
+  void withNothingToProtectOwnModeHasAcceptRulesOnly() throws Exception {
+    NftConfig c = of(Map.of());
+    assertEquals(NftConfig.Mode.OWN, c.mode());
+    assertEquals(List.of(), c.protectedPorts());
+    List<String> input = new Layout(c).inputRules();
+    assertTrue(input.stream().allMatch(r -> r.endsWith(" accept")), input.toString());
+  }
+
+  @Test
   void embeddedAndSetsModesUseTheAdminsTableWithAPrefix() throws Exception {
     NftConfig c = of(Map.of("NFT_MODE", "Embedded", "NFT_TABLE", "filter", "NFT_FAMILY", "ip"));
     assertEquals(NftConfig.Mode.EMBEDDED, c.mode());
@@ -60,9 +69,6 @@ class NftConfigTest {
     assertEquals("NFT_FAMILY", bad(Map.of("NFT_FAMILY", "bridge", "NFT_PROTECTED_PORTS", "tcp/22")).key());
     assertEquals("NFT_PROTECTED_PORTS", bad(Map.of("NFT_PROTECTED_PORTS", "icmp/1")).key());
     assertEquals("OPEN_PORTS", bad(Map.of("OPEN_PORTS", "tcp/99999")).key());
-    ConfigException none = bad(Map.of());
-    assertEquals("NFT_PROTECTED_PORTS", none.key());
-    assertTrue(none.getMessage().contains("no ports to protect"), none.getMessage());
     assertEquals("NFT_FORWARD_DROP", bad(Map.of("NFT_FORWARD_DROP", "Y", "NFT_PROTECTED_PORTS", "tcp/22")).key());
     assertEquals("fwknopd.conf: NFT_FAMILY: must be inet, ip or ip6, not 'arp'",
         bad(Map.of("NFT_FAMILY", "arp", "NFT_PROTECTED_PORTS", "tcp/22")).toString());

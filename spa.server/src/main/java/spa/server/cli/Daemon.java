@@ -68,17 +68,28 @@ public final class Daemon {
       return 2;
     }
     loader = new ConfigLoader(this::warn, this::info);
-    sources = new ConfigLoader.Sources(cmd.configFile, cmd.overrideFiles, cmd.commandLine(), home());
+    Path etc = Path.of(System.getProperty("spa.sysconfdir", "/etc"));
+    sources = new ConfigLoader.Sources(cmd.configFile, cmd.overrideFiles, cmd.commandLine(), etc);
     if (cmd.kill || cmd.restart || cmd.status) {
       return new ControlCommand(loader, sources, cmd.restart, cmd.status, out, err).run();
     }
+    List<Path> pluginDirs;
+    try {
+      pluginDirs = Plugins.dirs(home(), cmd.pluginPath, System.getenv("SPA_PLUGIN_PATH"));
+    } catch (IllegalArgumentException e) {
+      err.println("spad: " + e.getMessage());
+      return 1;
+    }
     if (cmd.listPlugins) {
-      plugins = Plugins.load(pluginsDir(), Set.of("com.sun.jna"));
+      plugins = Plugins.load(pluginDirs, Set.of("com.sun.jna"));
       return new PluginListing(plugins, out).run();
     }
     ServerConfig config;
     DecisionChain chain;
     boolean serving = !(cmd.dumpConfig || cmd.exitParseConfig || cmd.fwList || cmd.fwListAll || cmd.fwFlush);
+    if (cmd.configFile == null && !cmd.listPlugins) {
+      err.println("spad: " + ConfigLoader.defaultChoice(etc));
+    }
     try {
       config = loader.load(sources);
       if (cmd.dumpConfig) {
@@ -93,9 +104,11 @@ public final class Daemon {
       err.println("spad: " + e);
       return 1;
     }
-    plugins = Plugins.load(pluginsDir(), Set.of("com.sun.jna"));
-    if (!plugins.problems().isEmpty()) {
-      plugins.problems().forEach(p -> err.println("spad: plugin " + p));
+    plugins = Plugins.load(pluginDirs, Set.of("com.sun.jna"));
+    List<String> pluginErrors = new ArrayList<>(plugins.problems());
+    pluginErrors.addAll(Plugins.duplicates(plugins.all(pluginErrors)));
+    if (!pluginErrors.isEmpty()) {
+      pluginErrors.forEach(p -> err.println("spad: plugin " + p));
       return 1;
     }
     try {
@@ -116,6 +129,9 @@ public final class Daemon {
       capture = choice.capture(g);
       // test mode opens nothing, yet a FIREWALL naming no installed plugin is a mistake to report now
       firewall = cmd.test && !g.has("FIREWALL") ? null : choice.firewall(g, false);
+      if (firewall != null) {
+        FirewallSettings.unprotected(FirewallSettings.of(g, chain.policy())).ifPresent(this::warn);
+      }
       if (cmd.exitParseConfig && firewall != null) {
         checkFirewall(firewall, FirewallSettings.of(g, chain.policy()));
       }
@@ -241,7 +257,8 @@ public final class Daemon {
       }
       CaptureSource.Capture started = running;
       e.watchCapture(() -> Plugins.withContextLoader(capture.loader(), started::dropped)); // plugin code: its loader
-      info("ready: capturing with " + capture.info().name());
+      err.println("spad: ready: capturing with " + capture.info().name() + ", firewall "
+          + (firewall == null ? "none" : firewall.info().name()) + (test ? " (test mode)" : ""));
       cmd.hooks().ready();
       try {
         e.awaitEnd();
@@ -313,14 +330,6 @@ public final class Daemon {
   private static Path home() {
     String h = System.getProperty("spa.home");
     return h == null || h.isBlank() ? null : Path.of(h);
-  }
-
-  private Path pluginsDir() {
-    if (cmd.pluginsDir != null) {
-      return cmd.pluginsDir;
-    }
-    Path h = home();
-    return h == null ? null : h.resolve("plugins");
   }
 
   private void info(String msg) {

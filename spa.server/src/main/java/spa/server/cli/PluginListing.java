@@ -3,14 +3,10 @@ package spa.server.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import spa.core.spi.Authorizer;
-import spa.core.spi.CaptureSource;
-import spa.core.spi.Decryptor;
-import spa.core.spi.FirewallBackend;
 import spa.server.plugin.PluginInfo;
 import spa.server.plugin.Plugins;
 
-/** {@code --list-plugins}: every plugin found, its type, module and layer, and the problems met. */
+/** {@code --list-plugins}: every plugin found, its kind, module, version and jar, and the problems met. */
 final class PluginListing {
   private final Plugins plugins;
   private final PrintStream out;
@@ -22,14 +18,12 @@ final class PluginListing {
 
   int run() {
     List<String> errors = new ArrayList<>();
-    List<PluginInfo> all = new ArrayList<>();
-    all.addAll(plugins.providers(CaptureSource.class, CaptureSource::name, errors).stream().map(Plugins.Found::info).toList());
-    all.addAll(plugins.providers(Decryptor.class, Decryptor::name, errors).stream().map(Plugins.Found::info).toList());
-    all.addAll(plugins.providers(Authorizer.class, Authorizer::name, errors).stream().map(Plugins.Found::info).toList());
-    all.addAll(plugins.providers(FirewallBackend.class, FirewallBackend::name, errors).stream().map(Plugins.Found::info).toList());
-    out.println(String.format("%-12s %-16s %-24s %s", "NAME", "TYPE", "MODULE", "LAYER"));
-    for (PluginInfo p : all) {
-      out.println(String.format("%-12s %-16s %-24s %s", p.name(), p.type(), p.module(), layerText(p.layer())));
+    List<Plugins.Found<?>> all = plugins.all(errors);
+    errors.addAll(Plugins.duplicates(all));
+    out.println(String.format("%-12s %-16s %-24s %-10s %s", "NAME", "KIND", "MODULE", "VERSION", "PATH"));
+    for (Plugins.Found<?> f : all) {
+      PluginInfo p = f.info();
+      out.println(String.format("%-12s %-16s %-24s %-10s %s", p.name(), p.type(), p.module(), p.version(), p.path()));
     }
     for (String p : plugins.problems()) {
       out.println("problem: " + p);
@@ -39,14 +33,5 @@ final class PluginListing {
     }
     out.flush();
     return plugins.problems().isEmpty() && errors.isEmpty() ? 0 : 1;
-  }
-
-  private String layerText(String layer) {
-    for (Plugins.Layer l : plugins.layers()) {
-      if (l.name().equals(layer) && l.dir() != null) {
-        return layer + " (" + l.dir() + ")";
-      }
-    }
-    return layer;
   }
 }

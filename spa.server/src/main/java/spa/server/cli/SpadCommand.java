@@ -34,7 +34,7 @@ public final class SpadCommand {
   boolean udpServer;
   String capture;
   String firewall;
-  Path pluginsDir;
+  String pluginPath;
   boolean listPlugins;
   String logFormat = "text";
   boolean test;
@@ -81,8 +81,9 @@ public final class SpadCommand {
       value((char) 0, "capture", "NAME", "capture plugin to use (udp, pcap, ulogd, ...)", (c, v) -> c.capture = v),
       value((char) 0, "firewall", "NAME", "firewall plugin to use (nftables, iptables, ...)",
           (c, v) -> c.firewall = v),
-      value((char) 0, "plugins", "DIR", "plugin directory (default: <spa.home>/plugins)",
-          (c, v) -> c.pluginsDir = path(v)),
+      value((char) 0, "plugins", "DIR[:DIR...]",
+          "more plugin directories, after the image's plugins/ and before SPA_PLUGIN_PATH's",
+          (c, v) -> c.pluginPath = c.pluginPath == null ? v : c.pluginPath + ":" + v),
       flag((char) 0, "list-plugins", "list the plugins found and where, then exit", c -> c.listPlugins = true),
       value((char) 0, "log-format", "FORMAT", "events as 'text' (default) or 'json' (one object per line)",
           (c, v) -> c.logFormat = v),

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import spa.core.ConfigException;
 import spa.core.Settings;
 
@@ -35,23 +36,37 @@ public final class ConfigLoader {
    * @param configFile the main file ({@code -c}), or null to look in the usual places
    * @param overrideFiles further files whose variables win over the main file ({@code -O})
    * @param commandLine variables set by options (they win over every file)
-   * @param home spad's installation directory ({@code conf/spad.conf} there is a default), or null
+   * @param etc the system configuration directory where spad looks when no main file is named ({@code /etc}), or
+   *     null to look nowhere; an image's own {@code conf/} holds examples only and is never looked in
    */
-  public record Sources(Path configFile, List<Path> overrideFiles, Settings commandLine, Path home) {
+  public record Sources(Path configFile, List<Path> overrideFiles, Settings commandLine, Path etc) {
     public Sources {
       overrideFiles = List.copyOf(overrideFiles);
     }
   }
 
-  /** The configuration file used when none is named. */
-  public static Path defaultConfigFile(Path home) {
-    List<Path> candidates = new ArrayList<>();
-    if (home != null) {
-      candidates.add(home.resolve("conf/spad.conf"));
+  /**
+   * The configuration file used when none is named: {@code etc/spa/spad.conf}, else fwknop's
+   * {@code etc/fwknop/fwknopd.conf} (with the {@code access.conf} beside it); null when neither exists.
+   */
+  public static Path defaultConfigFile(Path etc) {
+    if (etc == null) {
+      return null;
     }
-    candidates.add(Path.of("/etc/spad/spad.conf"));
-    candidates.add(Path.of(Variables.DEFAULT_CONF_DIR, "fwknopd.conf"));
-    return candidates.stream().filter(Files::isRegularFile).findFirst().orElse(null);
+    return Stream.of(etc.resolve("spa/spad.conf"), etc.resolve("fwknop/fwknopd.conf")).filter(Files::isRegularFile)
+        .findFirst().orElse(null);
+  }
+
+  /** One line saying which configuration {@link #defaultConfigFile} chose, and why. */
+  public static String defaultChoice(Path etc) {
+    Path chosen = defaultConfigFile(etc);
+    Path spa = etc == null ? Path.of("/etc/spa/spad.conf") : etc.resolve("spa/spad.conf");
+    if (chosen == null) {
+      return "no -c, and neither " + spa + " nor fwknop's fwknopd.conf exists: defaults, and the access.conf of "
+          + "FWKNOP_CONF_DIR";
+    }
+    return chosen.equals(spa) ? "no -c: reading " + spa
+        : "no -c: reading fwknop's " + chosen + " and the access.conf beside it (" + spa + " does not exist)";
   }
 
   /** The daemon variables alone (enough to find the pid file), without reading access stanzas. */
@@ -68,7 +83,7 @@ public final class ConfigLoader {
     }
     Settings globals = defaults.build();
     List<StanzaConfig> inline = null;
-    Path main = src.configFile() != null ? src.configFile() : defaultConfigFile(src.home());
+    Path main = src.configFile() != null ? src.configFile() : defaultConfigFile(src.etc());
     if (main != null) {
       Loaded l = readGlobals(main, globals);
       globals = l.settings;
@@ -99,7 +114,7 @@ public final class ConfigLoader {
     }
     ServerChecks.check(globals);
     List<StanzaConfig> inline = all.stanzas;
-    Path main = src.configFile() != null ? src.configFile() : defaultConfigFile(src.home());
+    Path main = src.configFile() != null ? src.configFile() : defaultConfigFile(src.etc());
     Settings cli = src.commandLine();
 
     List<StanzaConfig> stanzas;

@@ -6,6 +6,8 @@ package spa.server.plugin;
  * @param name the provider's short name ({@code udp}, {@code aes}, ...)
  * @param type the service it provides ({@code CaptureSource}, {@code Decryptor}, ...)
  * @param module the module that provides it
- * @param layer {@code boot}, or the plugin directory it came from
+ * @param version the module's version, {@code -} when its jar states none
+ * @param layer {@code boot}, or the name of the plugin (jar or directory name) it came from
+ * @param path the jar holding the module
  */
-public record PluginInfo(String name, String type, String module, String layer) {}
+public record PluginInfo(String name, String type, String module, String version, String layer, String path) {}

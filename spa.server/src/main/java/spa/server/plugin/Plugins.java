@@ -11,21 +11,24 @@ import java.lang.module.ResolutionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import spa.core.spi.Authorizer;
 import spa.core.spi.CaptureSource;
 import spa.core.spi.Decryptor;
 import spa.core.spi.FirewallBackend;
 
 /**
- * The plugins spad can use: providers on the module path (the boot layer), then those of each
- * {@code plugins/<name>/} directory, which becomes one child {@link ModuleLayer} holding the plugin's jars
- * and its private dependencies. Boot-layer modules win over copies in a plugin directory.
+ * The plugins spad can use: providers on the module path (the boot layer), then those of each plugin in the
+ * plugin directories: a jar {@code plugins/x.jar}, or a directory {@code plugins/<name>/} holding the plugin's jars
+ * and its private dependencies, each becoming one child {@link ModuleLayer}. Boot-layer modules win over copies in
+ * a plugin.
  */
 public final class Plugins {
   /** The services spad loads, in the order {@code --list-plugins} shows them. */
@@ -52,40 +55,79 @@ public final class Plugins {
   }
 
   /**
-   * The boot layer and one layer per subdirectory of {@code pluginsRoot} (none when it does not exist).
-   * Modules named in {@code nativeAccess} get native access in the layers that hold them (JNA).
+   * The boot layer and one layer per plugin of {@code roots} (see {@link PluginUnits}); a root that does not exist,
+   * or that names a directory met before, adds nothing. Modules named in {@code nativeAccess} get native access in
+   * the layers that hold them (JNA).
    */
-  public static Plugins load(Path pluginsRoot, Set<String> nativeAccess) {
+  public static Plugins load(List<Path> roots, Set<String> nativeAccess) {
     List<Layer> layers = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    layers.add(new Layer("boot", null, ModuleLayer.boot()));
-    if (pluginsRoot == null || !Files.isDirectory(pluginsRoot)) {
-      return new Plugins(layers, problems);
-    }
-    List<Path> dirs;
-    try (Stream<Path> s = Files.list(pluginsRoot)) {
-      dirs = s.filter(Files::isDirectory).sorted().toList();
-    } catch (IOException e) {
-      problems.add(pluginsRoot + ": cannot list: " + e.getMessage());
-      return new Plugins(layers, problems);
-    }
     ModuleLayer boot = ModuleLayer.boot();
-    for (Path dir : dirs) {
-      String name = dir.getFileName().toString();
+    layers.add(new Layer("boot", null, boot));
+    Set<Path> seen = new LinkedHashSet<>();
+    for (Path r : roots) {
+      if (r != null && Files.isDirectory(r)) {
+        try {
+          seen.add(r.toRealPath());
+        } catch (IOException e) {
+          problems.add(r + ": " + e.getMessage());
+        }
+      }
+    }
+    for (PluginUnits.Unit u : PluginUnits.find(List.copyOf(seen), boot, problems)) {
       try {
         // after-finder and no roots: only what provides services the boot layer uses, plus what that requires
-        Configuration cf = boot.configuration().resolveAndBind(ModuleFinder.of(), ModuleFinder.of(dir), Set.of());
+        ModuleFinder jars = ModuleFinder.of(u.modules().stream().map(m -> Path.of(m.location().orElseThrow()))
+            .toArray(Path[]::new));
+        Configuration cf = boot.configuration().resolveAndBind(ModuleFinder.of(), jars, Set.of());
         ModuleLayer.Controller ctl =
             ModuleLayer.defineModulesWithOneLoader(cf, List.of(boot), ClassLoader.getSystemClassLoader());
         for (String m : nativeAccess) {
           ctl.layer().findModule(m).ifPresent(mod -> enableNativeAccess(ctl, mod));
         }
-        layers.add(new Layer(name, dir, ctl.layer()));
+        layers.add(new Layer(u.name(), u.origin(), ctl.layer()));
       } catch (FindException | ResolutionException | LayerInstantiationException | SecurityException e) {
-        problems.add(dir + ": " + e.getMessage());
+        problems.add(u.origin() + ": " + PluginUnits.oneLine(e));
       }
     }
     return new Plugins(layers, problems);
+  }
+
+  /**
+   * The plugin directories: the image's {@code plugins/} (when {@code home} is known), then those of
+   * {@code --plugins}, then those of {@code SPA_PLUGIN_PATH}.
+   *
+   * @throws IllegalArgumentException naming the option or variable and a directory that does not exist
+   */
+  public static List<Path> dirs(Path home, String option, String variable) {
+    List<Path> dirs = new ArrayList<>();
+    if (home != null) {
+      dirs.add(home.resolve("plugins"));
+    }
+    dirs.addAll(path("--plugins", option));
+    dirs.addAll(path("SPA_PLUGIN_PATH", variable));
+    return dirs;
+  }
+
+  /**
+   * The directories of a {@code DIR[:DIR...]} list (null: none), each of which must exist.
+   *
+   * @param from where the list was given ({@code --plugins}, {@code SPA_PLUGIN_PATH}), for the message
+   * @throws IllegalArgumentException naming {@code from} and the first entry that is not a directory
+   */
+  public static List<Path> path(String from, String list) {
+    List<Path> dirs = new ArrayList<>();
+    for (String d : list == null ? new String[0] : list.split(":")) {
+      if (d.isEmpty()) {
+        continue;
+      }
+      Path p = Path.of(d); // InvalidPathException is an IllegalArgumentException with the path in its message
+      if (!Files.isDirectory(p)) {
+        throw new IllegalArgumentException(from + ": " + p + " is not a plugin directory (no such directory)");
+      }
+      dirs.add(p);
+    }
+    return dirs;
   }
 
   /**
@@ -110,7 +152,7 @@ public final class Plugins {
     }
   }
 
-  /** Directories that could not be turned into layers, with why. */
+  /** Plugins that could not be turned into layers, one line each naming the jar or directory. */
   public List<String> problems() {
     return problems;
   }
@@ -139,11 +181,44 @@ public final class Plugins {
         try {
           S instance = withContextLoader(cl, p::get);
           String name = withContextLoader(cl, () -> nameOf.apply(instance));
-          out.add(new Found<>(instance, new PluginInfo(name, service.getSimpleName(), type.getModule().getName(),
-              l.name()), cl));
+          out.add(new Found<>(instance, info(name, service, type.getModule(), l), cl));
         } catch (Exception | ServiceConfigurationError e) {
           errors.add(l.name() + ": " + service.getSimpleName() + " " + type.getName() + ": " + e);
         }
+      }
+    }
+    return out;
+  }
+
+  private static PluginInfo info(String name, Class<?> service, Module module, Layer l) {
+    var ref = l.layer().configuration().findModule(module.getName()).orElseThrow().reference();
+    return new PluginInfo(name, service.getSimpleName(), module.getName(),
+        module.getDescriptor().rawVersion().orElse("-"), l.name(), PluginUnits.location(ref));
+  }
+
+  /** Every provider of every service in {@link #SERVICES}, in that order. */
+  public List<Found<?>> all(List<String> errors) {
+    List<Found<?>> out = new ArrayList<>();
+    out.addAll(providers(CaptureSource.class, CaptureSource::name, errors));
+    out.addAll(providers(Decryptor.class, Decryptor::name, errors));
+    out.addAll(providers(Authorizer.class, Authorizer::name, errors));
+    out.addAll(providers(FirewallBackend.class, FirewallBackend::name, errors));
+    return out;
+  }
+
+  /**
+   * One line for each name that two providers of one service share (spad could not tell which one is meant),
+   * naming the jars.
+   */
+  public static List<String> duplicates(List<Found<?>> all) {
+    Map<String, String> first = new HashMap<>();
+    List<String> out = new ArrayList<>();
+    for (Found<?> f : all) {
+      String key = f.info().type() + " " + f.info().name();
+      String other = first.putIfAbsent(key, f.info().path());
+      if (other != null) {
+        out.add("two " + f.info().type() + " plugins are named '" + f.info().name() + "': " + other + " and "
+            + f.info().path());
       }
     }
     return out;

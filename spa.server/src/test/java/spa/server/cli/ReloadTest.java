@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +62,7 @@ class ReloadTest {
     ConfigLoader loader = new ConfigLoader(w -> { });
     ConfigLoader.Sources sources = new ConfigLoader.Sources(conf, List.of(),
         Settings.builder("command line").put("ACCESS_FILE", access.toString()).build(), null);
-    ChainCompiler compiler = new ChainCompiler(Plugins.load(null, Set.of()), warnings::add);
+    ChainCompiler compiler = new ChainCompiler(Plugins.bootOnly(), warnings::add);
     DecisionChain first = compiler.compile(loader.load(sources));
     Settings fs = FirewallSettings.of(first.policy().globals(), first.policy());
     fw.start(fs);

@@ -105,19 +105,20 @@ class PluginLayerTest {
 
     assertTrue(Plugins.bootOnly().providers(CaptureSource.class, CaptureSource::name, new ArrayList<>()).stream()
         .noneMatch(f -> f.info().name().equals("burst")), "not on the module path");
-    Plugins loaded = Plugins.load(plugins, Set.of("com.sun.jna"));
+    Plugins loaded = Plugins.load(List.of(plugins), Set.of("com.sun.jna"));
     assertEquals(List.of(), loaded.problems());
     List<String> errors = new ArrayList<>();
     Plugins.Found<CaptureSource> burst = loaded.providers(CaptureSource.class, CaptureSource::name, errors).stream()
         .filter(f -> f.info().name().equals("burst")).findFirst().orElseThrow();
-    assertEquals(new PluginInfo("burst", "CaptureSource", "test.burst", "burst"), burst.info());
+    assertEquals(new PluginInfo("burst", "CaptureSource", "test.burst", "-", "burst",
+        plugins.resolve("burst/test-burst.jar").toRealPath().toString()), burst.info());
     assertSame(loaded.layers().get(1).layer(), burst.provider().getClass().getModule().getLayer());
     assertEquals("burst", loaded.layers().get(1).name());
     assertTrue(errors.isEmpty(), errors.toString());
 
     TestKit.Run list = TestKit.spad("--list-plugins", "--plugins", plugins.toString());
     assertEquals(0, list.status(), list.out());
-    assertTrue(list.out().lines().anyMatch(l -> l.matches("burst\\s+CaptureSource\\s+test\\.burst\\s+burst \\(.*plugins/burst\\)")),
+    assertTrue(list.out().lines().anyMatch(l -> l.matches("burst\\s+CaptureSource\\s+test\\.burst\\s+-\\s+\\S*/plugins/burst/test-burst\\.jar")),
         list.out());
 
     var enc = TestKit.defaultEncryptor();
@@ -141,7 +142,7 @@ class PluginLayerTest {
     Path plugins = dir.resolve("plugins");
     Files.createDirectories(plugins.resolve("broken"));
     Files.writeString(plugins.resolve("broken/not-a.jar"), "not a jar");
-    Plugins loaded = Plugins.load(plugins, Set.of());
+    Plugins loaded = Plugins.load(List.of(plugins), Set.of());
     assertEquals(1, loaded.problems().size());
     assertTrue(loaded.problems().get(0).contains("broken"), loaded.problems().toString());
     TestKit.Run r = TestKit.spad("--list-plugins", "--plugins", plugins.toString());
