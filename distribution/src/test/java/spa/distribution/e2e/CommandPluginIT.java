@@ -98,9 +98,9 @@ class CommandPluginIT {
     CommandResult r = new ExecRunner().run(Command.of("env", "JAVA_HOME=" + System.getProperty("java.home"),
         image.resolve("bin/spad").toString(), "--list-plugins").withTimeout(Duration.ofSeconds(30)));
     List<String> lines = r.stdout().lines().toList();
-    String layer = "fw-command (" + image.resolve("plugins/fw-command").toRealPath() + ")";
+    String layer = image.resolve("plugins/fw-command").toRealPath().resolve("fw-command-0.1.0.jar").toString();
     assertTrue(r.ok() && lines.stream().noneMatch(l -> l.startsWith("problem")), r.failure() + "\n" + r.stdout());
-    assertTrue(lines.stream().anyMatch(l -> l.matches("command +FirewallBackend +example\\.fw\\.command +.*")
+    assertTrue(lines.stream().anyMatch(l -> l.matches("command +FirewallBackend +example\\.fw\\.command +0\\.1\\.0 +.*")
         && l.endsWith(layer)), () -> "no command plugin in " + layer + ":\n" + r.stdout());
   }
 
