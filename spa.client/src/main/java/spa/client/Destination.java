@@ -30,14 +30,7 @@ public record Destination(String host, int port) {
    * has no IPv4 address, unless {@code ipv4Only}.
    */
   public InetSocketAddress resolve(boolean ipv4Only) throws ClientException {
-    InetAddress[] all;
-    try {
-      all = InetAddress.getAllByName(host);
-    } catch (UnknownHostException e) {
-      throw new ClientException("cannot resolve server '" + host + "'");
-    } catch (SecurityException e) {
-      throw new ClientException("not allowed to resolve server '" + host + "'");
-    }
+    InetAddress[] all = addresses();
     for (InetAddress a : all) {
       if (a instanceof Inet4Address) {
         return new InetSocketAddress(a, port);
@@ -49,19 +42,23 @@ public record Destination(String host, int port) {
     return new InetSocketAddress(all[0], port);
   }
 
-  /** Resolves the host to the address family {@code options} allow ({@code -4}, {@code -6}). */
-  public InetSocketAddress resolve(Transport.Options options) throws ClientException {
-    if (!options.ipv6Only()) {
-      return resolve(options.ipv4Only());
-    }
-    InetAddress[] all;
+  /** Every address of the host (a literal is not looked up). */
+  private InetAddress[] addresses() throws ClientException {
     try {
-      all = InetAddress.getAllByName(host);
+      return InetAddress.getAllByName(host);
     } catch (UnknownHostException e) {
       throw new ClientException("cannot resolve server '" + host + "'");
     } catch (SecurityException e) {
       throw new ClientException("not allowed to resolve server '" + host + "'");
     }
+  }
+
+  /** Resolves the host to the address family {@code options} allow ({@code -4}, {@code -6}). */
+  public InetSocketAddress resolve(Transport.Options options) throws ClientException {
+    if (!options.ipv6Only()) {
+      return resolve(options.ipv4Only());
+    }
+    InetAddress[] all = addresses();
     for (InetAddress a : all) {
       if (a instanceof java.net.Inet6Address) {
         return new InetSocketAddress(a, port);
