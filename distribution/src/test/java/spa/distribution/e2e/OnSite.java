@@ -16,10 +16,15 @@ abstract class OnSite {
   Site site;
 
   OnSite() {
+    this.image = imageUnderTest();
+  }
+
+  /** The assembled image under test; fails the test when the build gave none. */
+  static Path imageUnderTest() {
     String home = System.getProperty("spa.image");
     assertTrue(home != null && Files.isDirectory(Path.of(home, "bin")),
         "no assembled image in system property spa.image (run mvn verify)");
-    this.image = Path.of(home).toAbsolutePath();
+    return Path.of(home).toAbsolutePath();
   }
 
   @BeforeAll

@@ -42,8 +42,7 @@ class RawSpaCaptureIT {
   void icmpAndRawTcpKnocksFromFwknopAreAcceptedByTheirPayloadAsByFwknopd() throws Exception {
     Path fwknopd = Tools.require("fwknopd", "fwknop-server");
     Tools.require("fwknop", "fwknop-client");
-    Path image = Path.of(System.getProperty("spa.image", "")).toAbsolutePath();
-    assertTrue(Files.isDirectory(image.resolve("bin")), "no assembled image in system property spa.image");
+    Path image = OnSite.imageUnderTest();
     Keys keys = Keys.random();
     Path run = Files.createDirectories(dir.resolve("run"));
     Path conf = writePrivate(dir.resolve("fwknopd.conf"), "PCAP_INTF " + INTERFACE

@@ -43,8 +43,7 @@ class SudoExecIT {
   void aCommandMessageRunsThroughSudoAsTheSudoUserInBoth() throws Exception {
     Path fwknopd = Tools.require("fwknopd", "fwknop-server");
     Tools.require("fwknop", "fwknop-client");
-    Path image = Path.of(System.getProperty("spa.image", "")).toAbsolutePath();
-    assertTrue(Files.isDirectory(image.resolve("bin")), "no assembled image in system property spa.image");
+    Path image = OnSite.imageUnderTest();
     Keys keys = Keys.random();
     Path run = Files.createDirectories(dir.resolve("run"));
     Path access = writePrivate(dir.resolve("access.conf"), "SOURCE ANY\n" + keys.stanzaLines()

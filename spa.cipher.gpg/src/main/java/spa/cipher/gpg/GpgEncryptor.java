@@ -46,15 +46,7 @@ public final class GpgEncryptor implements Encryptor {
     }
     Path home = s.path(HOMEDIR).orElse(Path.of(System.getProperty("user.home"), ".gnupg"));
     String homeKey = s.has(HOMEDIR) ? HOMEDIR : RECIPIENT;
-    if (!Files.exists(home)) {
-      throw s.invalid(homeKey, "GnuPG home " + home + " does not exist");
-    }
-    Keyring keyring;
-    try {
-      keyring = Keyring.read(home);
-    } catch (IOException e) {
-      throw s.invalid(homeKey, "cannot read the public keys of " + home + ": " + e.getMessage());
-    }
+    Keyring keyring = Keyring.ofHome(s, homeKey, home);
     String rid = s.get(RECIPIENT).orElseThrow(() -> s.invalid(RECIPIENT, "not set: name the server's key"));
     PGPPublicKey recipient = encryptionKey(s, keyring, rid);
     Signer signer = null;

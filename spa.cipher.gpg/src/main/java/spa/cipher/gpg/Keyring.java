@@ -39,6 +39,21 @@ final class Keyring {
     this.rings = List.copyOf(rings);
   }
 
+
+  /**
+   * The public keys of the GnuPG home {@code home}, for a setting: a missing or unreadable home is a
+   * configuration error naming {@code key} of {@code s}.
+   */
+  static Keyring ofHome(spa.core.Settings s, String key, Path home) throws spa.core.ConfigException {
+    if (!Files.exists(home)) {
+      throw s.invalid(key, "GnuPG home " + home + " does not exist");
+    }
+    try {
+      return read(home);
+    } catch (IOException e) {
+      throw s.invalid(key, "cannot read the public keys of " + home + ": " + e.getMessage());
+    }
+  }
   /** Reads the public keys of {@code source}, a GnuPG home directory or a key file. */
   static Keyring read(Path source) throws IOException {
     List<PGPPublicKeyRing> rings = new ArrayList<>();

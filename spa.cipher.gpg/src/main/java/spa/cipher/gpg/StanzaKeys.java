@@ -54,15 +54,7 @@ record StanzaKeys(Map<Long, PGPPrivateKey> decryption, Keyring keyring, boolean 
     }
     Path home = s.path(HOME).orElse(Path.of(DEFAULT_HOME));
     String homeKey = s.has(HOME) ? HOME : DECRYPT_ID;
-    if (!Files.exists(home)) {
-      throw s.invalid(homeKey, "GnuPG home " + home + " does not exist");
-    }
-    Keyring keyring;
-    try {
-      keyring = Keyring.read(home);
-    } catch (IOException e) {
-      throw s.invalid(homeKey, "cannot read the public keys of " + home + ": " + e.getMessage());
-    }
+    Keyring keyring = Keyring.ofHome(s, homeKey, home);
     String id = s.get(DECRYPT_ID).orElseThrow(() -> s.invalid(DECRYPT_ID, "not set: name the server's key"));
     PGPPublicKeyRing ring;
     try {
