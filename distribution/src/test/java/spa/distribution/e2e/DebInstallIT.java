@@ -132,7 +132,7 @@ class DebInstallIT {
         .map(a -> Arrays.asList(a).contains("-Dspa.home=/usr/lib/spa")).orElse(false)).map(ProcessHandle::pid).toList(),
         "processes of the removed package");
     assertTrue(remove.stdout().contains("spad: stopped pid " + spad.pid())
-        && remove.stdout().contains("spad: removed every opening nftables held for spa"), remove::failure);
+        && remove.stdout().contains("spad: removed every opening nftables held for spa"), remove.stdout() + remove.stderr());
     String ruleset = site.server("nft", "list", "ruleset");
     assertFalse(ruleset.contains(A4), ruleset); // the opening, and spa's table, gone: the admin's policy rules
     assertEquals(List.of("/usr/lib/spa", "/usr/bin/spad", "/lib/systemd/system/spad.service"),

@@ -64,6 +64,15 @@ public final class StreamingProcess implements AutoCloseable {
    */
   public static StreamingProcess start(List<String> argv, Map<String, String> environment, Consumer<String> lines,
       Consumer<String> ended) throws IOException {
+    return start(argv, environment, null, lines, ended);
+  }
+
+  /**
+   * {@link #start(List, Map, Consumer, Consumer)} with {@code input} pumped to the process's standard input
+   * (closed when {@code input} ends), such as lines for {@code logger}; null: standard input closed.
+   */
+  public static StreamingProcess start(List<String> argv, Map<String, String> environment, java.io.InputStream input,
+      Consumer<String> lines, Consumer<String> ended) throws IOException {
     Command command = Command.of(argv);
     String program = ProgramPath.resolve(command.argv().get(0), environment);
     if (program == null) {
@@ -79,7 +88,7 @@ public final class StreamingProcess implements AutoCloseable {
       line.addArgument(arg, false);
     }
     StreamingProcess p = new StreamingProcess(command, ended);
-    PumpStreamHandler streams = new PumpStreamHandler(new Lines(lines), new Lines(p.handler::error), null);
+    PumpStreamHandler streams = new PumpStreamHandler(new Lines(lines), new Lines(p.handler::error), input);
     DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(Path.of("/")).get();
     executor.setStreamHandler(streams);
     executor.setWatchdog(p.watchdog);

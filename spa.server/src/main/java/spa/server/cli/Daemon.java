@@ -25,6 +25,8 @@ import spa.server.engine.SerialActuator;
 import spa.server.engine.Stats;
 import spa.server.event.EventFormat;
 import spa.server.event.EventOutput;
+import spa.server.event.SyslogChoice;
+import spa.server.event.SyslogSink;
 import spa.server.grant.FirewallWatch;
 import spa.server.grant.GrantEvents;
 import spa.server.grant.GrantJournal;
@@ -49,6 +51,8 @@ public final class Daemon {
   private Plugins plugins;
   private volatile Engine engine;
   private volatile Reload reload;
+  /** Where the lines also go when the configuration asks for syslog; null otherwise. */
+  private volatile SyslogSink syslog;
   private final ReplayLoad replay;
 
   Daemon(SpadCommand cmd) {
@@ -179,7 +183,9 @@ public final class Daemon {
 
     List<AutoCloseable> open = new ArrayList<>();
     CountDownLatch cleanedUp = new CountDownLatch(1);
-    EventOutput events = new EventOutput(cmd.events(), format);
+    startSyslog(g);
+    SyslogSink sys = syslog;
+    EventOutput events = new EventOutput(sys == null ? cmd.events() : sys.tee(cmd.events()), format);
     try {
       if (!offline) {
         // first: a second spad must stop here, before it opens (and may rewrite) the running one's replay file
@@ -257,8 +263,10 @@ public final class Daemon {
       }
       CaptureSource.Capture started = running;
       e.watchCapture(() -> Plugins.withContextLoader(capture.loader(), started::dropped)); // plugin code: its loader
-      err.println("spad: ready: capturing with " + capture.info().name() + ", firewall "
-          + (firewall == null ? "none" : firewall.info().name()) + (test ? " (test mode)" : ""));
+      String ready = "ready: capturing with " + capture.info().name() + ", firewall "
+          + (firewall == null ? "none" : firewall.info().name()) + (test ? " (test mode)" : "");
+      err.println("spad: " + ready);
+      toSyslog(SyslogSink.INFO, ready);
       cmd.hooks().ready();
       try {
         e.awaitEnd();
@@ -285,6 +293,10 @@ public final class Daemon {
         }
       }
       events.close();
+      if (sys != null) {
+        syslog = null;
+        sys.close();
+      }
       cleanedUp.countDown();
     }
   }
@@ -332,13 +344,33 @@ public final class Daemon {
     return h == null || h.isBlank() ? null : Path.of(h);
   }
 
+  /** The syslog sink, when SYSLOG_IDENTITY or SYSLOG_FACILITY asks for it (see {@link SyslogChoice}). */
+  private void startSyslog(Settings g) {
+    SyslogChoice.of(g).ifPresent(c -> {
+      try {
+        syslog = SyslogSink.start(c, this::warn);
+      } catch (IOException e) {
+        warn("syslog: " + e.getMessage() + "; lines go to standard output and error only");
+      }
+    });
+  }
+
+  private void toSyslog(int severity, String msg) {
+    SyslogSink s = syslog;
+    if (s != null) {
+      s.line(severity, msg);
+    }
+  }
+
   private void info(String msg) {
+    toSyslog(SyslogSink.INFO, msg);
     if (verbose > 0) {
       err.println("spad: " + msg);
     }
   }
 
   private void warn(String msg) {
+    toSyslog(SyslogSink.WARNING, "warning: " + msg);
     err.println("spad: warning: " + msg);
   }
 }

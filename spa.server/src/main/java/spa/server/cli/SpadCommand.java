@@ -105,8 +105,8 @@ public final class SpadCommand {
           (c, v) -> c.sudoExe = executable(v)),
       value('l', "locale", "LOCALE", "taken for fwknopd's command lines; spad's output is the same in every locale",
           (c, v) -> { }),
-      refused("syslog-enable", "spad writes its events to standard output (journald, or a pipe to logger, takes "
-          + "them to syslog)"),
+      refused("syslog-enable", "spad writes its lines to standard output and error, and to syslog too when the "
+          + "configuration sets SYSLOG_IDENTITY or SYSLOG_FACILITY"),
       refused("fw-del-chains", "fwknopd 2.6.10 has no such option; --fw-flush removes spa's openings"),
       refused("dump-serv-err-codes", "spad has no numeric error codes; each deny event names its reason"),
       flag('h', "help", "show this help and exit", c -> c.help = true),

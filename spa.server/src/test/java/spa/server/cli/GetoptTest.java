@@ -84,8 +84,8 @@ class GetoptTest {
     assertTrue(error("-a", "bad\0path").startsWith("Invalid value for option '--access-file': "));
     assertEquals("Option '--test' takes no value", error("--test=yes"));
     assertEquals("Unexpected argument: 'foo'", error("-t", "foo"));
-    assertEquals("Option '--syslog-enable' is not supported: spad writes its events to standard output (journald, or "
-        + "a pipe to logger, takes them to syslog)", error("--syslog-enable"));
+    assertEquals("Option '--syslog-enable' is not supported: spad writes its lines to standard output and error, and "
+        + "to syslog too when the configuration sets SYSLOG_IDENTITY or SYSLOG_FACILITY", error("--syslog-enable"));
     assertTrue(error("--fw-del-chains").startsWith("Option '--fw-del-chains' is not supported: "));
     assertTrue(error("-t", "--dump-serv-err-codes").startsWith("Option '--dump-serv-err-codes' is not supported: "));
     assertEquals("Invalid value for option '--sudo-exe': '/nonexistent/sudo' is not an executable file",
