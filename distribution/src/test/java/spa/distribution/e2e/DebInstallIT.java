@@ -88,7 +88,7 @@ class DebInstallIT {
     String group = Files.readString(Path.of("/etc/group"));
     site = Site.create(); // before the sandbox: its /run/netns is the machine's as it is then
     Backend.NFTABLES.reset(site);
-    sandbox = Sandbox.create(dir.resolve("sandbox"));
+    sandbox = Sandbox.create(dir.resolve("sandbox"), "usr", "etc", "var", "run");
 
     ok(sandbox.run("dpkg", "-i", deb.toString()));
     assertEquals(List.of(), sandbox.missing(INSTALLED));

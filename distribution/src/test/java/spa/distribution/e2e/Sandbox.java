@@ -12,26 +12,31 @@ import spa.cmd.exec.CommandResult;
 import spa.cmd.exec.ExecRunner;
 
 /**
- * A private mount namespace in which the machine's {@code /usr}, {@code /etc} and {@code /var} are overlays whose
- * writes go to a tmpfs of the namespace's own, and {@code /run} is an empty tmpfs with the real {@code /run/netns}
- * bound in (so {@code ip netns exec} still finds the test's namespaces, created before). There dpkg installs,
- * adds users and removes while the machine keeps none of it. A {@code sleep} started by {@code unshare} holds the
+ * A private mount namespace in which chosen directories of the machine ({@code /usr}, {@code /etc}, {@code /var},
+ * {@code /dev}...) are overlays whose writes go to a tmpfs of the namespace's own, and {@code run} makes
+ * {@code /run} an empty tmpfs with the real {@code /run/netns} bound in (so {@code ip netns exec} still finds the
+ * test's namespaces, created before). There dpkg installs, adds users and removes, or a test binds
+ * {@code /dev/log}, while the machine keeps none of it. A {@code sleep} started by {@code unshare} holds the
  * namespace; {@link #close} kills it, and the namespace, its overlays and its tmpfs go with the last process in it.
  */
 final class Sandbox implements AutoCloseable {
   private static final String SETUP = """
       set -e
       t=$1
+      shift
       mount -t tmpfs -o mode=0755 spa-sandbox "$t"
-      for d in usr etc var; do
-        mkdir "$t/$d" "$t/$d.work"
-        mount -t overlay overlay -o "lowerdir=/$d,upperdir=$t/$d,workdir=$t/$d.work" "/$d"
+      for d in "$@"; do
+        if [ "$d" = run ]; then
+          mkdir "$t/netns"
+          mount --rbind /run/netns "$t/netns"
+          mount -t tmpfs -o mode=0755 spa-run /run
+          mkdir /run/netns /run/lock
+          mount --rbind "$t/netns" /run/netns
+        else
+          mkdir "$t/$d" "$t/$d.work"
+          mount -t overlay overlay -o "lowerdir=/$d,upperdir=$t/$d,workdir=$t/$d.work" "/$d"
+        fi
       done
-      mkdir "$t/netns"
-      mount --rbind /run/netns "$t/netns"
-      mount -t tmpfs -o mode=0755 spa-run /run
-      mkdir /run/netns /run/lock
-      mount --rbind "$t/netns" /run/netns
       """;
 
   private final Process holder;
@@ -41,8 +46,11 @@ final class Sandbox implements AutoCloseable {
     this.holder = holder;
   }
 
-  /** Creates the namespace, its tmpfs mounted on {@code dir} (a new, empty directory) inside it only. */
-  static Sandbox create(Path dir) throws IOException, InterruptedException {
+  /**
+   * Creates the namespace, its tmpfs mounted on {@code dir} (a new, empty directory) inside it only, with
+   * {@code dirs} (names under /, or {@code run}) as described above.
+   */
+  static Sandbox create(Path dir, String... dirs) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sleep", "infinity")
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -57,7 +65,9 @@ final class Sandbox implements AutoCloseable {
         }
         Thread.sleep(10);
       }
-      CommandResult r = s.run("sh", "-c", SETUP, "sandbox", dir.toString());
+      List<String> setup = new ArrayList<>(List.of("sh", "-c", SETUP, "sandbox", dir.toString()));
+      setup.addAll(List.of(dirs));
+      CommandResult r = s.run(Command.of(setup));
       if (!r.ok()) {
         throw new IllegalStateException("cannot set up the overlays: " + r.failure());
       }

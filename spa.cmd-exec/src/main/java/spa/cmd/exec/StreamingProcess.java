@@ -88,7 +88,18 @@ public final class StreamingProcess implements AutoCloseable {
       line.addArgument(arg, false);
     }
     StreamingProcess p = new StreamingProcess(command, ended);
-    PumpStreamHandler streams = new PumpStreamHandler(new Lines(lines), new Lines(p.handler::error), input);
+    PumpStreamHandler streams = new PumpStreamHandler(new Lines(lines), new Lines(p.handler::error), null) {
+      @Override
+      public void setProcessInputStream(java.io.OutputStream stdin) {
+        if (input == null) {
+          super.setProcessInputStream(stdin); // closes it
+        } else {
+          Thread pump = new Thread(() -> feed(input, stdin), "stdin-" + command.argv().get(0));
+          pump.setDaemon(true);
+          pump.start();
+        }
+      }
+    };
     DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(Path.of("/")).get();
     executor.setStreamHandler(streams);
     executor.setWatchdog(p.watchdog);
@@ -96,6 +107,23 @@ public final class StreamingProcess implements AutoCloseable {
     executor.setExitValues(null);
     executor.execute(line, new LinkedHashMap<>(environment), p.handler);
     return p;
+  }
+
+  /**
+   * Copies {@code input} to the process, flushing after each read (Commons Exec's pump never flushes, and the
+   * process's standard input is buffered), until either side ends; then closes standard input.
+   */
+  private static void feed(java.io.InputStream input, java.io.OutputStream stdin) {
+    byte[] buf = new byte[8192];
+    try (stdin) {
+      int n;
+      while ((n = input.read(buf)) >= 0) {
+        stdin.write(buf, 0, n);
+        stdin.flush();
+      }
+    } catch (IOException e) {
+      // the process has ended (a broken pipe): its end is reported through the handler
+    }
   }
 
   /** The command as started, for messages. */

@@ -41,6 +41,22 @@ class StreamingProcessTest {
   }
 
   @Test
+  void inputReachesTheProcessAsItIsWrittenAndItsEndClosesStandardInput() throws Exception {
+    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<String> ends = new LinkedBlockingQueue<>();
+    java.io.PipedOutputStream writer = new java.io.PipedOutputStream();
+    java.io.PipedInputStream input = new java.io.PipedInputStream(writer);
+    try (StreamingProcess p = StreamingProcess.start(List.of("cat"), ExecRunner.DEFAULT_ENVIRONMENT, input, lines::add,
+        ends::add)) {
+      writer.write("first\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      writer.flush();
+      assertEquals("first", lines.poll(10, TimeUnit.SECONDS), "passed on while the input is still open");
+      writer.close();
+      assertEquals("exit 0", ends.poll(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void closeKillsTheProcessAndReapsIt() throws Exception {
     CountDownLatch ended = new CountDownLatch(1);
     CountDownLatch started = new CountDownLatch(1);
