@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static spa.distribution.e2e.Site.A4;
 import static spa.distribution.e2e.Site.SERVER4;
 import static spa.distribution.e2e.Site.SSH;
+import static spa.distribution.e2e.Site.WEB;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ import spa.test.support.Required;
  * The .deb's life on a machine, as root with dpkg, in a {@link Sandbox} (overlays over /usr, /etc, /var; a tmpfs
  * /run; no systemd): {@code dpkg -i} puts its files in place and creates the user spa, a second {@code dpkg -i}
  * keeps the admin's conffile, the unit's ExecStartPre and ExecStart run as user spa with the two capabilities and
- * open tcp/22 for a knock, {@code dpkg -r} stops that spad and leaves no opening behind, {@code dpkg --purge}
+ * open tcp/22 for a knock, the unit's ExecReload applies a changed configuration, {@code dpkg -r} stops that spad and leaves no opening behind, {@code dpkg --purge}
  * removes configuration and state. The machine itself ends as it began.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -100,7 +101,7 @@ class DebInstallIT {
 
     // the admin's configuration survives a second installation of the package
     Keys keys = Keys.random();
-    String conf = conf(keys);
+    String conf = conf(keys, "tcp/22");
     ok(sandbox.run(Command.of("sh", "-c", "cat > /etc/spa/spad.conf").withInput(conf)));
     ok(sandbox.run("dpkg", "-i", deb.toString()));
     assertEquals(conf, ok(sandbox.run("cat", "/etc/spa/spad.conf")));
@@ -121,7 +122,24 @@ class DebInstallIT {
     awaitReady(err, out);
     Knocker.SPA.knock(site, image, Files.createDirectories(dir.resolve("client")), keys, "-A", "tcp/22", "-a", A4,
         "-D", SERVER4);
-    awaitOpen(out, err);
+    awaitOpenings(1, out, err);
+    assertEquals(Probe.Outcome.REACHED, site.connect(A4, SERVER4, SSH).outcome(), () -> read(out) + read(err));
+
+    // systemctl reload: the unit's ExecReload, as user spa, with $MAINPID; the new configuration protects tcp/80
+    // at once and takes only the new keys
+    Keys newKeys = Keys.random();
+    conf = conf(newKeys, "tcp/22,tcp/80");
+    ok(sandbox.run(Command.of("sh", "-c", "cat > /etc/spa/spad.conf").withInput(conf)));
+    List<String> reload = line(unit, "ExecReload").stream()
+        .map(w -> w.replace("$MAINPID", Long.toString(spad.pid()))).toList();
+    ok(asUnit(reload));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (site.connect(A4, SERVER4, WEB).outcome() != Probe.Outcome.FILTERED) {
+      assertTrue(spad.isAlive() && System.nanoTime() < deadline, () -> "no reload:\n" + read(out) + read(err));
+    }
+    Knocker.SPA.knock(site, image, dir.resolve("client"), newKeys, "-A", "tcp/80", "-a", A4, "-D", SERVER4);
+    awaitOpenings(2, out, err);
+    assertEquals(Probe.Outcome.REACHED, site.connect(A4, SERVER4, WEB).outcome(), () -> read(out) + read(err));
 
     // dpkg -r in the daemon's network namespace, where its firewall is: prerm stops it and flushes its openings
     CommandResult remove = sandbox.run(Command.of(concat(site.inServer(), "dpkg", "-r", "spa")));
@@ -155,9 +173,9 @@ class DebInstallIT {
   }
 
   /** A spad.conf with the examples' settings, real keys and a long timeout: an opening outlives the test. */
-  private static String conf(Keys keys) {
+  private static String conf(Keys keys, String ports) {
     return "ENABLE_UDP_SERVER = Y\nUDPSERV_PORT = " + ServerFiles.UDP_PORT + "\nFIREWALL = nftables\n"
-        + "access = [\n  {\n    SOURCE = ANY\n    REQUIRE_SOURCE_ADDRESS = Y\n    OPEN_PORTS = \"tcp/22\"\n"
+        + "access = [\n  {\n    SOURCE = ANY\n    REQUIRE_SOURCE_ADDRESS = Y\n    OPEN_PORTS = \"" + ports + "\"\n"
         + "    FW_ACCESS_TIMEOUT = 300s\n    KEY_BASE64 = \"" + keys.key() + "\"\n    HMAC_KEY_BASE64 = \""
         + keys.hmacKey() + "\"\n    HMAC_DIGEST_TYPE = sha256\n  }\n]\n";
   }
@@ -196,13 +214,12 @@ class DebInstallIT {
     }
   }
 
-  private void awaitOpen(Path out, Path err) throws Exception {
+  private void awaitOpenings(int n, Path out, Path err) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (Backend.NFTABLES.openings(site, A4) == 0) {
-      assertTrue(System.nanoTime() < deadline, () -> "no opening for " + A4 + ":\n" + read(out) + read(err));
+    while (Backend.NFTABLES.openings(site, A4) < n) {
+      assertTrue(System.nanoTime() < deadline, () -> "not " + n + " openings for " + A4 + ":\n" + read(out) + read(err));
       Thread.sleep(50);
     }
-    assertEquals(Probe.Outcome.REACHED, site.connect(A4, SERVER4, SSH).outcome(), () -> read(out) + read(err));
   }
 
   private static String read(Path f) {
