@@ -13,7 +13,8 @@ import spa.cmd.exec.StreamingProcess;
  * spad's lines to syslog: one {@code logger} (util-linux) for the daemon's life, reading {@code <severity>line}
  * from its standard input and sending each as an RFC 3164 datagram to {@code /dev/log} with the identity, spad's
  * pid and the facility of the {@link SyslogChoice}. Writing never waits: what logger cannot take in time is
- * dropped and counted. Java has no AF_UNIX datagram socket of its own, hence logger.
+ * dropped and counted; without a {@code /dev/log} logger drops the lines, as syslog(3) would. Java has no AF_UNIX
+ * datagram socket of its own, hence logger.
  */
 public final class SyslogSink implements AutoCloseable {
   public static final int WARNING = 4;
@@ -36,11 +37,24 @@ public final class SyslogSink implements AutoCloseable {
         "-p", choice.loggerFacility() + ".info", "--prio-prefix");
     s.logger = StreamingProcess.start(argv, ExecRunner.DEFAULT_ENVIRONMENT, s.feed, line -> { },
         why -> {
-          if (!s.closing) {
+          // a stop of spad's whole process group or cgroup (systemctl stop, timeout) sends logger SIGTERM too,
+          // and at exit the JVM's hook kills it before close runs: neither is a failure to report
+          if (!s.closing && !why.startsWith("exit 143") && !shuttingDown()) {
             ended.accept("syslog: logger stopped (" + why + "); lines go to standard output and error only");
           }
         });
     return s;
+  }
+
+  private static boolean shuttingDown() {
+    Thread probe = new Thread(() -> { });
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
   }
 
   public SyslogChoice choice() {
