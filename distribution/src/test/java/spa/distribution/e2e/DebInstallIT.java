@@ -31,7 +31,8 @@ import spa.test.support.Required;
  * The .deb's life on a machine, as root with dpkg, in a {@link Sandbox} (overlays over /usr, /etc, /var; a tmpfs
  * /run; no systemd): {@code dpkg -i} puts its files in place and creates the user spa, a second {@code dpkg -i}
  * keeps the admin's conffile, the unit's ExecStartPre and ExecStart run as user spa with the two capabilities and
- * open tcp/22 for a knock, the unit's ExecReload applies a changed configuration, {@code dpkg -r} stops that spad and leaves no opening behind, {@code dpkg --purge}
+ * open tcp/22 for a knock, the unit's ExecReload applies a changed configuration, an upgrade leaves spad running
+ * with its openings, {@code dpkg -r} stops that spad and leaves no opening behind, {@code dpkg --purge}
  * removes configuration and state. The machine itself ends as it began.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -140,6 +141,11 @@ class DebInstallIT {
     Knocker.SPA.knock(site, image, dir.resolve("client"), newKeys, "-A", "tcp/80", "-a", A4, "-D", SERVER4);
     awaitOpenings(2, out, err);
     assertEquals(Probe.Outcome.REACHED, site.connect(A4, SERVER4, WEB).outcome(), () -> read(out) + read(err));
+
+    // an upgrade while spad runs: spad runs on (on the files it has open), its openings stay
+    ok(sandbox.run(Command.of(concat(site.inServer(), "dpkg", "-i", deb.toString()))));
+    assertTrue(spad.isAlive(), () -> "an upgrade stopped spad:\n" + read(out) + read(err));
+    assertEquals(2, Backend.NFTABLES.openings(site, A4), () -> site.server("nft", "list", "ruleset"));
 
     // dpkg -r in the daemon's network namespace, where its firewall is: prerm stops it and flushes its openings
     CommandResult remove = sandbox.run(Command.of(concat(site.inServer(), "dpkg", "-r", "spa")));
