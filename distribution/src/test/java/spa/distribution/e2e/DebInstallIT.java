@@ -156,7 +156,8 @@ class DebInstallIT {
         .map(a -> Arrays.asList(a).contains("-Dspa.home=/usr/lib/spa")).orElse(false)).map(ProcessHandle::pid).toList(),
         "processes of the removed package");
     assertTrue(remove.stdout().contains("spad: stopped pid " + spad.pid())
-        && remove.stdout().contains("spad: removed every opening nftables held for spa"), remove.stdout() + remove.stderr());
+        && remove.stdout().contains("spad: removed every opening nftables held for spa"),
+        () -> remove.stdout() + remove.stderr());
     String ruleset = site.server("nft", "list", "ruleset");
     assertFalse(ruleset.contains(A4), ruleset); // the opening, and spa's table, gone: the admin's policy rules
     assertEquals(List.of("/usr/lib/spa", "/usr/bin/spad", "/lib/systemd/system/spad.service"),
@@ -223,7 +224,8 @@ class DebInstallIT {
   private void awaitOpenings(int n, Path out, Path err) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (Backend.NFTABLES.openings(site, A4) < n) {
-      assertTrue(System.nanoTime() < deadline, () -> "not " + n + " openings for " + A4 + ":\n" + read(out) + read(err));
+      assertTrue(System.nanoTime() < deadline,
+          () -> "not " + n + " openings for " + A4 + ":\n" + read(out) + read(err));
       Thread.sleep(50);
     }
   }

@@ -31,7 +31,7 @@ import spa.fw.testkit.Probe;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS)
 class DebPackageIT {
-  /** The user the test runs spad as: nobody, as nothing is installed here (DebInstallIT runs it as the package's spa). */
+  /** The user the test runs spad as: nobody, as nothing is installed here (DebInstallIT: the package's spa). */
   private static final String USER = "nobody";
 
   private final Path image = Path.of(System.getProperty("spa.image")).toAbsolutePath();

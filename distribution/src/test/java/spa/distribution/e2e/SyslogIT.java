@@ -75,7 +75,8 @@ class SyslogIT {
     env.addAll(List.of("env", "JAVA_HOME=" + System.getProperty("java.home")));
     try (Spad spad = Spad.start(site, image, files, Backend.NFTABLES, "spad", env)) {
       String tag = "spa-test[" + spad.pid() + "]: ";
-      await(received, "the ready line", d -> d.startsWith(LOCAL3_INFO) && d.contains(tag + "ready: capturing with udp"));
+      await(received, "the ready line",
+          d -> d.startsWith(LOCAL3_INFO) && d.contains(tag + "ready: capturing with udp"));
       Knocker.SPA.knock(site, image, work, keys.access(), "-A", "tcp/22", "-a", A4, "-D", SERVER4);
       spad.await("grant for " + A4, e -> e.is("grant", A4), Duration.ofSeconds(10));
       await(received, "the grant event", d -> d.startsWith(LOCAL3_INFO) && d.contains(tag + "{")

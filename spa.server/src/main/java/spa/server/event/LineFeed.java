@@ -53,7 +53,10 @@ final class LineFeed extends InputStream {
       }
       try {
         byte[] next = lines.poll(1, TimeUnit.SECONDS);
-        if (next != null) {
+        if (next == END) {
+          current = END;
+          pos = 0;
+        } else if (next != null) {
           current = next;
           pos = 0;
         } else if (closed) {
@@ -76,5 +79,6 @@ final class LineFeed extends InputStream {
   @Override
   public void close() {
     closed = true;
+    lines.offer(END); // wakes the reader at once; with a full queue it ends at its next poll
   }
 }

@@ -6,7 +6,8 @@ import java.io.OutputStream;
 
 /** An output stream that also hands each whole, non-empty line written to it on, prefixed {@code <6>} (info). */
 final class SyslogTee extends OutputStream {
-  private static final byte[] PREFIX = ("<" + SyslogSink.INFO + ">").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] PREFIX =
+      ("<" + SyslogSink.INFO + ">").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private final OutputStream out;
   private final java.util.function.Consumer<byte[]> sink;
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
