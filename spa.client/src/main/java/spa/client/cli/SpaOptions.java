@@ -216,6 +216,13 @@ final class SpaOptions {
     @Option(names = "--stanza-list", description = "List the stanzas of the rc file and exit.")
     boolean stanzaList;
 
+    @Option(names = "--save-rc-stanza",
+        description = "Save these settings as rc stanza -n (or the -D server).")
+    boolean saveRcStanza;
+
+    @Option(names = "--force-stanza", description = "Replace a saved stanza without asking.")
+    boolean forceStanza;
+
     @Option(names = "--no-save-args", description = "Do not save this command line in ~/.fwknop.run.")
     boolean noSaveArgs;
 
