@@ -184,9 +184,6 @@ public final class SpaCommand {
 
     /** Runs; false when there was nothing to do (no arguments and no server in the rc file). */
     boolean execute(boolean noArgs) throws ConfigException, ClientException, SpaException {
-      if (o.server().spoofSource != null) {
-        throw new ClientException("-Q/--spoof-source needs raw sockets, which spa does not support");
-      }
       if (o.output().savePacketAppend && o.output().savePacket == null) {
         throw new ClientException("-b/--save-packet-append needs -B <file>");
       }
@@ -319,7 +316,7 @@ public final class SpaCommand {
       String user = c.spoofUser() != null ? c.spoofUser() : environment.loginName();
       c.request(user, "0.0.0.0", environment.random());
       Destination to = c.server() == null && test ? null : c.destination(environment.random());
-      Transport transport = Transport.of(c.proto(), c.transportOptions(NET_TIMEOUT));
+      Transport transport = c.transport(NET_TIMEOUT, environment.random());
       String cipher = c.useGpg() ? "gpg" : "aes";
       Encryptor encryptor = environment.ciphers().get().encryptor(cipher).orElseThrow(() -> new ClientException(
           "no '" + cipher + "' cipher module is installed (found: "

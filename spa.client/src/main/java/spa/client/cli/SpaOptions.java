@@ -95,7 +95,7 @@ final class SpaOptions {
     @Option(names = {"-p", "--server-port"}, paramLabel = "<port>", description = "Destination port (default 62201).")
     String serverPort;
 
-    @Option(names = {"-P", "--server-proto"}, paramLabel = "<proto>", description = "udp (default), tcp or http.")
+    @Option(names = {"-P", "--server-proto"}, paramLabel = "<proto>", description = "udp (default), tcp, http; as root udpraw, tcpraw, icmp.")
     String serverProto;
 
     @Option(names = {"-S", "--source-port"}, paramLabel = "<port>", description = "Local port to send from.")
@@ -113,7 +113,8 @@ final class SpaOptions {
     @Option(names = "--server-resolve-ipv4", description = "Use only IPv4 addresses of the server.")
     boolean resolveIpv4;
 
-    @Option(names = {"-Q", "--spoof-source", "--spoof-src"}, paramLabel = "<ip>", hidden = true)
+    @Option(names = {"-Q", "--spoof-source", "--spoof-src"}, paramLabel = "<ip>",
+        description = "Source address of a raw packet (-P udpraw, tcpraw, icmp).")
     String spoofSource;
 
     @Option(names = {"-4", "--ipv4"}, description = "Send to the server's IPv4 address only (as --server-resolve-ipv4).")
@@ -342,6 +343,7 @@ final class SpaOptions {
     put(b, "SPA_SERVER_PORT", sv.serverPort, "--server-port");
     put(b, "SPA_SERVER_PROTO", sv.serverProto, "--server-proto");
     put(b, "SPA_SOURCE_PORT", sv.sourcePort, "--source-port");
+    put(b, "SPOOF_SOURCE_IP", sv.spoofSource, "--spoof-source");
     flag(b, "RAND_PORT", "Y", sv.randPort, "--rand-port");
     put(b, "HTTP_PROXY", sv.httpProxy, "--http-proxy");
     if (sv.httpProxy != null && sv.serverProto == null) {
