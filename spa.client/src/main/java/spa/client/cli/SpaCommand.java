@@ -67,6 +67,9 @@ public final class SpaCommand {
 
   /** {@code fromUser}: false when running the command line {@code -l} read from ~/.fwknop.run. */
   private int run(String[] args, PrintStream out, PrintStream err, InputStream in, boolean fromUser) {
+    if (fromUser && args.length > 0 && args[0].equals("ssh")) {
+      return new SshCommand(environment, this).run(List.of(args).subList(1, args.length), out, err, in);
+    }
     SpaOptions options = new SpaOptions();
     CommandLine cl = new CommandLine(options)
         .setOverwrittenOptionsAllowed(true)

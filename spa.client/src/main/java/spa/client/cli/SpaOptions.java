@@ -24,6 +24,7 @@ import spa.core.Settings;
     synopsisHeading = "%nUsage: ",
     customSynopsis = "spa -A <proto/port>[,...] (-a <ip> | -s | -R) -D <server> [options]%n"
         + "       spa -n <stanza> [options]%n"
+        + "       spa ssh [--wait <seconds>] <host> [ssh arguments]%n"
         + "       spa -k [--hmac-digest-type <type>] [-K <file>]",
     footerHeading = "%n",
     footer = {
