@@ -202,6 +202,12 @@ public final class SpaCommand {
       if (noArgs && !effective.has("SPA_SERVER")) {
         return false;
       }
+      if (o.output().qr) {
+        out.print(QrEnrolment.render(QrEnrolment.text(effective)));
+        out.println("Server: " + effective.get("SPA_SERVER").orElse("(none set)") + ", port "
+            + effective.get("SPA_SERVER_PORT").orElse("62201") + " (Fwknop2's codes carry the keys only: type these in)");
+        return true;
+      }
       if (o.keyGeneration().keyGen || o.keyGeneration().keyGenFile != null) {
         keyGen(effective, save, cli);
         return true;

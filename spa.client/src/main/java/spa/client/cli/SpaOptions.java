@@ -249,6 +249,9 @@ final class SpaOptions {
     @Option(names = {"-v", "--verbose"}, description = "Print the packet and how it is sent.")
     boolean[] verbose = new boolean[0];
 
+    @Option(names = "--qr", description = "Print the keys as a QR code for the Fwknop2 app and exit.")
+    boolean qr;
+
     @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
     boolean version;
 
