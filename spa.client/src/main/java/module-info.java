@@ -4,6 +4,10 @@ module spa.client {
   requires transitive spa.core;
   requires transitive java.net.http;
   requires info.picocli;
+  // raw sockets for -P udpraw, tcpraw, icmp
+  requires com.sun.jna;
+  // spa --qr
+  requires io.nayuki.qrcodegen;
   exports spa.client;
   opens spa.client.cli to info.picocli;
   uses spa.core.spi.Encryptor;

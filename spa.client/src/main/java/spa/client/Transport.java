@@ -9,12 +9,12 @@ import java.util.Objects;
  * How the wire string reaches the server: fwknop's {@code udp}, {@code tcp} and {@code http} modes. The raw
  * modes ({@code udpraw}, {@code tcpraw}, {@code icmp}) need hand-built IP headers and are not offered.
  */
-public sealed interface Transport permits UdpTransport, TcpTransport, HttpTransport {
+public sealed interface Transport permits UdpTransport, TcpTransport, HttpTransport, RawTransport {
 
   /** The modes {@link #of} accepts. */
   List<String> NAMES = List.of("udp", "tcp", "http");
 
-  /** fwknop's raw-socket modes, recognised so that they can be refused clearly. */
+  /** fwknop's raw-socket modes ({@link RawTransport}, as root). */
   List<String> RAW_NAMES = List.of("udpraw", "tcpraw", "icmp");
 
   /** The mode name as {@code -P} spells it. */
@@ -66,6 +66,7 @@ public sealed interface Transport permits UdpTransport, TcpTransport, HttpTransp
       case "udp" -> new UdpTransport(options);
       case "tcp" -> new TcpTransport(options);
       case "http" -> new HttpTransport(options);
+      case "udpraw", "tcpraw", "icmp" -> new RawTransport(n, options, null, new java.security.SecureRandom());
       default -> throw new ClientException(unsupported(name));
     };
   }
@@ -73,9 +74,6 @@ public sealed interface Transport permits UdpTransport, TcpTransport, HttpTransp
   /** Why a mode name cannot be used, in one line. */
   static String unsupported(String name) {
     String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-    if (RAW_NAMES.contains(n)) {
-      return "server protocol '" + n + "' needs raw sockets, which spa does not support; use udp, tcp or http";
-    }
-    return "unknown server protocol '" + name + "'; use udp, tcp or http";
+    return "unknown server protocol '" + name + "'; use udp, tcp, http, udpraw, tcpraw or icmp";
   }
 }

@@ -119,14 +119,12 @@ class TransportTest {
   }
 
   @Test
-  void rawModesAreRefusedClearly() {
+  void rawModesAreKnownAndOthersRefusedClearly() throws Exception {
     for (String raw : Transport.RAW_NAMES) {
-      ClientException e = assertThrows(ClientException.class, () -> Transport.of(raw, Transport.Options.defaults()));
-      assertTrue(e.getMessage().contains("'" + raw + "' needs raw sockets"), e.getMessage());
-      assertFalse(e.getMessage().contains("\n"));
+      assertEquals(raw, Transport.of(raw, Transport.Options.defaults()).name());
     }
     ClientException e = assertThrows(ClientException.class, () -> Transport.of("smtp", Transport.Options.defaults()));
-    assertEquals("unknown server protocol 'smtp'; use udp, tcp or http", e.getMessage());
+    assertEquals("unknown server protocol 'smtp'; use udp, tcp, http, udpraw, tcpraw or icmp", e.getMessage());
   }
 
   @Test

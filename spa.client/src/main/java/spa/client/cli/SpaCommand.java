@@ -67,6 +67,9 @@ public final class SpaCommand {
 
   /** {@code fromUser}: false when running the command line {@code -l} read from ~/.fwknop.run. */
   private int run(String[] args, PrintStream out, PrintStream err, InputStream in, boolean fromUser) {
+    if (fromUser && args.length > 0 && args[0].equals("ssh")) {
+      return new SshCommand(environment, this).run(List.of(args).subList(1, args.length), out, err, in);
+    }
     SpaOptions options = new SpaOptions();
     CommandLine cl = new CommandLine(options)
         .setOverwrittenOptionsAllowed(true)
@@ -184,9 +187,6 @@ public final class SpaCommand {
 
     /** Runs; false when there was nothing to do (no arguments and no server in the rc file). */
     boolean execute(boolean noArgs) throws ConfigException, ClientException, SpaException {
-      if (o.server().spoofSource != null) {
-        throw new ClientException("-Q/--spoof-source needs raw sockets, which spa does not support");
-      }
       if (o.output().savePacketAppend && o.output().savePacket == null) {
         throw new ClientException("-b/--save-packet-append needs -B <file>");
       }
@@ -196,16 +196,50 @@ public final class SpaCommand {
         rc.stanzas().keySet().stream().filter(n -> !n.equals(RcFile.DEFAULT)).forEach(out::println);
         return true;
       }
-      Settings effective = RcVariables.overlay(rc.effective(o.config().named), cli);
+      StanzaSave save = stanzaSave(cli);
+      String named = save != null && !rc.stanzas().containsKey(save.name()) ? null : o.config().named;
+      Settings effective = RcVariables.overlay(rc.effective(named), cli);
       if (noArgs && !effective.has("SPA_SERVER")) {
         return false;
       }
-      if (o.keyGeneration().keyGen || o.keyGeneration().keyGenFile != null) {
-        keyGen(effective);
+      if (o.output().qr) {
+        out.print(QrEnrolment.render(QrEnrolment.text(effective)));
+        out.println("Server: " + effective.get("SPA_SERVER").orElse("(none set)") + ", port "
+            + effective.get("SPA_SERVER_PORT").orElse("62201") + " (Fwknop2's codes carry the keys only: type these in)");
         return true;
       }
-      send(ClientConfig.from(effective));
+      if (o.keyGeneration().keyGen || o.keyGeneration().keyGenFile != null) {
+        keyGen(effective, save, cli);
+        return true;
+      }
+      ClientConfig config = ClientConfig.from(effective);
+      if (save != null) {
+        save.save(cli, o.config().forceStanza, environment.prompt(), out);
+      }
+      send(config);
       return true;
+    }
+
+    /** {@code --save-rc-stanza}: the stanza named by -n, else by -D; null without the option. */
+    private StanzaSave stanzaSave(Settings cli) throws ClientException {
+      SpaOptions.Config c = o.config();
+      if (!c.saveRcStanza) {
+        if (c.forceStanza) {
+          throw new ClientException("--force-stanza needs --save-rc-stanza");
+        }
+        return null;
+      }
+      if (c.noRcFile) {
+        throw new ClientException("--save-rc-stanza needs an rc file, but --no-rc-file was given");
+      }
+      String name = c.named != null ? c.named : cli.get("SPA_SERVER").orElseThrow(
+          () -> new ClientException("--save-rc-stanza needs the stanza's name: -n <stanza> (or -D <server>)"));
+      return new StanzaSave(rcPath(), name);
+    }
+
+    private Path rcPath() {
+      SpaOptions.Config c = o.config();
+      return c.rcFile != null ? Path.of(c.rcFile) : environment.home().resolve(".fwknoprc");
     }
 
     private RcFile rcFile() throws ConfigException {
@@ -216,9 +250,9 @@ public final class SpaCommand {
         }
         return RcFile.empty("no rc file");
       }
-      Path path = c.rcFile != null ? Path.of(c.rcFile) : environment.home().resolve(".fwknoprc");
-      if (c.rcFile == null && !Files.exists(path)) {
-        if (c.named != null) {
+      Path path = rcPath();
+      if ((c.rcFile == null || c.saveRcStanza) && !Files.exists(path)) {
+        if (c.named != null && !c.saveRcStanza) {
           throw new ConfigException(path.toString(), null, "no such rc file, so no stanza '" + c.named + "'");
         }
         return RcFile.empty(path.toString());
@@ -240,7 +274,7 @@ public final class SpaCommand {
       }
     }
 
-    private void keyGen(Settings s) throws ConfigException, ClientException {
+    private void keyGen(Settings s, StanzaSave save, Settings cli) throws ConfigException, ClientException {
       DigestType hmacType = DigestType.SHA256;
       if (s.has("HMAC_DIGEST_TYPE")) {
         String v = s.get("HMAC_DIGEST_TYPE").orElseThrow();
@@ -256,7 +290,17 @@ public final class SpaCommand {
       if (hmacLen < 1 || hmacLen > KeyGen.MAX_HMAC_KEY_LENGTH) {
         throw new ClientException("--hmac-key-len " + hmacLen + ": HMAC keys are 1.." + KeyGen.MAX_HMAC_KEY_LENGTH + " bytes");
       }
-      String lines = new KeyGen(environment.random()).generate(keyLen, hmacLen).toLines();
+      KeyGen.Keys generated = new KeyGen(environment.random()).generate(keyLen, hmacLen);
+      String lines = generated.toLines();
+      if (save != null) {
+        Settings keyed = RcVariables.overlay(cli, Settings.builder("key generation")
+            .put("KEY_BASE64", generated.keyBase64(), "key generation")
+            .put("HMAC_KEY_BASE64", generated.hmacKeyBase64(), "key generation")
+            .put("USE_HMAC", "Y", "key generation").build());
+        save.save(keyed, o.config().forceStanza, environment.prompt(), out);
+        out.println("[+] Wrote Rijndael and HMAC keys to rc file: " + rcPath());
+        return;
+      }
       if (g.keyGenFile == null) {
         out.print(lines);
         return;
@@ -281,7 +325,7 @@ public final class SpaCommand {
       String user = c.spoofUser() != null ? c.spoofUser() : environment.loginName();
       c.request(user, "0.0.0.0", environment.random());
       Destination to = c.server() == null && test ? null : c.destination(environment.random());
-      Transport transport = Transport.of(c.proto(), c.transportOptions(NET_TIMEOUT));
+      Transport transport = c.transport(NET_TIMEOUT, environment.random());
       String cipher = c.useGpg() ? "gpg" : "aes";
       Encryptor encryptor = environment.ciphers().get().encryptor(cipher).orElseThrow(() -> new ClientException(
           "no '" + cipher + "' cipher module is installed (found: "

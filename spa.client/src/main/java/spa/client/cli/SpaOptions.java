@@ -24,6 +24,7 @@ import spa.core.Settings;
     synopsisHeading = "%nUsage: ",
     customSynopsis = "spa -A <proto/port>[,...] (-a <ip> | -s | -R) -D <server> [options]%n"
         + "       spa -n <stanza> [options]%n"
+        + "       spa ssh [--wait <seconds>] <host> [ssh arguments]%n"
         + "       spa -k [--hmac-digest-type <type>] [-K <file>]",
     footerHeading = "%n",
     footer = {
@@ -95,7 +96,7 @@ final class SpaOptions {
     @Option(names = {"-p", "--server-port"}, paramLabel = "<port>", description = "Destination port (default 62201).")
     String serverPort;
 
-    @Option(names = {"-P", "--server-proto"}, paramLabel = "<proto>", description = "udp (default), tcp or http.")
+    @Option(names = {"-P", "--server-proto"}, paramLabel = "<proto>", description = "udp (default), tcp, http; as root udpraw, tcpraw, icmp.")
     String serverProto;
 
     @Option(names = {"-S", "--source-port"}, paramLabel = "<port>", description = "Local port to send from.")
@@ -113,7 +114,8 @@ final class SpaOptions {
     @Option(names = "--server-resolve-ipv4", description = "Use only IPv4 addresses of the server.")
     boolean resolveIpv4;
 
-    @Option(names = {"-Q", "--spoof-source", "--spoof-src"}, paramLabel = "<ip>", hidden = true)
+    @Option(names = {"-Q", "--spoof-source", "--spoof-src"}, paramLabel = "<ip>",
+        description = "Source address of a raw packet (-P udpraw, tcpraw, icmp).")
     String spoofSource;
 
     @Option(names = {"-4", "--ipv4"}, description = "Send to the server's IPv4 address only (as --server-resolve-ipv4).")
@@ -216,6 +218,13 @@ final class SpaOptions {
     @Option(names = "--stanza-list", description = "List the stanzas of the rc file and exit.")
     boolean stanzaList;
 
+    @Option(names = "--save-rc-stanza",
+        description = "Save these settings as rc stanza -n (or the -D server).")
+    boolean saveRcStanza;
+
+    @Option(names = "--force-stanza", description = "Replace a saved stanza without asking.")
+    boolean forceStanza;
+
     @Option(names = "--no-save-args", description = "Do not save this command line in ~/.fwknop.run.")
     boolean noSaveArgs;
 
@@ -239,6 +248,9 @@ final class SpaOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Print the packet and how it is sent.")
     boolean[] verbose = new boolean[0];
+
+    @Option(names = "--qr", description = "Print the keys as a QR code for the Fwknop2 app and exit.")
+    boolean qr;
 
     @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
     boolean version;
@@ -335,6 +347,7 @@ final class SpaOptions {
     put(b, "SPA_SERVER_PORT", sv.serverPort, "--server-port");
     put(b, "SPA_SERVER_PROTO", sv.serverProto, "--server-proto");
     put(b, "SPA_SOURCE_PORT", sv.sourcePort, "--source-port");
+    put(b, "SPOOF_SOURCE_IP", sv.spoofSource, "--spoof-source");
     flag(b, "RAND_PORT", "Y", sv.randPort, "--rand-port");
     put(b, "HTTP_PROXY", sv.httpProxy, "--http-proxy");
     if (sv.httpProxy != null && sv.serverProto == null) {

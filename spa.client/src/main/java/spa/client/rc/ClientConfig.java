@@ -90,7 +90,7 @@ public record ClientConfig(
     }
     int port = port(s, "SPA_SERVER_PORT", Destination.DEFAULT_PORT);
     String proto = s.get("SPA_SERVER_PROTO").map(p -> p.toLowerCase(Locale.ROOT)).orElse("udp");
-    if (!Transport.NAMES.contains(proto)) {
+    if (!Transport.NAMES.contains(proto) && !Transport.RAW_NAMES.contains(proto)) {
       throw s.invalid("SPA_SERVER_PROTO", Transport.unsupported(s.get("SPA_SERVER_PROTO").orElseThrow()));
     }
     int sourcePort = port(s, "SPA_SOURCE_PORT", 0);
@@ -145,6 +145,15 @@ public record ClientConfig(
     }
     long offset = s.has("TIME_OFFSET") ? timeOffset(s, "TIME_OFFSET") : 0;
 
+    if (s.has("SPOOF_SOURCE_IP")) {
+      String v = s.get("SPOOF_SOURCE_IP").orElseThrow();
+      if (!SpaFields.isIpv4(v)) {
+        throw s.invalid("SPOOF_SOURCE_IP", "'" + SpaFields.printable(v) + "' is not an IPv4 address");
+      }
+      if (!Transport.RAW_NAMES.contains(proto)) {
+        throw s.invalid("SPOOF_SOURCE_IP", "a spoofed source needs a raw mode: -P udpraw, tcpraw or icmp (as root)");
+      }
+    }
     String user = s.get("SPOOF_USER").orElse(null);
     if (user != null) {
       try {
@@ -187,6 +196,17 @@ public record ClientConfig(
   public Transport.Options transportOptions(java.time.Duration timeout) {
     // -6 on the command line wins over an rc file's SERVER_RESOLVE_IPV4
     return new Transport.Options(sourcePort, ipv4Only && !ipv6Only(), timeout, userAgent, httpProxy, ipv6Only());
+  }
+
+  /** The transport of {@code -P}; raw modes with {@code -Q}'s source address. */
+  public Transport transport(java.time.Duration timeout, java.util.random.RandomGenerator random) throws spa.client.ClientException {
+    Transport.Options options = transportOptions(timeout);
+    if (!Transport.RAW_NAMES.contains(proto)) {
+      return Transport.of(proto, options);
+    }
+    java.net.Inet4Address spoof = settings.get("SPOOF_SOURCE_IP")
+        .map(v -> (java.net.Inet4Address) spa.core.IpAddresses.literal(v)).orElse(null);
+    return new spa.client.RawTransport(proto, options, spoof, random);
   }
 
   /** {@code -6}: the server's IPv6 addresses only (a command-line setting, not an rc variable). */

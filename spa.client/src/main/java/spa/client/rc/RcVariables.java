@@ -24,7 +24,6 @@ public final class RcVariables {
 
   /** Known variables that spa reads but does not act on, with the reason given in a warning. */
   public static final Map<String, String> IGNORED = Map.of(
-      "SPOOF_SOURCE_IP", "spoofing the source address needs raw sockets, which spa does not use",
       "WGET_CMD", "spa resolves the external IP itself, without wget",
       "USE_WGET_USER_AGENT", "spa resolves the external IP itself, without wget");
 

@@ -25,9 +25,9 @@ class ErrorsAndHelpTest {
       "-A tcp/22 --key-rijndael k -T                       | 1 | spa: no allow IP: use -a <ip>, -s (the packet's source) or -R (resolve the external address)",
       "-a 10.0.0.5 --key-rijndael k -T                     | 1 | spa: nothing to request: use -A proto/port (or ACCESS in the rc file), or -C <command>",
       "-A tcp/22 -a 10.0.0.5 --key-rijndael k              | 1 | spa: no server given: use -D <host> or SPA_SERVER in the rc file",
-      "-A tcp/22 -a 10.0.0.5 -D 1.2.3.4 -P icmp --key-rijndael k | 1 | spa: --server-proto: server protocol 'icmp' needs raw sockets, which spa does not support; use udp, tcp or http",
-      "-A tcp/22 -a 10.0.0.5 -D 1.2.3.4 -P tcpraw --key-rijndael k | 1 | spa: --server-proto: server protocol 'tcpraw' needs raw sockets, which spa does not support; use udp, tcp or http",
-      "-A tcp/22 -a 10.0.0.5 -D 1.2.3.4 -Q 1.1.1.1 --key-rijndael k | 1 | spa: -Q/--spoof-source needs raw sockets, which spa does not support",
+      "-A tcp/22 -a 10.0.0.5 -D 1.2.3.4 -P smtp --key-rijndael k | 1 | spa: --server-proto: unknown server protocol 'smtp'; use udp, tcp, http, udpraw, tcpraw or icmp",
+      "-A tcp/22 -a 10.0.0.5 -D 1.2.3.4 -Q 1.1.1.1 --key-rijndael k | 1 | spa: --spoof-source: a spoofed source needs a raw mode: -P udpraw, tcpraw or icmp (as root)",
+      "-A tcp/22 -a 10.0.0.5 -D 1.2.3.4 -P icmp -6 --key-rijndael k | 1 | spa: -P icmp sends over IPv4 only (as fwknop does); drop -6",
       "-A tcp/22 -a 10.0.0 --key-rijndael k -T             | 1 | spa: --allow-ip: '10.0.0' is not an IPv4 address, 'source' or 'resolve'",
       "-A tcp/22 -a 10.0.0.5 -s --key-rijndael k -T        | 1 | spa: options -a and -s both give the allow IP; use one",
       "-A tcp/22 -a 10.0.0.5 -m sha2 --key-rijndael k -T   | 1 | spa: --digest-type: unknown digest 'sha2'; use md5, sha1, sha256, sha384, sha512, sha3_256, sha3_512",
@@ -122,7 +122,7 @@ class ErrorsAndHelpTest {
         described = option && line.strip().contains("  ");
       }
     }
-    assertFalse(help.contains("--spoof-source"), "unsupported options stay out of the help");
+    assertFalse(help.contains("--wget-cmd"), "unsupported options stay out of the help");
   }
 
   @Test

@@ -128,15 +128,15 @@ class KeysAndRcTest {
   @Test
   void badRcValueNamesFileLineAndKey() throws Exception {
     Path rc = home.resolve("myrc");
-    Files.writeString(rc, "[default]\nACCESS tcp/22\nUNKNOWN_THING 1\nSPA_SERVER_PROTO icmp\n");
+    Files.writeString(rc, "[default]\nACCESS tcp/22\nUNKNOWN_THING 1\nSPA_SERVER_PROTO smtp\n");
     Files.setPosixFilePermissions(rc, PosixFilePermissions.fromString("rw-r-----"));
     CliHarness.Result r = new CliHarness(home).run("--rc-file", rc.toString(), "-a", "10.0.0.5", "--key-rijndael", "k", "-T");
     assertEquals(1, r.status());
     assertEquals(List.of(
         "spa: warning: " + rc + ":3: unknown variable UNKNOWN_THING ignored",
         "spa: warning: " + rc + " is readable by others; it may hold keys (chmod 600 it)",
-        "spa: " + rc + ":4: SPA_SERVER_PROTO: server protocol 'icmp' needs raw sockets, which spa does not"
-            + " support; use udp, tcp or http"), r.err().lines().toList());
+        "spa: " + rc + ":4: SPA_SERVER_PROTO: unknown server protocol 'smtp'; use udp, tcp, http, udpraw, tcpraw"
+            + " or icmp"), r.err().lines().toList());
     assertEquals("", r.out());
   }
 

@@ -80,8 +80,12 @@ class ClientConfigTest {
     assertEquals("rc:2: SPA_SERVER_PORT: '99999' is not a port number 1..65535", error("SPA_SERVER_PORT 99999"));
     assertEquals("rc:3: DIGEST_TYPE: unknown digest 'sha2'; use md5, sha1, sha256, sha384, sha512, sha3_256, sha3_512",
         error("ACCESS tcp/22", "DIGEST_TYPE sha2"));
-    assertEquals("rc:2: SPA_SERVER_PROTO: server protocol 'icmp' needs raw sockets, which spa does not support;"
-        + " use udp, tcp or http", error("SPA_SERVER_PROTO icmp"));
+    assertEquals("rc:2: SPA_SERVER_PROTO: unknown server protocol 'smtp'; use udp, tcp, http, udpraw, tcpraw or icmp",
+        error("SPA_SERVER_PROTO smtp"));
+    assertEquals("rc:2: SPOOF_SOURCE_IP: a spoofed source needs a raw mode: -P udpraw, tcpraw or icmp (as root)",
+        error("SPOOF_SOURCE_IP 198.18.0.9"));
+    assertEquals("rc:3: SPOOF_SOURCE_IP: 'fd00::1' is not an IPv4 address",
+        error("SPA_SERVER_PROTO icmp", "SPOOF_SOURCE_IP fd00::1"));
     assertEquals("rc:2: FW_TIMEOUT: '70000' is not a number of seconds 0..65536", error("FW_TIMEOUT 70000"));
     assertEquals("rc:2: ALLOW_IP: '10.0.0' is not an IPv4 address, 'source' or 'resolve'", error("ALLOW_IP 10.0.0"));
     assertTrue(error("ACCESS icmp/0").startsWith("rc:2: ACCESS: "));

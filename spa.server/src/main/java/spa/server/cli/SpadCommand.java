@@ -48,6 +48,7 @@ public final class SpadCommand {
   boolean status;
   boolean fwList;
   boolean fwListAll;
+  boolean dumpServErrCodes;
   boolean fwFlush;
   Path sudoExe;
   boolean help;
@@ -108,7 +109,8 @@ public final class SpadCommand {
       refused("syslog-enable", "spad writes its lines to standard output and error, and to syslog too when the "
           + "configuration sets SYSLOG_IDENTITY or SYSLOG_FACILITY"),
       refused("fw-del-chains", "fwknopd 2.6.10 has no such option; --fw-flush removes spa's openings"),
-      refused("dump-serv-err-codes", "spad has no numeric error codes; each deny event names its reason"),
+      flag((char) 0, "dump-serv-err-codes", "list the refusal reasons with fwknopd's error codes and exit",
+          c -> c.dumpServErrCodes = true),
       flag('h', "help", "show this help and exit", c -> c.help = true),
       flag('V', "version", "print the version and exit", c -> c.version = true)));
 
@@ -250,6 +252,11 @@ public final class SpadCommand {
     }
     if (cmd.help) {
       out.print("Usage: spad [OPTION]...\n" + DESCRIPTION + "\n\n" + OPTIONS.help(80));
+      out.flush();
+      return 0;
+    }
+    if (cmd.dumpServErrCodes) {
+      out.print(ErrorCodes.dump());
       out.flush();
       return 0;
     }

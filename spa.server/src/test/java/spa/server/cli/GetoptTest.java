@@ -87,7 +87,6 @@ class GetoptTest {
     assertEquals("Option '--syslog-enable' is not supported: spad writes its lines to standard output and error, and "
         + "to syslog too when the configuration sets SYSLOG_IDENTITY or SYSLOG_FACILITY", error("--syslog-enable"));
     assertTrue(error("--fw-del-chains").startsWith("Option '--fw-del-chains' is not supported: "));
-    assertTrue(error("-t", "--dump-serv-err-codes").startsWith("Option '--dump-serv-err-codes' is not supported: "));
     assertEquals("Invalid value for option '--sudo-exe': '/nonexistent/sudo' is not an executable file",
         error("--sudo-exe", "/nonexistent/sudo"));
     assertEquals("Unexpected argument: 'foo'", error("--", "foo"));
