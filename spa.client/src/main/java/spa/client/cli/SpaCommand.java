@@ -67,28 +67,33 @@ public final class SpaCommand {
 
   /** {@code fromUser}: false when running the command line {@code -l} read from ~/.fwknop.run. */
   private int run(String[] args, PrintStream out, PrintStream err, InputStream in, boolean fromUser) {
-    SpaOptions options = new SpaOptions();
-    CommandLine cl = new CommandLine(options)
-        .setOverwrittenOptionsAllowed(true)
-        .setUsageHelpWidth(100);
-    try {
-      cl.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      err.println("spa: " + e.getMessage() + " (see spa --help)");
-      return 2;
-    }
-    if (cl.isUsageHelpRequested()) {
-      out.print(cl.getUsageMessage(CommandLine.Help.Ansi.OFF));
-      return 0;
-    }
-    if (cl.isVersionHelpRequested()) {
-      out.println("spa client " + version() + ", FKO protocol version " + SpaMessage.PROTOCOL_VERSION
-          + " (fwknop 2.6 compatible)");
-      return 0;
+    // the plain command lines skip picocli's model of the options (most of the start-up); others, help and
+    // errors are picocli's
+    SpaOptions options = QuickArgs.parse(args);
+    if (options == null) {
+      options = new SpaOptions();
+      CommandLine cl = commandLine(options);
+      try {
+        cl.parseArgs(args);
+      } catch (CommandLine.ParameterException e) {
+        err.println("spa: " + e.getMessage() + " (see spa --help)");
+        return 2;
+      }
+      if (cl.isUsageHelpRequested()) {
+        out.print(cl.getUsageMessage(CommandLine.Help.Ansi.OFF));
+        return 0;
+      }
+      if (cl.isVersionHelpRequested()) {
+        out.println("spa client " + version() + ", FKO protocol version " + SpaMessage.PROTOCOL_VERSION
+            + " (fwknop 2.6 compatible)");
+        return 0;
+      }
     }
     SpaOptions.Config config = options.config();
     if (config.lastCmd || config.showLast) {
       try {
+        CommandLine cl = commandLine(new SpaOptions());
+        cl.parseArgs(args); // parsed before: which options were given, by name
         return lastCommand(cl, fromUser, out, err, in);
       } catch (ClientException e) {
         err.println("spa: " + e.getMessage());
@@ -98,7 +103,7 @@ public final class SpaCommand {
     try {
       boolean ran = new Run(options, out, err, in, fromUser ? List.of(args) : null).execute(args.length == 0);
       if (!ran) {
-        err.print(shortUsage(cl));
+        err.print(shortUsage(commandLine(new SpaOptions())));
         return 2;
       }
       return 0;
@@ -112,6 +117,10 @@ public final class SpaCommand {
       err.println("spa: unexpected error: " + String.valueOf(e).replace('\n', ' '));
     }
     return 1;
+  }
+
+  private static CommandLine commandLine(SpaOptions options) {
+    return new CommandLine(options).setOverwrittenOptionsAllowed(true).setUsageHelpWidth(100);
   }
 
   /** {@code --show-last} prints the saved command line; {@code -l} runs it (with {@code -v}: says so first). */
