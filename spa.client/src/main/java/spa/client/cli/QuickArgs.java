@@ -2,7 +2,8 @@ package spa.client.cli;
 
 import java.lang.reflect.Field;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,7 +29,8 @@ final class QuickArgs {
       return null;
     }
     SpaOptions options = new SpaOptions();
-    Set<OptionTable.Entry> given = new HashSet<>();
+    // by identity (one entry per option): a record's hashCode is bootstrapped at first use, at a cost at start-up
+    Set<OptionTable.Entry> given = Collections.newSetFromMap(new IdentityHashMap<>());
     try {
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];

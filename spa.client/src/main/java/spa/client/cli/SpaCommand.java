@@ -72,21 +72,9 @@ public final class SpaCommand {
     SpaOptions options = QuickArgs.parse(args);
     if (options == null) {
       options = new SpaOptions();
-      CommandLine cl = commandLine(options);
-      try {
-        cl.parseArgs(args);
-      } catch (CommandLine.ParameterException e) {
-        err.println("spa: " + e.getMessage() + " (see spa --help)");
-        return 2;
-      }
-      if (cl.isUsageHelpRequested()) {
-        out.print(cl.getUsageMessage(CommandLine.Help.Ansi.OFF));
-        return 0;
-      }
-      if (cl.isVersionHelpRequested()) {
-        out.println("spa client " + version() + ", FKO protocol version " + SpaMessage.PROTOCOL_VERSION
-            + " (fwknop 2.6 compatible)");
-        return 0;
+      int status = Picocli.parse(options, args, out, err);
+      if (status >= 0) {
+        return status;
       }
     }
     SpaOptions.Config config = options.config();
@@ -121,6 +109,30 @@ public final class SpaCommand {
 
   private static CommandLine commandLine(SpaOptions options) {
     return new CommandLine(options).setOverwrittenOptionsAllowed(true).setUsageHelpWidth(100);
+  }
+
+  /** picocli's parse, help and version, in a class of their own: the quick path never loads picocli's classes. */
+  private static final class Picocli {
+    /** Parses {@code args} into {@code options}: the exit status if that was all (help, version, error), else -1. */
+    static int parse(SpaOptions options, String[] args, PrintStream out, PrintStream err) {
+      CommandLine cl = commandLine(options);
+      try {
+        cl.parseArgs(args);
+      } catch (CommandLine.ParameterException e) {
+        err.println("spa: " + e.getMessage() + " (see spa --help)");
+        return 2;
+      }
+      if (cl.isUsageHelpRequested()) {
+        out.print(cl.getUsageMessage(CommandLine.Help.Ansi.OFF));
+        return 0;
+      }
+      if (cl.isVersionHelpRequested()) {
+        out.println("spa client " + version() + ", FKO protocol version " + SpaMessage.PROTOCOL_VERSION
+            + " (fwknop 2.6 compatible)");
+        return 0;
+      }
+      return -1;
+    }
   }
 
   /** {@code --show-last} prints the saved command line; {@code -l} runs it (with {@code -v}: says so first). */
@@ -354,17 +366,18 @@ public final class SpaCommand {
     }
 
     private String allowIp(AllowIp a, String userAgent, boolean verbose) throws ClientException {
-      return switch (a) {
-        case AllowIp.Address addr -> addr.ip();
-        case AllowIp.Source s -> "0.0.0.0";
-        case AllowIp.Resolve r -> {
-          String ip = ExternalIpResolver.create(userAgent, NET_TIMEOUT).resolve(r.url());
-          if (verbose) {
-            out.println("Resolved external IP (via " + r.url() + ") as: " + ip);
-          }
-          yield ip;
+      // instanceof, not a pattern switch: its bootstrap generates a class at each start (tens of ms)
+      if (a instanceof AllowIp.Address addr) {
+        return addr.ip();
+      }
+      if (a instanceof AllowIp.Resolve r) {
+        String ip = ExternalIpResolver.create(userAgent, NET_TIMEOUT).resolve(r.url());
+        if (verbose) {
+          out.println("Resolved external IP (via " + r.url() + ") as: " + ip);
         }
-      };
+        return ip;
+      }
+      return "0.0.0.0"; // AllowIp.Source
     }
 
     /** The cipher settings, with keys from key files or the prompt filled in. */
