@@ -63,11 +63,12 @@ public final class OptionTable {
     }
     List<String> lines = new ArrayList<>();
     for (OptionSpec o : spec.options()) {
-      if (!(o.userObject() instanceof Field field) || !groups.containsKey(field.getDeclaringClass())) {
-        throw new IllegalStateException("option " + o.longestName() + " is not a field of an argument group");
+      String names = String.join(" ", o.names());
+      if (o.userObject() instanceof Field field && groups.containsKey(field.getDeclaringClass())) {
+        lines.add(kind(o) + " " + groups.get(field.getDeclaringClass()) + " " + field.getName() + " " + names);
+      } else {
+        lines.add("picocli - - " + names); // not a field of an argument group: picocli's alone
       }
-      lines.add(kind(o) + " " + groups.get(field.getDeclaringClass()) + " " + field.getName() + " "
-          + String.join(" ", o.names()));
     }
     return lines;
   }
