@@ -168,7 +168,7 @@ public final class Assemble {
       Files.createDirectories(partial.resolve("lib"));
       for (Path f : Catalog.list(catalog.home().resolve("lib"))) {
         String n = f.getFileName().toString();
-        if (!n.endsWith(".jar") && !n.endsWith(".aot")) { // launcher.sh; an AOT cache matches only its jars
+        if (!n.endsWith(".jar") && !isAotCache(n)) { // launcher.sh
           copyTree(f, partial.resolve("lib").resolve(n));
         }
       }
@@ -220,6 +220,14 @@ public final class Assemble {
   }
 
   /** Copies {@code from} (a file or a directory) to {@code to}, with modes and times. */
+  /**
+   * An ahead-of-time cache of the launchers ({@code lib/*.aot}, and the {@code .aot.for} naming the java and the
+   * directory it was made for): it matches only its jars, java and place, so copies of an image leave it out.
+   */
+  static boolean isAotCache(String fileName) {
+    return fileName.endsWith(".aot") || fileName.endsWith(".aot.for");
+  }
+
   static void copyTree(Path from, Path to) throws IOException {
     Files.walkFileTree(from, new SimpleFileVisitor<>() {
       @Override

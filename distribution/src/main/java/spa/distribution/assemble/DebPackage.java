@@ -47,6 +47,11 @@ final class DebPackage {
           Assemble.copyTree(e, lib.resolve(n));
         }
       }
+      for (Path f : Catalog.list(lib.resolve("lib"))) {
+        if (Assemble.isAotCache(f.getFileName().toString())) {
+          Files.delete(f);
+        }
+      }
       Files.createDirectories(root.resolve("usr/bin"));
       for (String cmd : List.of("spa", "spad")) {
         Files.createSymbolicLink(root.resolve("usr/bin").resolve(cmd), Path.of("../lib/spa/bin", cmd));

@@ -25,8 +25,9 @@ record Environment(Map<String, String> env, String account, Path home, KeyPrompt
   static Environment system() {
     Map<String, String> env = System.getenv();
     String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+    Ciphers[] once = new Ciphers[1]; // looked up once: the command asks for the encryptor and then the decryptor
     return new Environment(env, System.getProperty("user.name"), Path.of(home), KeyPrompt.console(), Clock.systemUTC(), new SecureRandom(),
-        () -> Ciphers.installed(pluginsRoot()));
+        () -> once[0] == null ? once[0] = Ciphers.installed(pluginsRoot()) : once[0]);
   }
 
   /** The installation's plugins directory ({@code spa.home} set by bin/spa), or null when run otherwise. */

@@ -70,28 +70,21 @@ public final class SpaCommand {
     if (fromUser && args.length > 0 && args[0].equals("ssh")) {
       return new SshCommand(environment, this).run(List.of(args).subList(1, args.length), out, err, in);
     }
-    SpaOptions options = new SpaOptions();
-    CommandLine cl = new CommandLine(options)
-        .setOverwrittenOptionsAllowed(true)
-        .setUsageHelpWidth(100);
-    try {
-      cl.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      err.println("spa: " + e.getMessage() + " (see spa --help)");
-      return 2;
-    }
-    if (cl.isUsageHelpRequested()) {
-      out.print(cl.getUsageMessage(CommandLine.Help.Ansi.OFF));
-      return 0;
-    }
-    if (cl.isVersionHelpRequested()) {
-      out.println("spa client " + version() + ", FKO protocol version " + SpaMessage.PROTOCOL_VERSION
-          + " (fwknop 2.6 compatible)");
-      return 0;
+    // the plain command lines skip picocli's model of the options (most of the start-up); others, help and
+    // errors are picocli's
+    SpaOptions options = QuickArgs.parse(args);
+    if (options == null) {
+      options = new SpaOptions();
+      int status = Picocli.parse(options, args, out, err);
+      if (status >= 0) {
+        return status;
+      }
     }
     SpaOptions.Config config = options.config();
     if (config.lastCmd || config.showLast) {
       try {
+        CommandLine cl = commandLine(new SpaOptions());
+        cl.parseArgs(args); // parsed before: which options were given, by name
         return lastCommand(cl, fromUser, out, err, in);
       } catch (ClientException e) {
         err.println("spa: " + e.getMessage());
@@ -101,7 +94,7 @@ public final class SpaCommand {
     try {
       boolean ran = new Run(options, out, err, in, fromUser ? List.of(args) : null).execute(args.length == 0);
       if (!ran) {
-        err.print(shortUsage(cl));
+        err.print(shortUsage(commandLine(new SpaOptions())));
         return 2;
       }
       return 0;
@@ -115,6 +108,34 @@ public final class SpaCommand {
       err.println("spa: unexpected error: " + String.valueOf(e).replace('\n', ' '));
     }
     return 1;
+  }
+
+  private static CommandLine commandLine(SpaOptions options) {
+    return new CommandLine(options).setOverwrittenOptionsAllowed(true).setUsageHelpWidth(100);
+  }
+
+  /** picocli's parse, help and version, in a class of their own: the quick path never loads picocli's classes. */
+  private static final class Picocli {
+    /** Parses {@code args} into {@code options}: the exit status if that was all (help, version, error), else -1. */
+    static int parse(SpaOptions options, String[] args, PrintStream out, PrintStream err) {
+      CommandLine cl = commandLine(options);
+      try {
+        cl.parseArgs(args);
+      } catch (CommandLine.ParameterException e) {
+        err.println("spa: " + e.getMessage() + " (see spa --help)");
+        return 2;
+      }
+      if (cl.isUsageHelpRequested()) {
+        out.print(cl.getUsageMessage(CommandLine.Help.Ansi.OFF));
+        return 0;
+      }
+      if (cl.isVersionHelpRequested()) {
+        out.println("spa client " + version() + ", FKO protocol version " + SpaMessage.PROTOCOL_VERSION
+            + " (fwknop 2.6 compatible)");
+        return 0;
+      }
+      return -1;
+    }
   }
 
   /** {@code --show-last} prints the saved command line; {@code -l} runs it (with {@code -v}: says so first). */
@@ -389,17 +410,18 @@ public final class SpaCommand {
     }
 
     private String allowIp(AllowIp a, String userAgent, boolean verbose) throws ClientException {
-      return switch (a) {
-        case AllowIp.Address addr -> addr.ip();
-        case AllowIp.Source s -> "0.0.0.0";
-        case AllowIp.Resolve r -> {
-          String ip = ExternalIpResolver.create(userAgent, NET_TIMEOUT).resolve(r.url());
-          if (verbose) {
-            out.println("Resolved external IP (via " + r.url() + ") as: " + ip);
-          }
-          yield ip;
+      // instanceof, not a pattern switch: its bootstrap generates a class at each start (tens of ms)
+      if (a instanceof AllowIp.Address addr) {
+        return addr.ip();
+      }
+      if (a instanceof AllowIp.Resolve r) {
+        String ip = ExternalIpResolver.create(userAgent, NET_TIMEOUT).resolve(r.url());
+        if (verbose) {
+          out.println("Resolved external IP (via " + r.url() + ") as: " + ip);
         }
-      };
+        return ip;
+      }
+      return "0.0.0.0"; // AllowIp.Source
     }
 
     /** The cipher settings, with keys from key files or the prompt filled in. */

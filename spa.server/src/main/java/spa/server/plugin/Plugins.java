@@ -7,6 +7,7 @@ import java.lang.invoke.MethodType;
 import java.lang.module.Configuration;
 import java.lang.module.FindException;
 import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
 import java.lang.module.ResolutionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -76,10 +78,9 @@ public final class Plugins {
     }
     for (PluginUnits.Unit u : PluginUnits.find(List.copyOf(seen), boot, problems)) {
       try {
-        // after-finder and no roots: only what provides services the boot layer uses, plus what that requires
-        ModuleFinder jars = ModuleFinder.of(u.modules().stream().map(m -> Path.of(m.location().orElseThrow()))
-            .toArray(Path[]::new));
-        Configuration cf = boot.configuration().resolveAndBind(ModuleFinder.of(), jars, Set.of());
+        // after-finder and no roots: only what provides services the boot layer uses, plus what that requires;
+        // the modules PluginUnits read, not read again (each read of a signed jar verifies its signature)
+        Configuration cf = boot.configuration().resolveAndBind(ModuleFinder.of(), finder(u.modules()), Set.of());
         ModuleLayer.Controller ctl =
             ModuleLayer.defineModulesWithOneLoader(cf, List.of(boot), ClassLoader.getSystemClassLoader());
         for (String m : nativeAccess) {
@@ -91,6 +92,24 @@ public final class Plugins {
       }
     }
     return new Plugins(layers, problems);
+  }
+
+  /** A finder of exactly {@code modules}, as read already. */
+  private static ModuleFinder finder(List<ModuleReference> modules) {
+    Map<String, ModuleReference> byName = new HashMap<>();
+    modules.forEach(m -> byName.put(m.descriptor().name(), m));
+    Set<ModuleReference> all = Set.copyOf(modules);
+    return new ModuleFinder() {
+      @Override
+      public Optional<ModuleReference> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+      }
+
+      @Override
+      public Set<ModuleReference> findAll() {
+        return all;
+      }
+    };
   }
 
   /**
