@@ -10,6 +10,7 @@
 #   spad-pcap       the image's spad -i IF --firewall nftables (pcap capture, the shipped pcap settings)
 #   spad-iptables   the image's spad -U --firewall iptables (the same iptables rules as fwknopd; only when named
 #                   in BENCH_SYSTEMS)
+#   spad-udp-nft    spad-udp with NFT_USE_LIBRARY N: every change an nft process (only when named)
 # Each server gets WARMUP unmeasured knocks and then TRIALS measured ones, each a distinct packet from its own
 # client address (so no earlier opening helps). Packets are made beforehand by the fwknop client (-T -B).
 # The client (bench/Knock.java) sends the packet, then starts a fresh TCP connection every KNOCK_INTERVAL_US
@@ -32,7 +33,7 @@ die() { echo "latency.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, firewalls)"
 [ -x "$image/bin/spad" ] || die "no image in $image: mvn -DskipTests package first"
 for s in "${systems[@]}"; do
-  case $s in fwknopd-udp|fwknopd-pcap|spad-udp|spad-pcap|spad-iptables) ;; *) die "unknown server $s" ;; esac
+  case $s in fwknopd-udp|fwknopd-pcap|spad-udp|spad-pcap|spad-iptables|spad-udp-nft) ;; *) die "unknown server $s" ;; esac
 done
 for p in fwknop fwknopd nft iptables nc ip; do command -v "$p" >/dev/null || die "needs $p"; done
 [ $((TRIALS + WARMUP)) -le 150 ] || die "at most 150 knocks per server"
@@ -117,6 +118,7 @@ start() {
     case $name in
       fwknopd-pcap) echo "PCAP_INTF c0;" ;;
       spad-udp) echo "NFT_PROTECTED_PORTS tcp/22;" ;;
+      spad-udp-nft) echo "NFT_PROTECTED_PORTS tcp/22;"; echo "NFT_USE_LIBRARY N;" ;;
       spad-pcap) echo "PCAP_INTF c0;"; echo "NFT_PROTECTED_PORTS tcp/22;" ;;
     esac
   } >"$dir/fwknopd.conf"
@@ -125,7 +127,7 @@ start() {
   case $name in
     fwknopd-udp) argv=(fwknopd -f -U) ;;
     fwknopd-pcap) argv=(fwknopd -f -i c0) ;;
-    spad-udp) argv=("$image/bin/spad" -U --firewall nftables) ;;
+    spad-udp|spad-udp-nft) argv=("$image/bin/spad" -U --firewall nftables) ;;
     spad-pcap) argv=("$image/bin/spad" -i c0 --firewall nftables) ;;
     spad-iptables) argv=("$image/bin/spad" -U --firewall iptables) ;;
   esac
@@ -175,7 +177,7 @@ stats() {
 pace() { awk '$3 > 1 { t += $2; n += $3 - 1 } END { printf "%.0f", n ? t / n : 0 }' "$1"; }
 
 for s in "${systems[@]}"; do
-  case $s in spad-udp|spad-pcap) reset_firewall nftables ;; *) reset_firewall iptables ;; esac
+  case $s in spad-udp|spad-pcap|spad-udp-nft) reset_firewall nftables ;; *) reset_firewall iptables ;; esac
   echo "measuring $s: $WARMUP warm-up and $TRIALS measured knocks"
   start "$s"
   measure "$s" >"$work/$s.raw"
