@@ -17,12 +17,12 @@
 # microseconds (default 100) until one completes; a knock's figure is the send time of the first accepted
 # attempt, from the same clock as the packet's send. Prints each server's median, p90 and p99 (nearest rank),
 # min and max, their ratio to fwknopd -U, and the mean interval the client achieved between attempts.
-#   distribution/bench/latency.sh [TRIALS] [WARMUP]      (defaults 50 and 5; needs root and a built image)
+#   distribution/bench/latency.sh [TRIALS] [WARMUP]      (defaults 50 and 5; needs root and a built image, or SPA_HOME)
 # BENCH_SYSTEMS="spad-udp fwknopd-udp ..." picks the servers (default: the four above, in that order).
 # BENCH_KEEP=1 keeps the work directory (each server's log, packets and raw figures) and prints where it is.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-image=$(cd "$here/.." && pwd)/target/spa
+image=${SPA_HOME:-$(cd "$here/.." && pwd)/target/spa}   # the image under test: SPA_HOME, else the build's
 TRIALS=${1:-50}
 WARMUP=${2:-5}
 INTERVAL_US=${KNOCK_INTERVAL_US:-100}
