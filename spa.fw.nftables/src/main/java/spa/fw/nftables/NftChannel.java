@@ -1,5 +1,6 @@
 package spa.fw.nftables;
 
+import spa.cmd.exec.CommandRunner;
 import spa.core.FirewallException;
 
 /**
@@ -14,6 +15,24 @@ interface NftChannel {
 
   /** Runs one listing command, such as {@code list table inet spa}, in nft's text or JSON output. */
   Reply list(boolean json, String... words) throws FirewallException;
+
+  /**
+   * libnftables when {@code libraryAllowed}, the settings allow it and it loads (its context opened in
+   * {@code netns}, or this process's namespace when null), else the nft command through {@code runner}, saying why.
+   */
+  static NftChannel choose(NftConfig c, boolean libraryAllowed, String netns, CommandRunner runner) {
+    if (!libraryAllowed) {
+      return new NftProcess(runner, c.exe(), "");
+    }
+    if (!c.useLibrary()) {
+      return new NftProcess(runner, c.exe(), "NFT_USE_LIBRARY N");
+    }
+    try {
+      return NftLibrary.open(c.library(), netns);
+    } catch (FirewallException e) {
+      return new NftProcess(runner, c.exe(), e.getMessage());
+    }
+  }
 
   /** One line for the start-up log: which way is in use. */
   String describe();

@@ -91,23 +91,8 @@ public final class NftablesBackend implements FirewallBackend {
     this.config = c;
     this.layout = new Layout(c);
     if (channel == null) {
-      channel = choose(c);
+      channel = NftChannel.choose(c, libraryAllowed, netns, runner);
       LOG.log(System.Logger.Level.INFO, channel.describe());
-    }
-  }
-
-  /** The library when allowed and it loads, else the nft command, saying why. */
-  private NftChannel choose(NftConfig c) {
-    if (!libraryAllowed) {
-      return new NftProcess(runner, c.exe(), "");
-    }
-    if (!c.useLibrary()) {
-      return new NftProcess(runner, c.exe(), "NFT_USE_LIBRARY N");
-    }
-    try {
-      return NftLibrary.open(c.library(), netns);
-    } catch (FirewallException e) {
-      return new NftProcess(runner, c.exe(), e.getMessage());
     }
   }
 
