@@ -19,8 +19,10 @@ import spa.core.spi.FirewallBackend;
  * Grants as nftables set and map elements that carry a kernel timeout: each batch of grants is one nft
  * transaction, and the kernel removes the elements at expiry even if spad is gone. Every operation goes through
  * one {@link NftChannel}, chosen when the settings are first read: libnftables in-process ({@link NftLibrary})
- * unless NFT_USE_LIBRARY is N or the library does not load, else the nft command ({@link NftProcess}). See the
- * package documentation for the settings and the three deployment modes.
+ * unless NFT_USE_LIBRARY is N or the library does not load, else the nft command ({@link NftProcess}). One
+ * backend holds one libnftables context; callers on several threads (the actuator, the integrity check, control
+ * requests) take turns on the context's lock, held for one transaction or listing. See the package
+ * documentation for the settings and the three deployment modes.
  */
 public final class NftablesBackend implements FirewallBackend {
   private static final System.Logger LOG = System.getLogger(NftablesBackend.class.getName());
