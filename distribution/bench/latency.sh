@@ -1,29 +1,40 @@
 #!/usr/bin/env bash
-# Knock-to-connect latency: the time from sending one SPA packet to the first TCP connection to the protected
-# port that the server accepts, measured in two network namespaces (client, server) that the script creates and
+# Knock-to-open latency: the time from sending one SPA packet to the first TCP connection to the protected port
+# that the server accepts, measured in two network namespaces (client, server) that the script creates and
 # deletes, for several servers side by side in one run:
-#   fwknopd -U      Debian's fwknopd 2.6.10, iptables, UDP server mode (-U: no libpcap, wakes on the datagram;
+#   fwknopd-udp     Debian's fwknopd 2.6.10, iptables, UDP server mode (-U: no libpcap, wakes on the datagram;
 #                   its fastest supported mode)
-#   fwknopd pcap    the same fwknopd sniffing with libpcap as its shipped fwknopd.conf does (PCAP_LOOP_SLEEP
+#   fwknopd-pcap    the same fwknopd sniffing with libpcap as its shipped fwknopd.conf does (PCAP_LOOP_SLEEP
 #                   left at its default of 100000 us), the way most fwknop installations run
-#   spad nftables   the image's spad -U --firewall nftables
-#   spad iptables   the image's spad -U --firewall iptables (the same iptables rules as fwknopd)
-# Each server gets WARMUP unmeasured knocks and then TRIALS measured ones, each from its own client address (so
-# no earlier opening helps). Packets are made beforehand by the fwknop client (-T -B), the same for every server.
-# The client (bench/Knock.java) sends the packet, then starts a fresh TCP connection every millisecond until one
-# completes. Prints each server's median and p90 and their ratio to fwknopd -U.
-#   distribution/bench/latency.sh [TRIALS] [WARMUP]      (defaults 20 and 3; needs root and a built image)
+#   spad-udp        the image's spad -U --firewall nftables (UDP capture)
+#   spad-pcap       the image's spad -i IF --firewall nftables (pcap capture, the shipped pcap settings)
+#   spad-iptables   the image's spad -U --firewall iptables (the same iptables rules as fwknopd; only when named
+#                   in BENCH_SYSTEMS)
+#   spad-udp-nft    spad-udp with NFT_USE_LIBRARY N: every change an nft process (only when named)
+# Each server gets WARMUP unmeasured knocks and then TRIALS measured ones, each a distinct packet from its own
+# client address (so no earlier opening helps). Packets are made beforehand by the fwknop client (-T -B).
+# The client (bench/Knock.java) sends the packet, then starts a fresh TCP connection every KNOCK_INTERVAL_US
+# microseconds (default 100) until one completes; a knock's figure is the send time of the first accepted
+# attempt, from the same clock as the packet's send. Prints each server's median, p90 and p99 (nearest rank),
+# min and max, their ratio to fwknopd -U, and the mean interval the client achieved between attempts.
+#   distribution/bench/latency.sh [TRIALS] [WARMUP]      (defaults 50 and 5; needs root and a built image, or SPA_HOME)
+# BENCH_SYSTEMS="spad-udp fwknopd-udp ..." picks the servers (default: the four above, in that order).
 # BENCH_KEEP=1 keeps the work directory (each server's log, packets and raw figures) and prints where it is.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-image=$(cd "$here/.." && pwd)/target/spa
-TRIALS=${1:-20}
-WARMUP=${2:-3}
+image=${SPA_HOME:-$(cd "$here/.." && pwd)/target/spa}   # the image under test: SPA_HOME, else the build's
+TRIALS=${1:-50}
+WARMUP=${2:-5}
+INTERVAL_US=${KNOCK_INTERVAL_US:-100}
+read -r -a systems <<<"${BENCH_SYSTEMS:-fwknopd-udp fwknopd-pcap spad-udp spad-pcap}"
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH=$PATH:/usr/sbin:/sbin
 die() { echo "latency.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, firewalls)"
 [ -x "$image/bin/spad" ] || die "no image in $image: mvn -DskipTests package first"
+for s in "${systems[@]}"; do
+  case $s in fwknopd-udp|fwknopd-pcap|spad-udp|spad-pcap|spad-iptables|spad-udp-nft) ;; *) die "unknown server $s" ;; esac
+done
 for p in fwknop fwknopd nft iptables nc ip; do command -v "$p" >/dev/null || die "needs $p"; done
 [ $((TRIALS + WARMUP)) -le 150 ] || die "at most 150 knocks per server"
 
@@ -106,7 +117,9 @@ start() {
     echo "FWKNOP_RUN_DIR $dir;"
     case $name in
       fwknopd-pcap) echo "PCAP_INTF c0;" ;;
-      spad-nftables) echo "NFT_PROTECTED_PORTS tcp/22;" ;;
+      spad-udp) echo "NFT_PROTECTED_PORTS tcp/22;" ;;
+      spad-udp-nft) echo "NFT_PROTECTED_PORTS tcp/22;"; echo "NFT_USE_LIBRARY N;" ;;
+      spad-pcap) echo "PCAP_INTF c0;"; echo "NFT_PROTECTED_PORTS tcp/22;" ;;
     esac
   } >"$dir/fwknopd.conf"
   chmod 600 "$dir/fwknopd.conf"
@@ -114,7 +127,8 @@ start() {
   case $name in
     fwknopd-udp) argv=(fwknopd -f -U) ;;
     fwknopd-pcap) argv=(fwknopd -f -i c0) ;;
-    spad-nftables) argv=("$image/bin/spad" -U --firewall nftables) ;;
+    spad-udp|spad-udp-nft) argv=("$image/bin/spad" -U --firewall nftables) ;;
+    spad-pcap) argv=("$image/bin/spad" -i c0 --firewall nftables) ;;
     spad-iptables) argv=("$image/bin/spad" -U --firewall iptables) ;;
   esac
   argv+=(-c "$dir/fwknopd.conf" -a "$dir/access.conf" -d "$dir/digest.cache" -p "$dir/pid")
@@ -124,6 +138,7 @@ start() {
     kill -0 "$server_pid" 2>/dev/null || { cat "$dir/server.log" >&2; die "$name exited at start"; }
     case $name in
       fwknopd-pcap) grep -q 'Starting fwknopd main event loop' "$dir/server.log" && break ;;
+      spad-pcap) grep -q 'spad: ready' "$dir/server.log" && break ;;
       *) udp_bound && break ;;
     esac
     sleep 0.05
@@ -131,7 +146,7 @@ start() {
   sleep 0.5   # the first poll of the capture loop, the firewall set up
 }
 
-# measure NAME: prints the measured latencies (microseconds), one a line
+# measure NAME: prints the measured knocks' lines from Knock: accepted-us completed-us attempts
 measure() {
   local name=$1 dir=$work/$1 args=() i from
   for i in $(seq 0 $((TRIALS + WARMUP - 1))); do
@@ -140,7 +155,7 @@ measure() {
       --key-base64-rijndael "$key" --key-base64-hmac "$hmac" -B "$dir/packet-$i" >/dev/null
     args+=("$from=$dir/packet-$i")
   done
-  in_c "$JAVA_HOME/bin/java" -Xshare:auto -cp "$work/classes" Knock "$SERVER" "$UDP_PORT" 22 1000 "${args[@]}" \
+  in_c "$JAVA_HOME/bin/java" -Xshare:auto -cp "$work/classes" Knock "$SERVER" "$UDP_PORT" 22 "$INTERVAL_US" "${args[@]}" \
     >"$dir/latency.raw"
   if grep -q timeout "$dir/latency.raw"; then
     cat "$dir/server.log" >&2
@@ -149,35 +164,42 @@ measure() {
   tail -n +$((WARMUP + 1)) "$dir/latency.raw"
 }
 
-# stats FILE: "median p90" in microseconds (nearest rank)
+# stats FILE: "median p90 p99 min max" of the first column, in microseconds (nearest rank)
 stats() {
-  sort -n "$1" | awk '{ v[NR] = $1 } END {
+  cut -d' ' -f1 "$1" | sort -n | awk '
+    function rank(q,  r) { r = int(q * NR); if (r < q * NR) r++; return v[r] }
+    { v[NR] = $1 } END {
     m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-    r = int(0.9 * NR); if (r < 0.9 * NR) r++
-    printf "%d %d\n", m, v[r] }'
+    printf "%d %d %d %d %d\n", m, rank(0.9), rank(0.99), v[1], v[NR] }'
 }
 
-systems=(fwknopd-udp fwknopd-pcap spad-nftables spad-iptables)
+# pace FILE: the mean microseconds between the client's connection attempts over all knocks
+pace() { awk '$3 > 1 { t += $2; n += $3 - 1 } END { printf "%.0f", n ? t / n : 0 }' "$1"; }
+
 for s in "${systems[@]}"; do
-  case $s in spad-nftables) reset_firewall nftables ;; *) reset_firewall iptables ;; esac
+  case $s in spad-udp|spad-pcap|spad-udp-nft) reset_firewall nftables ;; *) reset_firewall iptables ;; esac
   echo "measuring $s: $WARMUP warm-up and $TRIALS measured knocks"
   start "$s"
-  measure "$s" >"$work/$s.us"
+  measure "$s" >"$work/$s.raw"
+  case $s in spad-*) grep -o 'nftables in-process through [^ ]*\|nftables through the nft command.*\|firewall iptables' \
+    "$work/$s/server.log" | head -1 | sed "s/^/$s: /" ;; esac
   stop_server
 done
 
 echo
-echo "knock-to-connect latency, $TRIALS knocks each (after $WARMUP warm-up), $(nproc) CPUs, kernel $(uname -r)"
-printf '%-15s %11s %11s %11s %11s %15s %12s\n' server median p90 min max "median/fwknopd" "p90/fwknopd"
-read -r base_med base_p90 < <(stats "$work/fwknopd-udp.us")
+echo "knock-to-open latency, $TRIALS knocks each (after $WARMUP warm-up), attempts every $INTERVAL_US us," \
+  "$(nproc) CPUs, kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-14s %10s %10s %10s %10s %10s %9s %9s %9s\n' server median p90 p99 min max med/fwk p99/fwk pace
+base=${systems[0]}
+for s in "${systems[@]}"; do [ "$s" = fwknopd-udp ] && base=fwknopd-udp; done
+read -r base_med _ base_p99 _ _ < <(stats "$work/$base.raw")
+ms() { awk -v x="$1" 'BEGIN{printf "%.2f ms", x/1000}'; }
 for s in "${systems[@]}"; do
-  read -r med p90 < <(stats "$work/$s.us")
-  min=$(sort -n "$work/$s.us" | head -1)
-  max=$(sort -n "$work/$s.us" | tail -1)
-  printf '%-15s %8.2f ms %8.2f ms %8.2f ms %8.2f ms %15s %12s\n' "$s" \
-    "$(awk -v x="$med" 'BEGIN{print x/1000}')" "$(awk -v x="$p90" 'BEGIN{print x/1000}')" \
-    "$(awk -v x="$min" 'BEGIN{print x/1000}')" "$(awk -v x="$max" 'BEGIN{print x/1000}')" \
-    "$(awk -v a="$med" -v b="$base_med" 'BEGIN{printf "%.2fx", a/b}')" \
-    "$(awk -v a="$p90" -v b="$base_p90" 'BEGIN{printf "%.2fx", a/b}')"
+  read -r med p90 p99 min max < <(stats "$work/$s.raw")
+  printf '%-14s %10s %10s %10s %10s %10s %9s %9s %6s us\n' "$s" "$(ms "$med")" "$(ms "$p90")" "$(ms "$p99")" \
+    "$(ms "$min")" "$(ms "$max")" \
+    "$(awk -v a="$med" -v b="$base_med" 'BEGIN{printf "%.2fx", b ? a/b : 0}')" \
+    "$(awk -v a="$p99" -v b="$base_p99" 'BEGIN{printf "%.2fx", b ? a/b : 0}')" "$(pace "$work/$s.raw")"
 done
-echo "(fwknopd-udp: fwknopd -U; fwknopd-pcap: default PCAP_LOOP_SLEEP 100 ms; ratios against fwknopd -U)"
+echo "(fwknopd-udp: fwknopd -U; fwknopd-pcap: default PCAP_LOOP_SLEEP 100 ms; ratios against $base;"
+echo " pace: the mean interval between the client's connection attempts, the figures' resolution)"

@@ -21,9 +21,12 @@ import spa.core.Settings;
  * @param localNat NAT chain for LOCAL grants (the ghost service)
  * @param forwardDrop spa's forward chain drops new forwarded connections without a grant
  * @param destinationRule grants are restricted to their destination address (ENABLE_DESTINATION_RULE)
+ * @param useLibrary talk to nftables in-process through libnftables when it loads (NFT_USE_LIBRARY)
+ * @param library file name or path of libnftables (NFT_LIBRARY)
  */
 record NftConfig(String exe, Mode mode, String family, String table, String prefix, List<ProtoPort> protectedPorts,
-    boolean forwarding, boolean localNat, boolean forwardDrop, boolean destinationRule) {
+    boolean forwarding, boolean localNat, boolean forwardDrop, boolean destinationRule, boolean useLibrary,
+    String library) {
 
   /** Where spa's objects live. */
   enum Mode {
@@ -71,8 +74,12 @@ record NftConfig(String exe, Mode mode, String family, String table, String pref
     if (forwardDrop && (!forwarding || mode != Mode.OWN)) {
       throw s.invalid("NFT_FORWARD_DROP", "needs ENABLE_IPT_FORWARDING Y and NFT_MODE own");
     }
+    String library = s.get("NFT_LIBRARY").orElse("libnftables.so.1").trim();
+    if (library.isEmpty()) {
+      throw s.invalid("NFT_LIBRARY", "empty name");
+    }
     return new NftConfig(exe, mode, family, table, prefix, ports, forwarding, localNat, forwardDrop,
-        s.flag("ENABLE_DESTINATION_RULE", false));
+        s.flag("ENABLE_DESTINATION_RULE", false), s.flag("NFT_USE_LIBRARY", true), library);
   }
 
   private static List<ProtoPort> ports(Settings s, Mode mode) throws ConfigException {

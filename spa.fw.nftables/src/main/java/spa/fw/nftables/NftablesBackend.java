@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import spa.cmd.exec.Command;
-import spa.cmd.exec.CommandResult;
 import spa.cmd.exec.CommandRunner;
 import spa.cmd.exec.ExecRunner;
 import spa.core.ConfigException;
@@ -18,37 +16,61 @@ import spa.core.Settings;
 import spa.core.spi.FirewallBackend;
 
 /**
- * Grants as nftables set and map elements that carry a kernel timeout: each grant is one {@code nft -f -}
- * transaction, and the kernel removes the elements at expiry even if spad is gone. See the package
+ * Grants as nftables set and map elements that carry a kernel timeout: each batch of grants is one nft
+ * transaction, and the kernel removes the elements at expiry even if spad is gone. Every operation goes through
+ * one {@link NftChannel}, chosen when the settings are first read: libnftables in-process ({@link NftLibrary})
+ * unless NFT_USE_LIBRARY is N or the library does not load, else the nft command ({@link NftProcess}). One
+ * backend holds one libnftables context; callers on several threads (the actuator, the integrity check, control
+ * requests) take turns on the context's lock, held for one transaction or listing. See the package
  * documentation for the settings and the three deployment modes.
  */
 public final class NftablesBackend implements FirewallBackend {
-  private static final Duration NFT_TIMEOUT = Duration.ofSeconds(15);
+  private static final System.Logger LOG = System.getLogger(NftablesBackend.class.getName());
 
   private final CommandRunner runner;
   private final List<String> prefix;
   private final Clock clock;
+  /** The network namespace a library context is created in; null: this process's own. */
+  private final String netns;
+  /** False when the backend was given a runner to run nft through: then that is the only way. */
+  private final boolean libraryAllowed;
   private NftConfig config;
   private Layout layout;
+  private NftChannel channel;
 
-  /** The backend as ServiceLoader creates it: real processes, the system clock. */
+  /** The backend as ServiceLoader creates it: libnftables or real processes, the system clock. */
   public NftablesBackend() {
-    this(new ExecRunner(), Clock.systemUTC());
+    this(new ExecRunner(), List.of(), Clock.systemUTC(), null, true);
   }
 
-  /** A backend running nft through {@code runner} (for example inside a network namespace). */
+  /** A backend running the nft command through {@code runner} (for example inside a network namespace). */
   public NftablesBackend(CommandRunner runner, Clock clock) {
     this(runner, List.of(), clock);
   }
 
   /**
-   * A backend running nft through {@code runner}, and {@code nft monitor} ({@link #watchChanges}) behind
-   * {@code prefix}, the same one the runner puts in front (such as {@code ip netns exec NAME}).
+   * A backend running the nft command through {@code runner}, and {@code nft monitor} ({@link #watchChanges})
+   * behind {@code prefix}, the same one the runner puts in front (such as {@code ip netns exec NAME}).
    */
   public NftablesBackend(CommandRunner runner, List<String> prefix, Clock clock) {
+    this(runner, prefix, clock, null, false);
+  }
+
+  private NftablesBackend(CommandRunner runner, List<String> prefix, Clock clock, String netns, boolean library) {
     this.runner = runner;
     this.prefix = List.copyOf(prefix);
     this.clock = clock;
+    this.netns = netns;
+    this.libraryAllowed = library;
+  }
+
+  /**
+   * A backend for the named network namespace: libnftables with a context opened inside it (as the settings
+   * allow), else the nft command through {@code runner}, which must run commands inside the namespace; nft
+   * monitor runs behind {@code ip netns exec NAME}.
+   */
+  public static NftablesBackend inNamespace(String netns, CommandRunner runner, Clock clock) {
+    return new NftablesBackend(runner, List.of("ip", "netns", "exec", netns), clock, netns, true);
   }
 
   @Override
@@ -70,6 +92,15 @@ public final class NftablesBackend implements FirewallBackend {
     NftConfig c = NftConfig.from(settings);
     this.config = c;
     this.layout = new Layout(c);
+    if (channel == null) {
+      channel = NftChannel.choose(c, libraryAllowed, netns, runner);
+      LOG.log(System.Logger.Level.INFO, channel.describe());
+    }
+  }
+
+  /** Which way the backend talks to nftables, one line; empty before the settings are read. */
+  public String channel() {
+    return channel == null ? "" : channel.describe();
   }
 
   @Override
@@ -78,13 +109,13 @@ public final class NftablesBackend implements FirewallBackend {
     NftConfig c = config;
     Layout l = layout;
     if (c.mode() != NftConfig.Mode.OWN) {
-      CommandResult r = nft(c, List.of("list", "table", c.family(), c.table()), null);
+      NftChannel.Reply r = channel.list(false, "list", "table", c.family(), c.table());
       if (!r.ok()) {
         throw new FirewallException("NFT_MODE " + c.mode().name().toLowerCase(java.util.Locale.ROOT)
             + " needs the existing table " + c.tableRef() + ": " + r.failure());
       }
     }
-    CommandResult r = nft(c, List.of("-f", "-"), l.buildScript());
+    NftChannel.Reply r = channel.script(l.buildScript());
     if (!r.ok()) {
       throw new FirewallException("set up " + c.tableRef() + ": " + r.failure()
           + (c.mode() == NftConfig.Mode.OWN ? " (a table left by another version? `spad --fw-flush` removes it)" : ""));
@@ -106,11 +137,13 @@ public final class NftablesBackend implements FirewallBackend {
       throw new FirewallException(e.toString());
     }
     if (!next.exe().equals(c.exe()) || next.mode() != c.mode() || !next.family().equals(c.family())
-        || !next.table().equals(c.table()) || !next.prefix().equals(c.prefix())) {
-      throw new FirewallException("NFT_EXE, NFT_MODE, NFT_FAMILY, NFT_TABLE and NFT_PREFIX change only when spad restarts");
+        || !next.table().equals(c.table()) || !next.prefix().equals(c.prefix())
+        || next.useLibrary() != c.useLibrary() || !next.library().equals(c.library())) {
+      throw new FirewallException("NFT_EXE, NFT_MODE, NFT_FAMILY, NFT_TABLE, NFT_PREFIX, NFT_USE_LIBRARY and NFT_LIBRARY"
+          + " change only when spad restarts");
     }
     Layout l = new Layout(next);
-    CommandResult r = nft(next, List.of("-f", "-"), l.buildScript());
+    NftChannel.Reply r = channel.script(l.buildScript());
     if (!r.ok()) {
       throw new FirewallException("apply the new settings to " + next.tableRef() + ": " + r.failure());
     }
@@ -119,7 +152,7 @@ public final class NftablesBackend implements FirewallBackend {
   }
 
   /**
-   * All grants' elements in one {@code nft -f -} transaction: one process however many grants. A refusal
+   * All grants' elements in one nft transaction, however many grants. A refusal
    * fails the whole transaction; the caller retries smaller parts, down to {@link #open} for one grant.
    */
   @Override
@@ -148,11 +181,11 @@ public final class NftablesBackend implements FirewallBackend {
     List<Element> elements = Element.of(grant, c);
     String comment = Element.comment(grant);
     String t = c.tableRef();
-    CommandResult r = nft(c, List.of("-f", "-"), openScript(c, grant));
+    NftChannel.Reply r = channel.script(openScript(c, grant));
     if (r.ok()) {
       return;
     }
-    if (!r.stderr().contains("File exists")) {
+    if (!r.errors().contains("File exists")) {
       throw new FirewallException("open " + describe(grant) + ": " + r.failure());
     }
     // A map element with the same key but other data (a changed NAT target): delete what is there, then add.
@@ -203,11 +236,11 @@ public final class NftablesBackend implements FirewallBackend {
           .append(e.withTimeout(1, comment)).append(" }\n");
       b.append("delete element ").append(c.tableRef()).append(' ').append(set).append(" { ").append(e.keyText()).append(" }\n");
     }
-    CommandResult r = nft(c, List.of("-f", "-"), b.toString());
+    NftChannel.Reply r = channel.script(b.toString());
     if (r.ok()) {
       return;
     }
-    if (!r.stderr().contains("File exists")) {
+    if (!r.errors().contains("File exists")) {
       throw new FirewallException("close " + describe(grant) + ": " + r.failure());
     }
     // a map element under the same key with other data: delete exactly what is there
@@ -228,7 +261,7 @@ public final class NftablesBackend implements FirewallBackend {
   @Override
   public boolean intact() throws FirewallException {
     NftConfig c = started();
-    CommandResult r = nft(c, List.of("list", "table", c.family(), c.table()), null);
+    NftChannel.Reply r = channel.list(false, "list", "table", c.family(), c.table());
     return r.ok() && layout.markers().stream().allMatch(r.stdout()::contains);
   }
 
@@ -263,9 +296,9 @@ public final class NftablesBackend implements FirewallBackend {
 
   private List<Listing.Entry> entries() throws FirewallException {
     NftConfig c = started();
-    CommandResult r = nft(c, List.of("-j", "list", "table", c.family(), c.table()), null);
+    NftChannel.Reply r = channel.list(true, "list", "table", c.family(), c.table());
     if (!r.ok()) {
-      if (c.mode() == NftConfig.Mode.OWN && r.stderr().contains("No such file or directory")) {
+      if (c.mode() == NftConfig.Mode.OWN && r.errors().contains("No such file or directory")) {
         return List.of();
       }
       throw new FirewallException("list " + c.tableRef() + ": " + r.failure());
@@ -299,22 +332,10 @@ public final class NftablesBackend implements FirewallBackend {
   }
 
   private void batch(String script, String what) throws FirewallException {
-    CommandResult r = nft(config, List.of("-f", "-"), script);
+    NftChannel.Reply r = channel.script(script);
     if (!r.ok()) {
       throw new FirewallException(what + ": " + r.failure());
     }
-  }
-
-  private CommandResult nft(NftConfig c, List<String> args, String input) throws FirewallException {
-    List<String> argv = new ArrayList<>();
-    argv.add(c.exe());
-    argv.addAll(args);
-    Command cmd = new Command(argv, null, NFT_TIMEOUT);
-    CommandResult r = runner.run(input == null ? cmd : cmd.withInput(input));
-    if (r.status() != CommandResult.Status.EXITED) {
-      throw new FirewallException(r.failure());
-    }
-    return r;
   }
 
   private static String describe(Grant g) {

@@ -1,7 +1,8 @@
 /**
  * The nftables firewall backend ({@code nftables}): grants are elements of sets and maps that carry a kernel
- * timeout, added in one {@code nft -f -} transaction per grant, so an opening closes on time even if spad is
- * killed. The deployment modes, settings and complete example rulesets are in {@code docs/nftables.md} of
+ * timeout, added in one nft transaction per batch of grants, so an opening closes on time even if spad is
+ * killed. The backend talks to the kernel in-process through libnftables (a context with buffered output and
+ * errors), or, when the library does not load or {@code NFT_USE_LIBRARY} is N, through the nft command. The deployment modes, settings and complete example rulesets are in {@code docs/nftables.md} of
  * this module.
  *
  * <p>Settings (fwknopd.conf names; the HOCON configuration uses the same keys):
@@ -18,7 +19,9 @@
        protects nothing: spa's chains then only accept granted traffic, fwknopd's model, and the admin's
        ruleset must drop the rest (a drop in another table wins over spa's accept);</li>
  *   <li>{@code NFT_FORWARD_DROP} Y: spa's forward chain drops new forwarded connections without a grant;</li>
- *   <li>{@code NFT_EXE} path of nft, default {@code /usr/sbin/nft};</li>
+ *   <li>{@code NFT_EXE} path of nft, default {@code /usr/sbin/nft}: the fallback, and {@code nft monitor};</li>
+ *   <li>{@code NFT_USE_LIBRARY} Y (default): libnftables in-process when it loads; N: always the nft command;</li>
+ *   <li>{@code NFT_LIBRARY} file name or path of libnftables, default {@code libnftables.so.1};</li>
  *   <li>{@code ENABLE_IPT_FORWARDING}, {@code ENABLE_IPT_LOCAL_NAT}: create the forward and NAT chains.</li>
  * </ul>
  *

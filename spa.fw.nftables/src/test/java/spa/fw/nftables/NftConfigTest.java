@@ -35,6 +35,17 @@ class NftConfigTest {
   }
 
   @Test
+  void theLibraryIsUsedUnlessTurnedOffAndItsNameCanBeSet() throws Exception {
+    NftConfig c = of(Map.of());
+    assertTrue(c.useLibrary());
+    assertEquals("libnftables.so.1", c.library());
+    NftConfig off = of(Map.of("NFT_USE_LIBRARY", "N", "NFT_LIBRARY", "/opt/lib/libnftables.so.1"));
+    assertFalse(off.useLibrary());
+    assertEquals("/opt/lib/libnftables.so.1", off.library());
+    assertEquals("fwknopd.conf: NFT_LIBRARY: empty name", bad(Map.of("NFT_LIBRARY", " ")).toString());
+  }
+
+  @Test
   void explicitProtectedPortsWinOverOpenPorts() throws Exception {
     NftConfig c = of(Map.of("OPEN_PORTS", "tcp/80", "NFT_PROTECTED_PORTS", "tcp/22"));
     assertEquals(List.of(new ProtoPort("tcp", 22)), c.protectedPorts());

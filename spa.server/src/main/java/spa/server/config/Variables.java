@@ -126,6 +126,8 @@ public final class Variables {
     m.put("SPA_PCAP_BUFFER_SIZE", "33554432"); // bytes of libpcap's kernel buffer (live capture)
     m.put("GRANT_JOURNAL", null); // $FWKNOP_RUN_DIR/grants.journal: active grants, reconciled at start-up
     m.put("DIGEST_MIGRATE_FROM", "/run/fwknop/digest.cache, /var/run/fwknop/digest.cache");
+    m.put("NFT_USE_LIBRARY", "Y"); // nftables: Y = libnftables in-process when it loads, else the nft command; N = always the nft command
+    m.put("NFT_LIBRARY", null); // nftables: file name or path of libnftables (default libnftables.so.1)
     return java.util.Collections.unmodifiableMap(m);
   }
 

@@ -1,0 +1,167 @@
+package spa.fw.nftables;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicReference;
+import spa.core.FirewallException;
+
+/**
+ * nftables in-process through libnftables: one context (its own netlink socket and ruleset cache) with output
+ * and errors captured in buffers, so a transaction costs a netlink round trip, not a process. libnftables
+ * contexts are not thread-safe: every call holds this object's lock, so the context is used from one thread at
+ * a time whichever threads call (the actuator, the integrity check, a control request). The context is freed
+ * when this object is no longer reachable.
+ */
+final class NftLibrary implements NftChannel {
+  private static final Cleaner CLEANER = Cleaner.create();
+  /** nftables.h: NFT_CTX_DEFAULT, and NFT_CTX_OUTPUT_JSON among the output flags. */
+  private static final int NFT_CTX_DEFAULT = 0;
+  private static final int NFT_CTX_OUTPUT_JSON = 1 << 4;
+  private static final int O_RDONLY = 0;
+  private static final int CLONE_NEWNET = 0x40000000;
+
+  /** The part of libnftables' API spa uses (nftables/libnftables.h). */
+  interface Api extends Library {
+    Pointer nft_ctx_new(int flags);
+
+    void nft_ctx_free(Pointer ctx);
+
+    int nft_ctx_buffer_output(Pointer ctx);
+
+    int nft_ctx_buffer_error(Pointer ctx);
+
+    int nft_ctx_output_get_flags(Pointer ctx);
+
+    void nft_ctx_output_set_flags(Pointer ctx, int flags);
+
+    int nft_run_cmd_from_buffer(Pointer ctx, String buf);
+
+    String nft_ctx_get_output_buffer(Pointer ctx);
+
+    String nft_ctx_get_error_buffer(Pointer ctx);
+  }
+
+  /** libc, to create a context inside a named network namespace (tests and benchmarks). */
+  interface LibC extends Library {
+    int open(String path, int flags) throws LastErrorException;
+
+    int setns(int fd, int nstype) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
+  }
+
+  private final Api api;
+  private final Pointer ctx;
+  private final String library;
+  private final int plainFlags;
+
+  private NftLibrary(Api api, Pointer ctx, String library) {
+    this.api = api;
+    this.ctx = ctx;
+    this.library = library;
+    this.plainFlags = api.nft_ctx_output_get_flags(ctx) & ~NFT_CTX_OUTPUT_JSON;
+    CLEANER.register(this, () -> api.nft_ctx_free(ctx));
+  }
+
+  /**
+   * Loads {@code library} (a file name such as {@code libnftables.so.1}, or a path) and creates a context; with a
+   * {@code netns} name, inside that network namespace ({@code /run/netns/NAME}): the context's netlink socket
+   * stays in the namespace it was opened in, whichever thread uses it later.
+   *
+   * @throws FirewallException one line saying why the library cannot be used
+   */
+  static NftLibrary open(String library, String netns) throws FirewallException {
+    Api api;
+    try {
+      api = Native.load(library, Api.class);
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      throw new FirewallException(library + " not loaded: " + firstLine(e.getMessage()));
+    }
+    Pointer ctx = netns == null ? api.nft_ctx_new(NFT_CTX_DEFAULT) : newContextIn(api, netns);
+    if (ctx == null) {
+      throw new FirewallException(library + ": nft_ctx_new gave no context");
+    }
+    if (api.nft_ctx_buffer_output(ctx) != 0 || api.nft_ctx_buffer_error(ctx) != 0) {
+      api.nft_ctx_free(ctx);
+      throw new FirewallException(library + ": cannot buffer its output");
+    }
+    return new NftLibrary(api, ctx, library);
+  }
+
+  /** A context created on a short-lived thread that first enters {@code netns} (setns affects only that thread). */
+  private static Pointer newContextIn(Api api, String netns) throws FirewallException {
+    AtomicReference<Object> made = new AtomicReference<>();
+    Thread t = new Thread(() -> {
+      try {
+        LibC c = Native.load("c", LibC.class);
+        int fd = c.open("/run/netns/" + netns, O_RDONLY);
+        try {
+          c.setns(fd, CLONE_NEWNET);
+        } finally {
+          c.close(fd);
+        }
+        made.set(api.nft_ctx_new(NFT_CTX_DEFAULT));
+      } catch (LastErrorException | UnsatisfiedLinkError e) {
+        made.set("cannot enter network namespace " + netns + ": " + e.getMessage());
+      }
+    }, "spa-nft-netns");
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FirewallException("interrupted while creating an nftables context in " + netns);
+    }
+    if (made.get() instanceof String why) {
+      throw new FirewallException(why);
+    }
+    return (Pointer) made.get();
+  }
+
+  @Override
+  public synchronized Reply script(String script) throws FirewallException {
+    return run(script);
+  }
+
+  @Override
+  public synchronized Reply list(boolean json, String... words) throws FirewallException {
+    if (!json) {
+      return run(String.join(" ", words));
+    }
+    api.nft_ctx_output_set_flags(ctx, plainFlags | NFT_CTX_OUTPUT_JSON);
+    try {
+      return run(String.join(" ", words));
+    } finally {
+      api.nft_ctx_output_set_flags(ctx, plainFlags);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "nftables in-process through " + library;
+  }
+
+  /** One run; both buffers are read every time, which also empties them for the next. */
+  private Reply run(String commands) {
+    int rc = api.nft_run_cmd_from_buffer(ctx, commands);
+    String out = orEmpty(api.nft_ctx_get_output_buffer(ctx));
+    String err = orEmpty(api.nft_ctx_get_error_buffer(ctx));
+    boolean ok = rc == 0;
+    return new Reply(ok, out, err, ok ? "ok" : "libnftables: " + (err.isBlank() ? "error " + rc : firstLine(err)));
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  /** The first line of nft's error text, as the process path reports it. */
+  private static String firstLine(String text) {
+    String t = text == null ? "" : text.strip();
+    int nl = t.indexOf('\n');
+    String line = nl < 0 ? t : t.substring(0, nl).strip() + " ...";
+    return line.length() > 300 ? line.substring(0, 300) + " ..." : line;
+  }
+}
