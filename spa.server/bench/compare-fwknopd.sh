@@ -147,9 +147,10 @@ run() {
   awk -v n="$name" -v c="$count" -v w="$wall" -v u="$user" -v s="$sys" \
     'BEGIN { printf "%-22s %9d pkts %7.2f s %10.0f pkt/s  (cpu %.2f s)\n", n, c, w, c / w, u + s }'
   echo "$wall" >> "$name.walls"
+  awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }' >> "$name.cpus"
 }
-median() { sort -n "$1.walls" | awk '{ w[NR] = $1 } END { print NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }'; }
-rate() { awk -v c="$2" -v w="$(median "$1")" 'BEGIN { printf "%.0f", c / w }'; }
+median() { sort -n "$1.${2:-walls}" | awk '{ w[NR] = $1 } END { print NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }'; }
+rate() { awk -v c="$2" -v w="$(median "$1" "${3:-walls}")" 'BEGIN { printf "%.0f", w > 0 ? c / w : 0 }'; }
 summary() { # summary NAME COUNT: the median and every time
   awk -v n="$1" -v c="$2" -v m="$(median "$1")" -v all="$(tr '\n' ' ' < "$1.walls")" \
     'BEGIN { printf "%-22s %9d pkts %7.2f s %10.0f pkt/s  (runs: %s)\n", n, c, m, c / m, all }'
@@ -203,7 +204,7 @@ one() { # one CASE: runs it and checks spad's own counts
       check "$1" "$accepted" ;;
   esac
 }
-for c in "${CASES[@]}" fwknopd-valid-cache; do rm -f "$c.walls"; done
+for c in "${CASES[@]}" fwknopd-valid-cache; do rm -f "$c.walls" "$c.cpus"; done
 # the cache runs share one copy: spad's test mode writes nothing to it (checked after the rounds), and a copy made
 # just before a timed run would still be on its way to the disk during it
 cp cache.spad cache.spad.run
@@ -243,3 +244,10 @@ awk -v sv="$(rate spad-valid "$N")" -v fv="$(rate fwknopd-valid "$N")" \
   printf "spad/fwknopd garbage, %d stanzas: %.2fx (goal >= 4)\n", stanzas, ssg / fsg
   printf "spad %d-record cache / empty cache: valid %.0f%%, garbage %.0f%% (goal >= 90%%)\n", d, 100 * svc / sv, 100 * sgc / sg
 }'
+# The same ratios of CPU time (user + system, medians): on a machine other work keeps busy they move less than
+# the wall-clock ones; the goals are the wall-clock ones.
+cpu_ratio() { # cpu_ratio CASE COUNT
+  awk -v s="$(rate "spad-$1" "$2" cpus)" -v f="$(rate "fwknopd-$1" "$2" cpus)" 'BEGIN { if (f > 0) printf "%.2fx", s / f; else printf "n/a" }'
+}
+echo "spad/fwknopd per CPU second: valid $(cpu_ratio valid "$N"), garbage $(cpu_ratio garbage "$N")," \
+  "$STANZAS stanzas valid $(cpu_ratio valid-stanzas "$STANZA_N"), garbage $(cpu_ratio garbage-stanzas "$STANZA_N")"
