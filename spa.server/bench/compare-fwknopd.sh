@@ -150,7 +150,7 @@ run() {
   awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }' >> "$name.cpus"
 }
 median() { sort -n "$1.${2:-walls}" | awk '{ w[NR] = $1 } END { print NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }'; }
-rate() { awk -v c="$2" -v w="$(median "$1" "${3:-walls}")" 'BEGIN { printf "%.0f", w > 0 ? c / w : 0 }'; }
+rate() { awk -v c="$2" -v w="$(median "$1" "${3:-walls}")" 'BEGIN { printf "%.0f", (w > 0 ? c / w : 0) }'; }
 summary() { # summary NAME COUNT: the median and every time
   awk -v n="$1" -v c="$2" -v m="$(median "$1")" -v all="$(tr '\n' ' ' < "$1.walls")" \
     'BEGIN { printf "%-22s %9d pkts %7.2f s %10.0f pkt/s  (runs: %s)\n", n, c, m, c / m, all }'
