@@ -1,6 +1,8 @@
 /*
  * Benchmark input generator for compare-fwknopd.sh: writes pcap files of distinct valid SPA packets (spa's own
- * encoder and the aes plugin), of garbage packets, and an fwknop-format digest.cache of random records.
+ * encoder and the aes plugin), of garbage packets, an fwknop-format digest.cache of random records, and access.conf
+ * files of many stanzas. Every packet is distinct, as real traffic is: a valid one has its own salt, random value
+ * and timestamp (so its own replay digest), a garbage one its own random bytes.
  *
  * Run as a single-file program with spa's modules and spa.pcap-format's test-jar on the module path (OPTS:
  * --module-path LIB:TESTJAR --add-modules spa.core,spa.pcap.format,spa.pcap.format.testkit,spa.cipher.aes,spa.server
@@ -10,8 +12,11 @@
  *   java OPTS GenPackets.java digests N FILE
  *   java OPTS GenPackets.java mixed N FILE KEY_B64 HMAC_B64
  *   java OPTS GenPackets.java compact DIGEST_FILE SPAD_FILE
+ *   java OPTS GenPackets.java access N FILE
  * (mixed: valid and garbage packets in turn, a training input that takes every path of the packet code;
- * compact: the records of an fwknop-format file written as spad keeps them once it has compacted its cache)
+ * compact: the records of an fwknop-format file written as spad keeps them once it has compacted its cache;
+ * access: N stanzas, SOURCE ANY, each with its own random keys; the last stanza's KEY_BASE64 and HMAC_KEY_BASE64
+ * are printed on standard output, one a line)
  */
 import java.io.BufferedWriter;
 import java.net.InetAddress;
@@ -54,6 +59,7 @@ public class GenPackets {
       case "mixed" -> mixed(n, file, args[3], args[4]);
       case "garbage" -> garbage(n, file);
       case "digests" -> digests(n, file);
+      case "access" -> access(n, file);
       default -> throw new IllegalArgumentException(what);
     }
   }
@@ -82,14 +88,14 @@ public class GenPackets {
     }
     Encryptor.Keyed keyed = enc;
     long now = System.currentTimeMillis() / 1000;
+    long seed = new SecureRandom().nextLong();
     String[] wires = new String[n];
     IntStream.range(0, n).parallel().forEach(i -> {
-      SplittableRandom r = new SplittableRandom(i * 0x9E3779B97F4A7C15L + System.nanoTime());
-      StringBuilder rand = new StringBuilder(16);
-      for (int d = 0; d < 16; d++) {
-        rand.append((char) ('0' + r.nextInt(10)));
-      }
-      SpaMessage m = SpaMessage.builder().random(rand.toString()).user("bench").timestamp(now)
+      // 9 random digits, then the packet's number: no two random values alike (the salt is the encryptor's own)
+      SplittableRandom r = new SplittableRandom(seed + i * 0x9E3779B97F4A7C15L);
+      String rand = String.format("%09d%07d", r.nextInt(1_000_000_000), i % 10_000_000);
+      // one timestamp per packet (aging is off in the benchmark), a second apart
+      SpaMessage m = SpaMessage.builder().random(rand).user("bench").timestamp(now - i)
           .type(MessageType.ACCESS).access("127.0.0.2", "tcp/22").build();
       try {
         wires[i] = keyed.encrypt(SpaCodec.encode(m));
@@ -130,6 +136,23 @@ public class GenPackets {
         w.write(t, Frames.link(LinkType.EN10MB, Frames.ip(pkt)));
       }
     }
+  }
+
+  private static void access(int n, Path file) throws Exception {
+    SecureRandom r = new SecureRandom();
+    byte[] key = new byte[32];
+    byte[] hmac = new byte[64];
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
+      for (int i = 0; i < n; i++) {
+        r.nextBytes(key);
+        r.nextBytes(hmac);
+        w.write("SOURCE ANY\nKEY_BASE64 " + b64.encodeToString(key) + "\nHMAC_KEY_BASE64 " + b64.encodeToString(hmac)
+            + "\nFW_ACCESS_TIMEOUT 30\n\n");
+      }
+    }
+    System.out.println(b64.encodeToString(key));
+    System.out.println(b64.encodeToString(hmac));
   }
 
   private static void digests(int n, Path file) throws Exception {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -17,8 +18,8 @@ import spa.core.codec.WireForm;
  * fwknop's Rijndael packet format for one set of keys: the OpenSSL {@code enc} container
  * ({@code "Salted__" + salt + AES-256(pkcs7(plaintext))}, key and IV from EVP_BytesToKey-MD5), base64
  * without padding and without its constant {@code U2FsdGVkX1} head, then the HMAC of the full base64 text.
- * Immutable and thread-safe; each thread keeps its own JCA objects and buffers, so no call pays for
- * {@code getInstance} and opening a packet allocates little beyond the plaintext string.
+ * Immutable and thread-safe; each thread keeps its own JCA objects for each key and one set of buffers for all
+ * keys, so no call pays for {@code getInstance} and opening a packet allocates little beyond the plaintext string.
  */
 final class RijndaelCodec {
   /** Base64 of {@code "Salted__"} as far as it is constant; absent from the wire. */
@@ -36,6 +37,8 @@ final class RijndaelCodec {
   private static final byte[] MAGIC = "Salted__".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
   private static final String WRONG_KEY = "decryption failed: wrong key?";
+  private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
+  private static final Base64.Encoder B64_ENCODER = Base64.getEncoder().withoutPadding();
 
   private final AesKeys keys;
   private final String transform;
@@ -43,33 +46,57 @@ final class RijndaelCodec {
   private final ThreadLocal<Tools> tools = new ThreadLocal<>();
 
   /**
-   * One thread's JCA objects and buffers. Dropped after any failure inside JCA, so a half-fed digest or
-   * cipher is never used again.
+   * One thread's packet buffers, shared by the tools of every key in that thread (a thread opens one packet at a
+   * time): with many stanzas, a packet tried against each of them stays in the same few cache lines.
+   */
+  private static final class Buffers {
+    /** EVP_BytesToKey output: 32 key bytes, 16 IV bytes. */
+    final byte[] keyIv = new byte[48];
+    /** The base64 text with its prefix restored. */
+    final byte[] text = new byte[PREFIX.length() + MAX_LEN];
+    /** Its decoding: the container. */
+    final byte[] container = new byte[MAX_LEN];
+    final byte[] plain = new byte[MAX_LEN];
+    final byte[] macB64 = new byte[Base64s.encodedLength(Digests.MAX_LENGTH)];
+  }
+
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  /**
+   * One thread's JCA objects for one key, and that thread's buffers. Used only by the thread that made it.
+   * Dropped after any failure inside JCA, so a half-fed digest or cipher is never used again.
    */
   private static final class Tools {
     final Cipher cipher;
     final MessageDigest md5;
     /** Null without an HMAC key. */
     final Hmac mac;
-    /** EVP_BytesToKey output: 32 key bytes, 16 IV bytes. */
-    final byte[] keyIv = new byte[48];
     /** EVP_BytesToKey input: previous digest, passphrase, salt. */
     final byte[] kdf;
-    /** The base64 text with its prefix restored. */
-    final byte[] text = new byte[PREFIX.length() + MAX_LEN];
-    /** Its decoding: the container. */
-    final byte[] container = new byte[MAX_LEN];
-    final byte[] plain = new byte[MAX_LEN];
-    final byte[] mac64 = new byte[Digests.MAX_LENGTH];
-    final byte[] macB64 = new byte[Base64s.encodedLength(Digests.MAX_LENGTH)];
+    final byte[] keyIv;
+    final byte[] text;
+    final byte[] container;
+    final byte[] plain;
+    /** The MAC, exactly its length (the JDK's encoder takes whole arrays). */
+    final byte[] mac64;
+    final byte[] macB64;
     /** The last refusal, its number (a length) and, for a JCA failure, the exception's name. */
     Refusal refusal;
     int refusalArg;
     String failure;
+    /** Whether the last refusal came before the wire form was checked (a fault there is reported first). */
+    boolean formUnchecked;
     /** The HMAC type's name, for the too-short refusal. */
     final String hmacName;
 
     Tools(Cipher cipher, MessageDigest md5, Hmac mac, String hmacName, byte[] kdf) {
+      Buffers b = BUFFERS.get();
+      this.keyIv = b.keyIv;
+      this.text = b.text;
+      this.container = b.container;
+      this.plain = b.plain;
+      this.mac64 = mac == null ? null : new byte[mac.length()];
+      this.macB64 = b.macB64;
       this.kdf = kdf;
       this.cipher = cipher;
       this.md5 = md5;
@@ -80,6 +107,14 @@ final class RijndaelCodec {
     String refuse(Refusal r, int arg) {
       refusal = r;
       refusalArg = arg;
+      formUnchecked = false;
+      return null;
+    }
+
+    /** {@link #refuse} for a refusal decided before the wire form was checked. */
+    String refuseUnchecked(Refusal r, int arg) {
+      refuse(r, arg);
+      formUnchecked = true;
       return null;
     }
 
@@ -184,6 +219,9 @@ final class RijndaelCodec {
     }
     String plaintext = open(t, b, 0, b.length);
     if (plaintext == null) {
+      if (t.formUnchecked) {
+        admitted(t, b, 0, b.length); // a wire-form fault is the reason, before the MAC's
+      }
       throw SpaException.auth(t.refusal());
     }
     return plaintext;
@@ -219,38 +257,26 @@ final class RijndaelCodec {
     if (n >= MAX_LEN) {
       return t.refuse(Refusal.TOO_LONG, n);
     }
-    switch (WireForm.check(wire, off, n)) {
-      case OK -> { }
-      case NOT_BASE64 -> {
-        return t.refuse(Refusal.NOT_BASE64, 0);
-      }
-      case EQUALS -> {
-        return t.refuse(Refusal.EQUALS, 0);
-      }
-      case SALTED_PREFIX -> {
-        return t.refuse(Refusal.PREFIX, 0);
-      }
-      case GPG_PREFIX -> {
-        return t.refuse(Refusal.GPG_PREFIX, n);
-      }
-    }
     try {
       if (t.mac == null) {
-        return decrypt(t, restorePrefix(t, wire, off, n));
+        return admitted(t, wire, off, n) ? decrypt(t, restorePrefix(t, wire, off, n)) : null;
       }
+      // With an HMAC the wire form is checked once the MAC fits: a packet for another stanza, the common case
+      // with many stanzas, costs the MAC alone. A refusal before it is marked, so that its text still names a
+      // wire-form fault first.
       int macLen = keys.hmacType().b64Length();
       if (n - macLen < MIN_LEN) {
-        return t.refuse(Refusal.TOO_SHORT_FOR_HMAC, n);
+        return t.refuseUnchecked(Refusal.TOO_SHORT_FOR_HMAC, n);
       }
       // The MAC covers the base64 text with its prefix; the type comes from the stanza, not the packet.
       int body = n - macLen;
       int len = restorePrefix(t, wire, off, body);
       t.mac.mac(t.text, 0, len, t.mac64);
-      Base64s.encode(t.mac64, 0, t.mac.length(), t.macB64, 0);
+      B64_ENCODER.encode(t.mac64, t.macB64);
       if (!Digests.constantTimeEquals(t.macB64, 0, wire, off + body, macLen)) {
-        return t.refuse(Refusal.HMAC_MISMATCH, 0);
+        return t.refuseUnchecked(Refusal.HMAC_MISMATCH, 0);
       }
-      return decrypt(t, len);
+      return admitted(t, wire, off, n) ? decrypt(t, len) : null;
     } catch (GeneralSecurityException | RuntimeException e) {
       tools.remove();
       t.failure = e.getClass().getSimpleName();
@@ -258,6 +284,20 @@ final class RijndaelCodec {
     }
   }
 
+
+  /** Whether the wire form admits {@code wire[off, off+n)}; if not, with the refusal in {@code t}. */
+  private static boolean admitted(Tools t, byte[] wire, int off, int n) {
+    switch (WireForm.check(wire, off, n)) {
+      case OK -> {
+        return true;
+      }
+      case NOT_BASE64 -> t.refuse(Refusal.NOT_BASE64, 0);
+      case EQUALS -> t.refuse(Refusal.EQUALS, 0);
+      case SALTED_PREFIX -> t.refuse(Refusal.PREFIX, 0);
+      case GPG_PREFIX -> t.refuse(Refusal.GPG_PREFIX, n);
+    }
+    return false;
+  }
 
   /** Puts the prefix and {@code wire[off, off+n)} in {@code t.text}; returns the length of the whole. */
   private static int restorePrefix(Tools t, byte[] wire, int off, int n) {
@@ -276,7 +316,9 @@ final class RijndaelCodec {
       return t.refuse(Refusal.NOT_CANONICAL, 0);
     }
     byte[] data = t.container;
-    int dataLen = Base64s.decode(text, 0, len, data, 0);
+    // the JDK's decoder, vectorised, beats an in-place loop even with the copy it needs (Base64Benchmark); the
+    // text is canonical and in the alphabet, so it decodes as Base64s would
+    int dataLen = B64_DECODER.decode(Arrays.copyOf(text, len), data);
     if (dataLen % BLOCK != 0 || dataLen < HEADER + BLOCK) {
       return t.refuse(Refusal.NOT_BLOCKS, dataLen);
     }

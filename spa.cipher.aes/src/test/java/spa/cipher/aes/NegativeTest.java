@@ -112,6 +112,25 @@ class NegativeTest {
     assertTrue(refused(HMAC, "8".repeat(1500)).reason().contains("limit 1499"));
   }
 
+
+  /**
+   * The MAC is checked before the wire form, but a body that breaks the wire form is refused even with a MAC that
+   * fits (made with the stanza's key), on the packet path and with the wire form's reason on the string path.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"=", "!", "U2FsdGVkX1"})
+  void fittingMacOverABadWireFormIsRefused(String bad) throws Exception {
+    String wire = encryptor(HMAC).encrypt(plain());
+    String body = wire.substring(0, wire.length() - DigestType.SHA256.b64Length());
+    body = bad.length() > 1 ? bad + body.substring(bad.length()) : body.substring(0, 50) + bad + body.substring(51);
+    byte[] mac = new Hmac(DigestType.SHA256, "hmactest".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        .mac((RijndaelCodec.PREFIX + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    String forged = body + spa.core.codec.Base64s.encode(mac);
+    byte[] bytes = forged.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertEquals(null, decryptor(HMAC).decrypt(bytes, 0, bytes.length));
+    String reason = refused(HMAC, forged).reason();
+    assertTrue(reason.contains(bad.equals("=") ? "'='" : bad.equals("!") ? "outside base64" : "replay variant"), reason);
+  }
   @Test
   void gpgSizedCiphertextIsRefusedEvenWithAValidHmac() throws Exception {
     // Build a correct HMAC over a 400-character ciphertext: the MAC passes, the size does not.
