@@ -26,6 +26,7 @@ class BenchScriptIT {
     assertTrue(Files.isRegularFile(SCRIPT), SCRIPT.toString());
     Path work = Files.createDirectories(dir.resolve("work"));
     Run.Result r = Run.run(List.of("bash", SCRIPT.toString(), "-n", "3000", "-d", "2000", "-k", "20", "-R", "2",
+        "-s", "300", "-S", "200",
         "-w", work.toString()), Map.of("SPA_HOME", Image.get().home().toString(),
         "JAVA_HOME", System.getProperty("java.home")), dir, Duration.ofMinutes(5));
     assertEquals(0, r.exitCode(), r::describe);
@@ -36,8 +37,17 @@ class BenchScriptIT {
           .matcher(out);
       assertTrue(m.find(), c + " median line in\n" + out);
     }
-    assertTrue(Pattern.compile("(?m)^spad/fwknopd valid: +[0-9.]+x \\(goal >= 4\\)$").matcher(out).find(), out);
-    assertTrue(Pattern.compile("(?m)^spad/fwknopd garbage: +[0-9.]+x \\(goal >= 4\\)$").matcher(out).find(), out);
+    for (String c : List.of("fwknopd-valid-stanzas", "spad-valid-stanzas", "fwknopd-garbage-stanzas",
+        "spad-garbage-stanzas")) {
+      assertTrue(Pattern.compile("(?m)^" + c + " +300 pkts +[0-9.]+ s +[0-9]+ pkt/s").matcher(out).find(),
+          c + " median line in\n" + out);
+    }
+    assertTrue(Pattern.compile("(?m)^spad/fwknopd valid, 200 stanzas: +[0-9.]+x \\(goal >= 4\\)$").matcher(out)
+        .find(), out);
+    assertTrue(Pattern.compile("(?m)^spad/fwknopd garbage, 200 stanzas: +[0-9.]+x \\(goal >= 4\\)$").matcher(out)
+        .find(), out);
+    assertTrue(Pattern.compile("(?m)^spad/fwknopd valid: +[0-9.]+x \\(goal >= 6\\)$").matcher(out).find(), out);
+    assertTrue(Pattern.compile("(?m)^spad/fwknopd garbage: +[0-9.]+x \\(goal >= 8\\)$").matcher(out).find(), out);
     assertTrue(Pattern.compile("(?m)^spad 2000-record cache / empty cache: valid [0-9]+%, garbage [0-9]+% "
         + "\\(goal >= 90%\\)$").matcher(out).find(), out);
     // spad's own summary of the last valid run: every packet accepted in test mode
