@@ -31,7 +31,7 @@ die() { echo "scale.sh: $*" >&2; exit 1; }
 for p in nft ip awk; do command -v "$p" >/dev/null || die "needs $p"; done
 [ "$N" -ge 1 ] && [ "$N" -le 113000 ] || die "N must be 1..113000 (the client's address range)"
 [ "$RATE" -ge 1 ] && [ "$TIMEOUT" -ge 5 ] || die "RATE >= 1 and TIMEOUT >= 5"
-INTERVAL=$(( N > 20000 ? 3 : 1 ))
+INTERVAL=$(( N > 20000 ? 10 : 1 ))   # a listing of 100,000 takes seconds of CPU: not too often
 
 SERVER=198.18.0.1 CLIENT=198.18.0.2 OTHER=198.18.0.3 UDP_PORT=62201
 ns_s=spascale-$$-s ns_c=spascale-$$-c
@@ -187,26 +187,46 @@ hwm_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
 
 echo
 echo "scale: $N knocks at $RATE/s, timeout $TIMEOUT s, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-# time-to-in-place: the least upper bound over the listings of each element's addition, minus its send time
-awk -v timeout_us="$((TIMEOUT * 1000000))" -v out="$work/in-place.ms" '
-  FNR == NR { sent[$1] = $2; next }
+# time-to-in-place: from each knock's send to spad's grant event for it (written once the firewall change is
+# made), and, as a check, the least upper bound over the listings of the element's addition
+for d in $(grep -oE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$work/spad.log" | sort -u | tr -d T); do
+  echo "D $d $(date -u -d "$d" +%s)"
+done >"$work/days.txt"
+awk -v timeout_us="$((TIMEOUT * 1000000))" -v out="$work/in-place.ms" -v listed="$work/listed.ms" '
+  $1 == "D" { day[$2] = $3; next }
+  $1 == "S" { sent[$2] = $3; next }
   $1 == "L" { if ($4 > peak) peak = $4; d = ($3 - $2) / 1000; if (d > longest) longest = d; next }
-  !($1 in added) || $2 < added[$1] { added[$1] = $2 }
+  $1 == "E" { if (!($2 in added) || $3 < added[$2]) added[$2] = $3; next }
+  $2 == "grant" && match($0, / allow=[0-9.]+ /) {
+    a = substr($0, RSTART + 7, RLENGTH - 8)
+    t = day[substr($1, 1, 10)] * 1e6 + (substr($1, 12, 2) * 3600 + substr($1, 15, 2) * 60 + substr($1, 18, 6)) * 1e6
+    if (!(a in granted)) granted[a] = t
+  }
   END {
-    late = 0; missing = 0
+    late = 0; missing = 0; unseen = 0
     for (s in sent) {
-      if (!(s in added)) { missing++; continue }
-      v = (added[s] - sent[s]) / 1000; printf "%.1f\n", v < 0 ? 0 : v > out
-      if (added[s] >= sent[s] + timeout_us) late++
+      if (!(s in granted)) { missing++; continue }
+      v = (granted[s] - sent[s]) / 1000; printf "%.1f\n", v < 0 ? 0 : v > out
+      if (granted[s] >= sent[s] + timeout_us) late++
+      if (!(s in added)) { unseen++; continue }
+      v = (added[s] - sent[s]) / 1000; printf "%.1f\n", v < 0 ? 0 : v > listed
     }
-    printf "MISSING %d LATE %d PEAK %d LONGEST %.0f\n", missing, late, peak, longest
-  }' "$work/sent.txt" <(grep -v '^L' "$work/listings.txt"; grep '^L' "$work/listings.txt") >"$work/summary.txt"
-read -r _ missing _ late _ peak _ longest <"$work/summary.txt"
-sort -n "$work/in-place.ms" | awk -v missing="$missing" -v late="$late" '{ v[NR] = $1 } END {
-  m = NR; split("0.5 0.9 0.99 0.999", q, " "); line = ""
-  for (i = 1; i <= 4; i++) { r = int(q[i] * m); if (r < q[i] * m) r++; if (r < 1) r = 1; line = line sprintf("  p%s %s", q[i] * 100, v[r]) }
-  printf "time-to-in-place (ms):%s  max %s  (%d seen, %d never seen, %d after expiry)\n", line, v[m], m, missing, late }'
-echo "in place at peak: $peak of $N (longest listing $longest ms: the figures above may exceed the truth by that)"
+    printf "MISSING %d LATE %d PEAK %d LONGEST %.0f UNSEEN %d\n", missing, late, peak, longest, unseen
+  }' "$work/days.txt" <(awk '{ print "S", $0 }' "$work/sent.txt") \
+  <(grep '^L' "$work/listings.txt"; grep -v '^L' "$work/listings.txt" | awk '{ print "E", $0 }') \
+  "$work/spad.log" >"$work/summary.txt"
+read -r _ missing _ late _ peak _ longest _ unseen <"$work/summary.txt"
+# percentiles FILE TITLE: nearest rank
+percentiles() {
+  sort -n "$1" | awk -v title="$2" '{ v[NR] = $1 } END {
+    m = NR; split("0.5 0.9 0.99 0.999", q, " "); line = ""
+    for (i = 1; i <= 4; i++) { r = int(q[i] * m); if (r < q[i] * m) r++; if (r < 1) r = 1; line = line sprintf("  p%s %s", q[i] * 100, v[r]) }
+    printf "%s (ms):%s  max %s  (%d knocks)\n", title, line, v[m], m }'
+}
+percentiles "$work/in-place.ms" "time-to-in-place, send to grant event"
+echo "knocks never granted: $missing, granted after their expiry: $late, granted but never seen in a listing: $unseen"
+percentiles "$work/listed.ms" "time-to-in-place, bound from listings (each up to $longest ms long)"
+echo "in place at peak: $peak of $N (the most elements in one listing)"
 if [ -n "$gone_us" ]; then
   echo "all gone: $(awk -v g="$gone_us" -v e="$expiry_us" 'BEGIN { printf "%.0f", (g - e) / 1000 }') ms after the last knock's send + $TIMEOUT s"
 else
@@ -217,9 +237,9 @@ echo "other user's knock-to-connect: $( [ "$other" = timeout ] && echo timeout |
 echo "spad --fw-list: $fwlist_ms ms, $fwlist_n openings listed"
 echo "spad peak RSS (VmHWM): $((hwm_kb / 1024)) MB"
 problems=()
-[ "$missing" = 0 ] && [ "$late" = 0 ] || problems+=("$missing never in place, $late in place after expiry")
+[ "$missing" = 0 ] && [ "$late" = 0 ] && [ "$unseen" = 0 ] || problems+=("$missing never granted, $late granted after expiry, $unseen never seen")
 [ -n "$gone_us" ] || problems+=("not all gone")
 [ "$other" != timeout ] || problems+=("the other user's knock did not open")
 [ "$fwlist_n" -ge "$peak" ] || [ "$fwlist_n" -ge "$N" ] || problems+=("--fw-list listed $fwlist_n")
-grep -q '"act-queue-full"\|"late"' "$work/spad.log" && problems+=("spad dropped grants: $(grep -c 'act-queue-full\|"late"' "$work/spad.log")")
+grep -q 'reason=act-queue-full\|reason=late' "$work/spad.log" && problems+=("spad dropped grants: $(grep -c 'reason=act-queue-full\|reason=late' "$work/spad.log")")
 if [ ${#problems[@]} -eq 0 ]; then echo "scale: ok"; else echo "scale: FAILED: ${problems[*]}"; exit 1; fi
