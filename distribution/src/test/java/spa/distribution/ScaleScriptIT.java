@@ -33,7 +33,10 @@ class ScaleScriptIT {
         Duration.ofMinutes(3));
     assertEquals(0, r.exitCode(), r::describe);
     String out = r.stdout();
-    assertTrue(out.contains("(" + N + " seen, 0 never seen, 0 after expiry)"), out);
+    assertTrue(out.contains("knocks never granted: 0, granted after their expiry: 0, granted but never seen in a listing: 0"),
+        out);
+    assertTrue(Pattern.compile("(?m)^time-to-in-place, send to grant event \\(ms\\):.* \\(" + N + " knocks\\)$")
+        .matcher(out).find(), out);
     // the N knocks and the other user's opening, all at once
     assertTrue(Pattern.compile("(?m)^in place at peak: " + (N + 1) + " of " + N + " ").matcher(out).find(), out);
     assertTrue(Pattern.compile("(?m)^all gone: -?[0-9]+ ms after").matcher(out).find(), out);
