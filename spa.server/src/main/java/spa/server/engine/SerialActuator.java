@@ -29,7 +29,7 @@ public final class SerialActuator implements Actuator {
   /** A grant with less time left than this is not opened: it is reported late. */
   static final long LATE_MILLIS = 1000;
   /** The most grants in one firewall operation, and the most of them from one source. */
-  private static final int BATCH_MAX = 256;
+  private static final int BATCH_MAX = 8192;
   private static final int BATCH_PER_SOURCE = 8;
   private final GrantManager grants;
   private final String firewallName;

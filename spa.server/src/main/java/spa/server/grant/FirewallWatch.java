@@ -31,6 +31,12 @@ public final class FirewallWatch implements AutoCloseable {
    * table costs (nft lists every element) and holds up the grants meanwhile.
    */
   static final Duration BACKSTOP = Duration.ofSeconds(10);
+  /**
+   * While grants are being opened, the backstop check waits (its listing would stall them for seconds when
+   * tens of thousands are open), but never more than this many periods in a row; the backend's change reports
+   * still trigger a check at once.
+   */
+  static final int BACKSTOP_DEFERRALS = 6;
 
   private final GrantManager grants;
   private final Scheduler timer;
@@ -41,6 +47,8 @@ public final class FirewallWatch implements AutoCloseable {
   private AutoCloseable changes;
   /** A check asked for by a change report is waiting to run: further reports add none. */
   private final AtomicBoolean asked = new AtomicBoolean();
+  /** Backstop checks put off in a row while grants were being opened. */
+  private int deferred;
 
   /** The daemon's watch, on the thread {@code spad-fw-watch}. */
   public FirewallWatch(GrantManager grants, Listener listener) {
@@ -68,7 +76,7 @@ public final class FirewallWatch implements AutoCloseable {
       changes = null;
     }
     boolean reported = changes != null && changes != FirewallBackend.NO_CHANGE_REPORTS;
-    periodic = timer.repeat(this::checkQuietly, reported ? BACKSTOP : PERIOD);
+    periodic = reported ? timer.repeat(this::backstop, BACKSTOP) : timer.repeat(this::checkQuietly, PERIOD);
   }
 
   /** A change report: one check as soon as the timer is free, however many reports come meanwhile. */
@@ -106,6 +114,18 @@ public final class FirewallWatch implements AutoCloseable {
     broken = false;
     listener.firewallLost(reopened, null);
     return true;
+  }
+
+  /** The periodic check when change reports come: put off while grants flow, at most {@link #BACKSTOP_DEFERRALS}. */
+  private void backstop() {
+    synchronized (this) {
+      if (grants.openedWithin(BACKSTOP) && deferred < BACKSTOP_DEFERRALS) {
+        deferred++;
+        return;
+      }
+      deferred = 0;
+    }
+    checkQuietly();
   }
 
   private void checkQuietly() {

@@ -44,6 +44,8 @@ public final class GrantManager implements AutoCloseable {
   private final Scheduler timer;
   private final Openings active = new Openings();
   private final Map<Grant, Scheduler.Task> closings = new HashMap<>();
+  /** The clock's time of the last {@link #openAll}, for {@link FirewallWatch}'s backstop. */
+  private volatile long lastOpenMillis = Long.MIN_VALUE / 2;
 
   /** The daemon's manager: expiry runs on the thread {@code spad-expiry}. */
   public GrantManager(FirewallBackend backend, GrantJournal journal, Clock clock, Listener listener) {
@@ -138,6 +140,7 @@ public final class GrantManager implements AutoCloseable {
    * @return one result per grant, in order
    */
   public synchronized List<Result> openAll(List<Grant> grants) {
+    lastOpenMillis = clock.millis();
     List<Grant> targets = new ArrayList<>();
     for (Grant g : grants) {
       Grant existing = active.find(g);
@@ -192,6 +195,11 @@ public final class GrantManager implements AutoCloseable {
       apply(part.subList(0, half), refused);
       apply(part.subList(half, part.size()), refused);
     }
+  }
+
+  /** True when grants were opened in the last {@code window}: the firewall is busy with them. */
+  boolean openedWithin(Duration window) {
+    return clock.millis() - lastOpenMillis < window.toMillis();
   }
 
   /** True while the firewall holds what the backend set up ({@link FirewallBackend#intact}); for {@link FirewallWatch}. */

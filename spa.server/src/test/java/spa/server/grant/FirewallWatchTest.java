@@ -122,6 +122,29 @@ class FirewallWatchTest {
   }
 
   @Test
+  void theBackstopWaitsWhileGrantsAreOpenedButNotForever() throws Exception {
+    TableBackend fw = new TableBackend(true);
+    try (GrantManager m = new GrantManager(fw, new GrantJournal(dir.resolve("grants")), clock, clock, events);
+        FirewallWatch w = new FirewallWatch(m, clock, events)) {
+      m.start();
+      w.start();
+      int before = fw.checks;
+      // grants every second: each backstop is put off, up to BACKSTOP_DEFERRALS in a row
+      for (int s = 1; s <= FirewallWatch.BACKSTOP.toSeconds() * FirewallWatch.BACKSTOP_DEFERRALS; s++) {
+        m.open(grant("198.18.1." + s, 600_000));
+        clock.advanceMillis(1000);
+      }
+      assertEquals(before, fw.checks, "no listing of the table while grants flow");
+      m.open(grant("198.18.0.9", 600_000));
+      clock.advance(FirewallWatch.BACKSTOP);
+      assertEquals(before + 1, fw.checks, "but it runs after the most deferrals");
+      // once grants stop, the next backstop runs on time
+      clock.advance(FirewallWatch.BACKSTOP);
+      assertEquals(before + 2, fw.checks, "quiet: the backstop runs");
+    }
+  }
+
+  @Test
   void withoutChangeReportsThePeriodicCheckStillRuns() throws Exception {
     TableBackend fw = new TableBackend(true) {
       @Override
