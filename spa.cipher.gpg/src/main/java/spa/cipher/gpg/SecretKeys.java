@@ -91,6 +91,13 @@ final class SecretKeys {
       throws IOException, Unavailable {
     JcePBEProtectionRemoverFactory remover = new JcePBEProtectionRemoverFactory(passphrase, DIGESTS).setProvider(BC);
     byte[] text = saltAsHex(Files.readAllBytes(file));
+    if (Curve25519Secrets.handles(pub)) {
+      try {
+        return Curve25519Secrets.read(text, pub, remover);
+      } catch (PGPException | RuntimeException e) {
+        throw unavailable(file, passphrase, e);
+      }
+    }
     try (InputStream in = new ByteArrayInputStream(text)) {
       return new SExprParser(DIGESTS).parseSecretKey(in, remover, pub).extractPrivateKey(null);
     } catch (PGPException | RuntimeException e) {

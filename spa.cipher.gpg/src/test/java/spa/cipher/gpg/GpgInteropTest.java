@@ -250,6 +250,21 @@ class GpgInteropTest {
   }
 
 
+
+  @Test
+  void curve25519ServerKeyOpensSpasPackets() throws Exception {
+    GnupgHomes.Home srv = homes.createCurve25519(dir.resolve("cv-server"), "cvserver", "cv pass");
+    GnupgHomes.Home cli = homes.createCurve25519(dir.resolve("cv-client"), "cvclient", "");
+    homes.trust(srv, cli);
+    homes.trust(cli, srv);
+    String wire = new GpgEncryptor().forKeys(settings("USE_GPG", "Y", "GPG_HOMEDIR", cli.dir().toString(),
+        "GPG_RECIPIENT", srv.keyId(), "GPG_SIGNER", cli.keyId(), "GPG_NO_SIGNING_PW", "Y")).encrypt(message());
+    Decryptor.Opened o = open(opener(settings("GPG_HOME_DIR", srv.dir().toString(), "GPG_DECRYPT_ID", srv.keyId(),
+        "GPG_DECRYPT_PW", srv.passphrase(), "GPG_REMOTE_ID", cli.keyId())), wire);
+    assertNotNull(o);
+    assertEquals(cli.fingerprint(), o.signer());
+  }
+
   static Decryptor.Opened open(Decryptor.Keyed k, String wire) throws SpaException {
     byte[] b = wire.getBytes(StandardCharsets.US_ASCII);
     return k.open(b, 0, b.length);
