@@ -50,7 +50,7 @@ final class Curve25519Secrets {
         || !"Curve25519".equalsIgnoreCase(ecc.getExpressionWithLabelOrFail("curve").getString(1))) {
       throw new PGPException("not a Curve25519 key file");
     }
-    byte[] q = ecc.getExpressionWithLabelOrFail("q").getBytes(1);
+    byte[] q = octets(ecc.getExpressionWithLabelOrFail("q"), 1);
     byte[] packetQ = ((ECPublicBCPGKey) pub.getPublicKeyPacket().getKey()).getEncodedPoint().toByteArray();
     if (!new BigInteger(1, q).equals(new BigInteger(1, packetQ))) {
       throw new PGPException("the key file's point is not the key's");
@@ -60,7 +60,7 @@ final class Curve25519Secrets {
       case "protected-private-key" -> unprotect(ecc, remover);
       default -> throw new PGPException("unsupported key file form " + form);
     };
-    byte[] d = secret.getExpressionWithLabelOrFail("d").getBytes(1);
+    byte[] d = octets(secret.getExpressionWithLabelOrFail("d"), 1);
     try {
       return new PGPPrivateKey(pub.getKeyID(), pub.getPublicKeyPacket(), new ECSecretBCPGKey(new BigInteger(1, d)));
     } finally {
@@ -82,9 +82,9 @@ final class Curve25519Secrets {
     if (!"sha1".equals(s2kParams.getString(0))) {
       throw new PGPException("S2K hash " + s2kParams.getString(0) + " is not supported");
     }
-    S2K s2k = new S2K(HashAlgorithmTags.SHA1, s2kParams.getBytes(1), s2kParams.getInt(2));
-    byte[] nonce = params.getBytes(1);
-    byte[] sealed = prot.getBytes(3);
+    S2K s2k = new S2K(HashAlgorithmTags.SHA1, octets(s2kParams, 1), s2kParams.getInt(2));
+    byte[] nonce = octets(params, 1);
+    byte[] sealed = octets(prot, 3);
     PBESecretKeyDecryptor decryptor = remover.createDecryptor(mode);
     if (!(decryptor instanceof PGPSecretKeyDecryptorWithAAD aead)) {
       throw new PGPException("no OCB decryptor for " + mode);
@@ -98,5 +98,20 @@ final class Curve25519Secrets {
       Arrays.fill(clear, (byte) 0);
       Arrays.fill(k, (byte) 0);
     }
+  }
+
+  /**
+   * The octets of value {@code i}: gpg writes octets that happen to be printable as a quoted string, which Bouncy
+   * Castle keeps as text (with gpg's escapes in it).
+   */
+  private static byte[] octets(SExpression e, int i) {
+    Object v = e.getValue(i);
+    if (v instanceof byte[] b) {
+      return b;
+    }
+    byte[] text = v.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length);
+    SecretKeys.unquote(text, 0, out);
+    return out.toByteArray();
   }
 }

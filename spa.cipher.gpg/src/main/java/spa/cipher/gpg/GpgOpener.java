@@ -38,9 +38,12 @@ final class GpgOpener implements Decryptor.Keyed {
   private static final int MAX_PLAINTEXT = 4096;
 
   private final StanzaKeys keys;
+  /** The prefixes the wire text may have lost, {@code hQ} first. */
+  private final java.util.List<byte[]> prefixes;
 
   GpgOpener(StanzaKeys keys) {
     this.keys = keys;
+    this.prefixes = GpgWire.prefixes(keys.decryption().values());
   }
 
   @Override
@@ -69,20 +72,38 @@ final class GpgOpener implements Decryptor.Keyed {
         return null;
       }
     }
-    byte[] text = GpgWire.prefixed(wire, off, body);
-    if (hmac != null && !hmac.verify(text, wire, off + body)) {
+    for (byte[] prefix : prefixes) {
+      byte[] m = message(hmac, prefix, wire, off, body);
+      if (m != null) {
+        long recipient = GpgWire.recipient(m);
+        try {
+          return openFor(m, recipient, keys.decryption().get(recipient));
+        } catch (IOException | PGPException | RuntimeException e) {
+          throw SpaException.refused(DECRYPT, "GnuPG decryption failed: " + e.getMessage());
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The binary message when the wire text with {@code prefix} is one for this stanza: its HMAC verifies (when
+   * set), its session-key packet names one of the stanza's keys, and it is whole packets; else null.
+   */
+  private byte[] message(GpgHmac hmac, byte[] prefix, byte[] wire, int off, int body) {
+    byte[] text = null;
+    if (hmac != null) {
+      text = GpgWire.prefixed(prefix, wire, off, body);
+      if (!hmac.verify(text, wire, off + body)) {
+        return null;
+      }
+    }
+    Long recipient = GpgWire.recipient(prefix, wire, off, body);
+    if (recipient == null || !keys.decryption().containsKey(recipient)) {
       return null;
     }
-    byte[] m = GpgWire.binary(text);
-    Long recipient = m == null ? null : GpgWire.recipient(m);
-    if (recipient == null || !keys.decryption().containsKey(recipient) || !GpgWire.wholePackets(m)) {
-      return null;
-    }
-    try {
-      return openFor(m, recipient, keys.decryption().get(recipient));
-    } catch (IOException | PGPException | RuntimeException e) {
-      throw SpaException.refused(DECRYPT, "GnuPG decryption failed: " + e.getMessage());
-    }
+    byte[] m = GpgWire.binary(text != null ? text : GpgWire.prefixed(prefix, wire, off, body));
+    return m != null && GpgWire.wholePackets(m) ? m : null;
   }
 
   private Decryptor.Opened openFor(byte[] m, long recipient, PGPPrivateKey key)

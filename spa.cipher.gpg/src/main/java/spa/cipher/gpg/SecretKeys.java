@@ -141,7 +141,25 @@ final class SecretKeys {
       return file;
     }
     java.io.ByteArrayOutputStream salt = new java.io.ByteArrayOutputStream();
-    int j = i + 1;
+    int j = unquote(file, i + 1, salt);
+    if (j >= file.length) {
+      return file;
+    }
+    byte[] hex = ("#" + HexFormat.of().withUpperCase().formatHex(salt.toByteArray()) + "#")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = new byte[file.length - (j + 1 - i) + hex.length];
+    System.arraycopy(file, 0, out, 0, i);
+    System.arraycopy(hex, 0, out, i, hex.length);
+    System.arraycopy(file, j + 1, out, i + hex.length, file.length - j - 1);
+    return out;
+  }
+
+  /**
+   * The octets of a quoted S-expression string whose text starts at {@code from} (after the opening quote), with
+   * gpg's escapes undone, written to {@code out}; the index of the closing quote (the array's length if none).
+   */
+  static int unquote(byte[] file, int from, java.io.ByteArrayOutputStream salt) {
+    int j = from;
     for (; j < file.length && file[j] != '"'; j++) {
       if (file[j] == '\\' && j + 1 < file.length) {
         j++;
@@ -169,16 +187,7 @@ final class SecretKeys {
         salt.write(file[j]);
       }
     }
-    if (j >= file.length) {
-      return file;
-    }
-    byte[] hex = ("#" + HexFormat.of().withUpperCase().formatHex(salt.toByteArray()) + "#")
-        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] out = new byte[file.length - (j + 1 - i) + hex.length];
-    System.arraycopy(file, 0, out, 0, i);
-    System.arraycopy(hex, 0, out, i, hex.length);
-    System.arraycopy(file, j + 1, out, i + hex.length, file.length - j - 1);
-    return out;
+    return j;
   }
 
   private static int indexOf(byte[] a, byte[] b) {

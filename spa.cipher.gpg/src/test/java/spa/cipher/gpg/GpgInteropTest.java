@@ -96,12 +96,18 @@ class GpgInteropTest {
 
   /** One packet from Debian's fwknop client in GnuPG mode, as it goes on the wire. */
   static String fwknopPacket(GnupgHomes.Home from, boolean sign, String... extra) throws Exception {
+    return fwknopPacket(from, server.keyId(), sign, extra);
+  }
+
+  /** One packet from Debian's fwknop client to {@code recipient}. */
+  static String fwknopPacket(GnupgHomes.Home from, String recipient, boolean sign, String... extra)
+      throws Exception {
     Path fwknop = Required.programs("fwknop");
     Path home = Files.createDirectories(dir.resolve("fwknop-home"));
     Path out = home.resolve("packet");
     Files.deleteIfExists(out);
     List<String> cmd = new ArrayList<>(List.of(fwknop.toString(), "--no-save-args", "--no-rc-file", "-A", "tcp/22",
-        "-a", "198.18.0.7", "-D", "127.0.0.1", "-p", "9", "--gpg-encryption", "--gpg-recipient-key", server.keyId(),
+        "-a", "198.18.0.7", "-D", "127.0.0.1", "-p", "9", "--gpg-encryption", "--gpg-recipient-key", recipient,
         "--gpg-home-dir", from.dir().toString(), "-B", out.toString()));
     if (sign) {
       cmd.addAll(List.of("--gpg-signer-key", from.keyId(), "--gpg-no-signing-pw"));
@@ -252,17 +258,28 @@ class GpgInteropTest {
 
 
   @Test
-  void curve25519ServerKeyOpensSpasPackets() throws Exception {
+  void curve25519ServerKeyOpensSpasAndFwknopsPackets() throws Exception {
     GnupgHomes.Home srv = homes.createCurve25519(dir.resolve("cv-server"), "cvserver", "cv pass");
     GnupgHomes.Home cli = homes.createCurve25519(dir.resolve("cv-client"), "cvclient", "");
     homes.trust(srv, cli);
     homes.trust(cli, srv);
+    Settings stanza = settings("GPG_HOME_DIR", srv.dir().toString(), "GPG_DECRYPT_ID", srv.keyId(),
+        "GPG_DECRYPT_PW", srv.passphrase(), "GPG_REMOTE_ID", cli.keyId());
+    Decryptor.Keyed opener = opener(stanza);
     String wire = new GpgEncryptor().forKeys(settings("USE_GPG", "Y", "GPG_HOMEDIR", cli.dir().toString(),
         "GPG_RECIPIENT", srv.keyId(), "GPG_SIGNER", cli.keyId(), "GPG_NO_SIGNING_PW", "Y")).encrypt(message());
-    Decryptor.Opened o = open(opener(settings("GPG_HOME_DIR", srv.dir().toString(), "GPG_DECRYPT_ID", srv.keyId(),
-        "GPG_DECRYPT_PW", srv.passphrase(), "GPG_REMOTE_ID", cli.keyId())), wire);
-    assertNotNull(o);
-    assertEquals(cli.fingerprint(), o.signer());
+    assertEquals(cli.fingerprint(), open(opener, wire).signer());
+    // fwknop's client strips "hF" from these packets, not "hQ": spad tries the prefixes a Cv25519 packet has
+    String fromFwknop = fwknopPacket(cli, srv.keyId(), true);
+    assertEquals(cli.fingerprint(), open(opener, fromFwknop).signer());
+    String hmac = "cv hmac key";
+    String withMac = fwknopPacket(cli, srv.keyId(), true, "--use-hmac", "--key-hmac", hmac);
+    assertNotNull(open(opener(settings("GPG_HOME_DIR", srv.dir().toString(), "GPG_DECRYPT_ID", srv.keyId(),
+        "GPG_DECRYPT_PW", srv.passphrase(), "GPG_REMOTE_ID", cli.keyId(), "HMAC_KEY", hmac)), withMac));
+    ConfigException wrong = assertThrows(ConfigException.class, () -> opener(settings("GPG_HOME_DIR",
+        srv.dir().toString(), "GPG_DECRYPT_ID", srv.keyId(), "GPG_DECRYPT_PW", "not it", "GPG_REQUIRE_SIG", "N")));
+    assertEquals("GPG_DECRYPT_PW", wrong.key(), wrong.toString());
+    assertTrue(wrong.getMessage().contains("wrong passphrase"), wrong.toString());
   }
 
   static Decryptor.Opened open(Decryptor.Keyed k, String wire) throws SpaException {
