@@ -190,7 +190,7 @@ class GpgMatrixIT {
     // agent started for it would show
     FwknopFiles fw = new FwknopFiles(FwknopFiles.write(dir.resolve("fwknopd.conf"), conf(fwPort, dir, server.dir())),
         accessConf);
-    Path spadHome = copyHome(server.dir(), dir.resolve("spad-gnupg"));
+    Path spadHome = GnupgHomes.copyWithoutSockets(server.dir(), dir.resolve("spad-gnupg"));
     Path spadConf = FwknopFiles.write(dir.resolve("spad-fwknopd.conf"), conf(spadPort, dir, spadHome));
 
     List<Packet> order = new ArrayList<>(wires.keySet());
@@ -233,10 +233,8 @@ class GpgMatrixIT {
       spad.destroy();
       spad.waitFor(5, TimeUnit.SECONDS);
     }
-    try (var left = Files.list(spadHome)) {
-      List<String> sockets = left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("S.")).toList();
-      assertTrue(sockets.isEmpty(), "a gpg agent ran for spad's GnuPG home: " + sockets);
-    }
+    List<String> sockets = GnupgHomes.sockets(spadHome);
+    assertTrue(sockets.isEmpty(), "a gpg agent ran for spad's GnuPG home: " + sockets);
     List<String> spadEvents = Files.readAllLines(events).stream().filter(l -> l.startsWith("{")).toList();
     for (int i = 0; i < order.size(); i++) {
       Packet p = order.get(i);
@@ -253,23 +251,6 @@ class GpgMatrixIT {
   private static String conf(int port, Path dir, Path gnupgHome) {
     return String.join("\n", "ENABLE_UDP_SERVER Y;", "UDPSERV_PORT " + port + ";", "ENABLE_SPA_PACKET_AGING N;",
         "ENABLE_IPT_FORWARDING Y;", "FWKNOP_RUN_DIR " + dir + ";", "GPG_HOME_DIR " + gnupgHome + ";", "");
-  }
-
-  /** A copy of a GnuPG home's files (keys, keyring, trust database), without the agent's sockets. */
-  private static Path copyHome(Path from, Path to) throws IOException {
-    Files.createDirectories(to);
-    Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-    try (var files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path t = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(t);
-        } else if (Files.isRegularFile(f)) {
-          Files.copy(f, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-    return to;
   }
 
   private static void send(int port, String wire) throws IOException {
