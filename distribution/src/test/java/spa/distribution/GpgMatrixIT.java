@@ -42,22 +42,46 @@ class GpgMatrixIT {
    *
    * @param request the client's options for the message: access to tcp/22, a NAT access or a command
    */
-  record Packet(String client, boolean signed, boolean hmac, String allowIp, List<String> request) {
+  record Packet(String client, boolean signed, boolean hmac, String allowIp, List<String> request,
+      boolean stranger) {
+    Packet(String client, boolean signed, boolean hmac, String allowIp, List<String> request) {
+      this(client, signed, hmac, allowIp, request, false);
+    }
+
     @Override
     public String toString() {
-      return client + " " + (signed ? "signed" : "unsigned") + (hmac ? "+hmac" : "") + (request.equals(ACCESS) ? ""
-          : " " + request.get(request.size() - 1));
+      return client + " " + (signed ? "signed" : "unsigned") + (stranger ? " by stranger" : "") + (hmac ? "+hmac" : "")
+          + (request.equals(ACCESS) ? "" : " " + request.get(request.size() - 1));
     }
   }
 
   private static final List<String> ACCESS = List.of("-A", "tcp/22");
 
-  /** One stanza's settings. */
-  record Config(boolean requireSig, boolean disableSig, boolean rightRemoteId, boolean hmac) {
+  /**
+   * One stanza's settings.
+   *
+   * @param signer the stanza's signer lines in place of GPG_REMOTE_ID, or null, and {@code label} naming them
+   */
+  record Config(boolean requireSig, boolean disableSig, boolean rightRemoteId, boolean hmac, String signer,
+      String label, boolean keyFile) {
+    Config(boolean requireSig, boolean disableSig, boolean rightRemoteId, boolean hmac) {
+      this(requireSig, disableSig, rightRemoteId, hmac, null, null, false);
+    }
+
+    /** A REQUIRE_SIG Y stanza without HMAC whose signer lines are {@code signer}. */
+    static Config signer(String label, String signer) {
+      return new Config(true, false, false, false, signer, label, false);
+    }
+
+    /** A stanza whose GnuPG variables (and HMAC key) all come from its {@code %include_keys} file. */
+    static Config keyFile(String label, String signer, boolean hmac) {
+      return new Config(true, false, true, hmac, signer, label, true);
+    }
+
     @Override
     public String toString() {
-      return (disableSig ? "DISABLE_SIG Y" : "REQUIRE_SIG " + (requireSig ? "Y" : "N")) + ", REMOTE_ID "
-          + (rightRemoteId ? "right" : "wrong") + ", HMAC " + (hmac ? "on" : "off");
+      return label != null ? label : (disableSig ? "DISABLE_SIG Y" : "REQUIRE_SIG " + (requireSig ? "Y" : "N"))
+          + ", REMOTE_ID " + (rightRemoteId ? "right" : "wrong") + ", HMAC " + (hmac ? "on" : "off");
     }
   }
 
@@ -79,6 +103,8 @@ class GpgMatrixIT {
     GnupgHomes.Home server = homes.create(dir.resolve("server-gnupg"), "server", 2048, "server pass", false);
     GnupgHomes.Home client = homes.create(dir.resolve("client-gnupg"), "client", 3072, "", true);
     GnupgHomes.Home other = homes.create(dir.resolve("other-gnupg"), "other", 2048, "", false);
+    GnupgHomes.Home stranger = homes.create(dir.resolve("stranger-gnupg"), "stranger", 2048, "", false);
+    homes.trust(stranger, server); // the stranger knows the server's key; the server does not know the stranger's
     homes.trust(server, client);
     homes.trust(server, other);
     homes.trust(client, server);
@@ -93,10 +119,11 @@ class GpgMatrixIT {
       packets.add(new Packet(tool, true, false, "198.18.0." + (packets.size() + 1),
           List.of("-A", "tcp/22", "-N", "198.18.1.1:22")));
       packets.add(new Packet(tool, true, true, "198.18.0." + (packets.size() + 1), List.of("-C", "touch /tmp/x")));
+      packets.add(new Packet(tool, true, false, "198.18.0." + (packets.size() + 1), ACCESS, true));
     }
     Map<Packet, String> wires = new LinkedHashMap<>();
     for (Packet p : packets) {
-      wires.put(p, send(dir, server, client, p));
+      wires.put(p, send(dir, server, p.stranger() ? stranger : client, p));
     }
     List<Config> configs = new ArrayList<>();
     for (boolean requireSig : new boolean[] {true, false}) {
@@ -107,9 +134,24 @@ class GpgMatrixIT {
       }
     }
     configs.add(new Config(false, true, false, false));
+    String rightId = client.signerFingerprint().substring(32);
+    String strangerId = stranger.fingerprint().substring(32);
+    configs.add(Config.signer("FINGERPRINT_ID right", "GPG_FINGERPRINT_ID " + client.signerFingerprint()));
+    configs.add(Config.signer("REMOTE_ID right, FINGERPRINT_ID right",
+        "GPG_REMOTE_ID " + rightId + "\nGPG_FINGERPRINT_ID " + client.signerFingerprint()));
+    configs.add(Config.signer("REMOTE_ID right, FINGERPRINT_ID wrong",
+        "GPG_REMOTE_ID " + rightId + "\nGPG_FINGERPRINT_ID " + other.fingerprint()));
+    configs.add(Config.signer("REMOTE_ID stranger, IGNORE_SIG_VERIFY_ERROR Y",
+        "GPG_REMOTE_ID " + strangerId + "\nGPG_IGNORE_SIG_VERIFY_ERROR Y"));
+    configs.add(Config.signer("REMOTE_ID stranger, IGNORE_SIG_VERIFY_ERROR N",
+        "GPG_REMOTE_ID " + strangerId + "\nGPG_IGNORE_SIG_VERIFY_ERROR N"));
+    configs.add(Config.keyFile("%include_keys: GPG_* and HMAC", "GPG_REMOTE_ID " + rightId, true));
+    configs.add(Config.keyFile("%include_keys: GPG_*, FINGERPRINT_ID, no HMAC",
+        "GPG_FINGERPRINT_ID " + client.signerFingerprint() + "\nGPG_IGNORE_SIG_VERIFY_ERROR N", false));
     for (Config c : configs) {
-      String remoteId = (c.rightRemoteId() ? client.signerFingerprint() : other.fingerprint()).substring(32);
-      runConfig(Files.createDirectories(dir.resolve("c" + cells.size())), server, remoteId, c, wires);
+      String signer = c.signer() != null ? c.signer()
+          : "GPG_REMOTE_ID " + (c.rightRemoteId() ? client.signerFingerprint() : other.fingerprint()).substring(32);
+      runConfig(Files.createDirectories(dir.resolve("c" + cells.size())), server, signer, c, wires);
     }
   }
 
@@ -144,7 +186,8 @@ class GpgMatrixIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cells")
   void aSignedPacketFromTheAllowedSignerWithTheRightHmacIsAccepted(Cell c) {
-    if ((c.packet().signed() && c.config().rightRemoteId() || c.config().disableSig())
+    if ((c.packet().signed() && !c.packet().stranger() && c.config().rightRemoteId() || c.config().disableSig())
+        && (c.config().signer() == null || c.config().keyFile())
         && c.packet().hmac() == c.config().hmac()) {
       assertTrue(c.fwknopd() && c.spad(), c.detail());
     }
@@ -173,19 +216,25 @@ class GpgMatrixIT {
     return Files.readString(out).strip();
   }
 
-  private void runConfig(Path dir, GnupgHomes.Home server, String remoteId, Config c, Map<Packet, String> wires)
+  private void runConfig(Path dir, GnupgHomes.Home server, String signer, Config c, Map<Packet, String> wires)
       throws Exception {
     int fwPort = Tools.freeUdpPort();
     int spadPort = Tools.freeUdpPort();
-    StringBuilder access = new StringBuilder("SOURCE ANY\nENABLE_CMD_EXEC Y\n")
+    StringBuilder keys = new StringBuilder()
         .append("GPG_DECRYPT_ID ").append(server.keyId()).append('\n')
         .append("GPG_DECRYPT_PW ").append(server.passphrase()).append('\n')
         .append(c.disableSig() ? "GPG_DISABLE_SIG Y" : "GPG_REQUIRE_SIG " + (c.requireSig() ? "Y" : "N")).append('\n')
-        .append("GPG_REMOTE_ID ").append(remoteId).append('\n');
+        .append(signer).append('\n');
     if (c.hmac()) {
-      access.append("HMAC_KEY ").append(HMAC_KEY).append('\n');
+      keys.append("HMAC_KEY ").append(HMAC_KEY).append('\n');
     }
-    Path accessConf = FwknopFiles.write(dir.resolve("access.conf"), access.toString());
+    String stanza = "SOURCE ANY\nENABLE_CMD_EXEC Y\n";
+    if (c.keyFile()) {
+      stanza += "%include_keys " + FwknopFiles.write(dir.resolve("user.keys"), keys.toString()) + "\n";
+    } else {
+      stanza += keys;
+    }
+    Path accessConf = FwknopFiles.write(dir.resolve("access.conf"), stanza);
     // GPG_HOME_DIR comes from fwknopd.conf; spad gets a copy of the home without gpg-agent's sockets, so that an
     // agent started for it would show
     FwknopFiles fw = new FwknopFiles(FwknopFiles.write(dir.resolve("fwknopd.conf"), conf(fwPort, dir, server.dir())),

@@ -67,7 +67,7 @@ class GpgKnockIT extends OnSite {
     Path conf = write(dir.resolve("fwknopd.conf"), "UDPSERV_PORT " + ServerFiles.UDP_PORT + ";\nFWKNOP_RUN_DIR "
         + run + ";\nGPG_HOME_DIR " + spadHome + ";\n");
     Path access = write(dir.resolve("access.conf"), "SOURCE ANY\nGPG_DECRYPT_ID " + server.keyId()
-        + "\nGPG_DECRYPT_PW " + server.passphrase() + "\nGPG_REMOTE_ID " + client.signerFingerprint().substring(24)
+        + "\nGPG_DECRYPT_PW " + server.passphrase() + "\nGPG_REMOTE_ID " + client.signerFingerprint().substring(32)
         + "\nOPEN_PORTS tcp/22\nFW_ACCESS_TIMEOUT 30\n");
     ServerFiles files = new ServerFiles(conf, access, dir.resolve("digest.cache"), run.resolve("spad.pid"), run);
     Backend.NFTABLES.reset(site);

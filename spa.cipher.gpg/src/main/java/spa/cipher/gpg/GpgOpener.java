@@ -171,8 +171,8 @@ final class GpgOpener implements Decryptor.Keyed {
       return null;
     }
     PGPPublicKey k = signingKey(sig.getKeyID());
-    String id = Long.toHexString(sig.getKeyID()).toUpperCase();
     if (k == null) {
+      String id = issuer(sig);
       if (keys.ignoreVerifyError()) {
         return id;
       }
@@ -193,6 +193,19 @@ final class GpgOpener implements Decryptor.Keyed {
       throw SpaException.refused(BAD_SIG, "the signature by " + Keyring.fingerprint(k) + " does not verify");
     }
     return Keyring.fingerprint(k);
+  }
+
+  /**
+   * The signer of a signature whose key the home lacks: the issuer fingerprint the signature carries (gpg writes
+   * one, and fwknopd matches GPG_FINGERPRINT_ID with it), else its 16-digit key id.
+   */
+  private static String issuer(PGPSignature sig) {
+    var hashed = sig.getHashedSubPackets();
+    var fpr = hashed == null ? null : hashed.getIssuerFingerprint();
+    if (fpr != null && fpr.getKeyVersion() == 4 && fpr.getFingerprint().length == 20) {
+      return java.util.HexFormat.of().withUpperCase().formatHex(fpr.getFingerprint());
+    }
+    return String.format("%016X", sig.getKeyID());
   }
 
   private PGPPublicKey signingKey(long id) {
