@@ -4,9 +4,9 @@
 #                    RSA-3072 key (spa's own encoder), every one accepted in test mode
 #   garbage          N_GARBAGE base64 packets of GnuPG size (LENGTH characters) against the GPG stanza, no HMAC
 #   garbage-hmac     the same packets against the GPG stanza with an HMAC key (they fail the HMAC)
-# fwknopd hands every GnuPG packet to gpg (through gpgme), so it runs on the first FW_VALID / FW_GARBAGE packets of
-# the same files (it would take hours on all of them); rates are packets per second of the median wall time, and
-# the ratios are of rates. Prints `uptime` before and after: the figures only mean something next to the load.
+# fwknopd hands every GnuPG packet without HMAC to gpg (through gpgme), so it runs on the first FW_VALID /
+# FW_GARBAGE packets of those files (it would take hours on all of them), and on all of them with HMAC; rates are
+# packets per second of the median wall time, and the ratios are of rates. Prints `uptime` before and after: the figures only mean something next to the load.
 #
 # Usage: compare-fwknopd-gpg.sh [-v N_VALID] [-g N_GARBAGE] [-V FW_VALID] [-G FW_GARBAGE] [-l LENGTH] [-R ROUNDS]
 #                               [-w WORKDIR [-r]]
@@ -150,7 +150,7 @@ one() {
     fwknopd-valid) run "$1" "$FW_VALID" "$FWKNOPD" -f -t -v -a access.conf -c fwknopd.conf --pcap-file valid-fw.pcap -C "$FW_VALID"
       fw_check "$1" "$FW_VALID" ;;
     fwknopd-garbage) run "$1" "$FW_GARBAGE" "$FWKNOPD" -f -t -a access.conf -c fwknopd.conf --pcap-file garbage-fw.pcap -C "$FW_GARBAGE" ;;
-    fwknopd-garbage-hmac) run "$1" "$FW_GARBAGE" "$FWKNOPD" -f -t -a access-hmac.conf -c fwknopd.conf --pcap-file garbage-fw.pcap -C "$FW_GARBAGE" ;;
+    fwknopd-garbage-hmac) run "$1" "$N_GARBAGE" "$FWKNOPD" -f -t -a access-hmac.conf -c fwknopd.conf --pcap-file garbage.pcap -C "$N_GARBAGE" ;;
     spad-valid) run "$1" "$N_VALID" "$SPA_HOME/bin/spad" -t -v -a access.conf -c fwknopd.conf --log-format json --pcap-file valid.pcap -C "$N_VALID"
       check "$1" "$N_VALID" ;;
     spad-garbage) run "$1" "$N_GARBAGE" "$SPA_HOME/bin/spad" -t -v -a access.conf -c fwknopd.conf --log-format json --pcap-file garbage.pcap -C "$N_GARBAGE"
@@ -178,7 +178,7 @@ echo "load after: $(uptime)"
 echo "medians of $ROUNDS runs (pkt/s)"
 awk -v sv="$(rate spad-valid "$N_VALID")" -v fv="$(rate fwknopd-valid "$FW_VALID")" \
     -v sg="$(rate spad-garbage "$N_GARBAGE")" -v fg="$(rate fwknopd-garbage "$FW_GARBAGE")" \
-    -v sh="$(rate spad-garbage-hmac "$N_GARBAGE")" -v fh="$(rate fwknopd-garbage-hmac "$FW_GARBAGE")" 'BEGIN {
+    -v sh="$(rate spad-garbage-hmac "$N_GARBAGE")" -v fh="$(rate fwknopd-garbage-hmac "$N_GARBAGE")" 'BEGIN {
   printf "valid signed RSA-3072: spad %.1f, fwknopd %.1f: %.1fx (goal > 1)\n", sv, fv, sv / fv
   printf "garbage, no HMAC:      spad %.0f, fwknopd %.1f: %.0fx (goal >= 100)\n", sg, fg, sg / fg
   printf "garbage, HMAC:         spad %.0f, fwknopd %.0f: %.1fx\n", sh, fh, sh / fh
