@@ -28,10 +28,15 @@ import spa.test.support.GnupgHomes;
 
 /**
  * GnuPG packets from Debian's fwknop client and from the image's {@code spa -g} (access messages signed with a
- * signing subkey or unsigned, with or without HMAC; a signed NAT and a signed command message) sent to Debian's fwknopd and to the image's {@code spad -t}, both reading the same fwknopd.conf and access.conf, for
- * every stanza of GPG_REQUIRE_SIG Y/N × GPG_REMOTE_ID right/wrong × HMAC on/off, and one with GPG_DISABLE_SIG Y:
- * spad accepts exactly the packets fwknopd accepts, and no gpg-agent runs for spad's GnuPG home. The one exception is a packet with an HMAC sent to a stanza
- * without one: spad refuses it, fwknopd's outcome depends on the MAC's bits. Keys are made by gpg at test time.
+ * signing subkey or unsigned, with or without HMAC; a signed NAT and a signed command message; one signed by a
+ * stranger, a key the server's home lacks) sent to Debian's fwknopd and to the image's {@code spad -t}, both
+ * reading the same fwknopd.conf and access.conf, for every stanza of GPG_REQUIRE_SIG Y/N x GPG_REMOTE_ID
+ * right/wrong x HMAC on/off, one with GPG_DISABLE_SIG Y, GPG_FINGERPRINT_ID right or wrong (with and without
+ * GPG_REMOTE_ID), GPG_IGNORE_SIG_VERIFY_ERROR Y/N for the stranger, and stanzas whose GPG variables come from an
+ * {@code %include_keys} file: spad accepts exactly the packets fwknopd accepts, and no gpg-agent runs for spad's
+ * GnuPG home. Then an Ed25519/Cv25519 server and client. The exceptions: a packet with an HMAC sent to a stanza
+ * without one (spad refuses it, fwknopd's outcome depends on the MAC's bits), and fwknop's packets to a Cv25519
+ * key, which fwknopd cannot read and spad can. Keys are made by gpg at test time.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GpgMatrixIT {
@@ -42,22 +47,50 @@ class GpgMatrixIT {
    *
    * @param request the client's options for the message: access to tcp/22, a NAT access or a command
    */
-  record Packet(String client, boolean signed, boolean hmac, String allowIp, List<String> request) {
+  record Packet(String client, boolean signed, boolean hmac, String allowIp, List<String> request,
+      boolean stranger, boolean curve) {
+    Packet(String client, boolean signed, boolean hmac, String allowIp, List<String> request) {
+      this(client, signed, hmac, allowIp, request, false, false);
+    }
+
+    Packet(String client, boolean signed, boolean hmac, String allowIp, List<String> request, boolean stranger) {
+      this(client, signed, hmac, allowIp, request, stranger, false);
+    }
+
     @Override
     public String toString() {
-      return client + " " + (signed ? "signed" : "unsigned") + (hmac ? "+hmac" : "") + (request.equals(ACCESS) ? ""
-          : " " + request.get(request.size() - 1));
+      return client + " " + (signed ? "signed" : "unsigned") + (stranger ? " by stranger" : "") + (hmac ? "+hmac" : "")
+          + (curve ? " Ed25519 to Cv25519" : "") + (request.equals(ACCESS) ? "" : " " + request.get(request.size() - 1));
     }
   }
 
   private static final List<String> ACCESS = List.of("-A", "tcp/22");
 
-  /** One stanza's settings. */
-  record Config(boolean requireSig, boolean disableSig, boolean rightRemoteId, boolean hmac) {
+  /**
+   * One stanza's settings.
+   *
+   * @param signer the stanza's signer lines in place of GPG_REMOTE_ID, or null, and {@code label} naming them
+   */
+  record Config(boolean requireSig, boolean disableSig, boolean rightRemoteId, boolean hmac, String signer,
+      String label, boolean keyFile) {
+    Config(boolean requireSig, boolean disableSig, boolean rightRemoteId, boolean hmac) {
+      this(requireSig, disableSig, rightRemoteId, hmac, null, null, false);
+    }
+
+    /** A REQUIRE_SIG Y stanza without HMAC whose signer lines are {@code signer}. */
+    static Config signer(String label, String signer) {
+      return new Config(true, false, false, false, signer, label, false);
+    }
+
+    /** A stanza whose GnuPG variables (and HMAC key) all come from its {@code %include_keys} file. */
+    static Config keyFile(String label, String signer, boolean hmac) {
+      return new Config(true, false, true, hmac, signer, label, true);
+    }
+
     @Override
     public String toString() {
-      return (disableSig ? "DISABLE_SIG Y" : "REQUIRE_SIG " + (requireSig ? "Y" : "N")) + ", REMOTE_ID "
-          + (rightRemoteId ? "right" : "wrong") + ", HMAC " + (hmac ? "on" : "off");
+      return label != null ? label : (disableSig ? "DISABLE_SIG Y" : "REQUIRE_SIG " + (requireSig ? "Y" : "N"))
+          + ", REMOTE_ID " + (rightRemoteId ? "right" : "wrong") + ", HMAC " + (hmac ? "on" : "off");
     }
   }
 
@@ -79,6 +112,8 @@ class GpgMatrixIT {
     GnupgHomes.Home server = homes.create(dir.resolve("server-gnupg"), "server", 2048, "server pass", false);
     GnupgHomes.Home client = homes.create(dir.resolve("client-gnupg"), "client", 3072, "", true);
     GnupgHomes.Home other = homes.create(dir.resolve("other-gnupg"), "other", 2048, "", false);
+    GnupgHomes.Home stranger = homes.create(dir.resolve("stranger-gnupg"), "stranger", 2048, "", false);
+    homes.trust(stranger, server); // the stranger knows the server's key; the server does not know the stranger's
     homes.trust(server, client);
     homes.trust(server, other);
     homes.trust(client, server);
@@ -93,10 +128,11 @@ class GpgMatrixIT {
       packets.add(new Packet(tool, true, false, "198.18.0." + (packets.size() + 1),
           List.of("-A", "tcp/22", "-N", "198.18.1.1:22")));
       packets.add(new Packet(tool, true, true, "198.18.0." + (packets.size() + 1), List.of("-C", "touch /tmp/x")));
+      packets.add(new Packet(tool, true, false, "198.18.0." + (packets.size() + 1), ACCESS, true));
     }
     Map<Packet, String> wires = new LinkedHashMap<>();
     for (Packet p : packets) {
-      wires.put(p, send(dir, server, client, p));
+      wires.put(p, send(dir, server, p.stranger() ? stranger : client, p));
     }
     List<Config> configs = new ArrayList<>();
     for (boolean requireSig : new boolean[] {true, false}) {
@@ -107,9 +143,49 @@ class GpgMatrixIT {
       }
     }
     configs.add(new Config(false, true, false, false));
+    String rightId = client.signerFingerprint().substring(32);
+    String strangerId = stranger.fingerprint().substring(32);
+    configs.add(Config.signer("FINGERPRINT_ID right", "GPG_FINGERPRINT_ID " + client.signerFingerprint()));
+    configs.add(Config.signer("REMOTE_ID right, FINGERPRINT_ID right",
+        "GPG_REMOTE_ID " + rightId + "\nGPG_FINGERPRINT_ID " + client.signerFingerprint()));
+    configs.add(Config.signer("REMOTE_ID right, FINGERPRINT_ID wrong",
+        "GPG_REMOTE_ID " + rightId + "\nGPG_FINGERPRINT_ID " + other.fingerprint()));
+    configs.add(Config.signer("REMOTE_ID stranger, IGNORE_SIG_VERIFY_ERROR Y",
+        "GPG_REMOTE_ID " + strangerId + "\nGPG_IGNORE_SIG_VERIFY_ERROR Y"));
+    configs.add(Config.signer("REMOTE_ID stranger, IGNORE_SIG_VERIFY_ERROR N",
+        "GPG_REMOTE_ID " + strangerId + "\nGPG_IGNORE_SIG_VERIFY_ERROR N"));
+    configs.add(Config.keyFile("%include_keys: GPG_* and HMAC", "GPG_REMOTE_ID " + rightId, true));
+    configs.add(Config.keyFile("%include_keys: GPG_*, FINGERPRINT_ID, no HMAC",
+        "GPG_FINGERPRINT_ID " + client.signerFingerprint() + "\nGPG_IGNORE_SIG_VERIFY_ERROR N", false));
     for (Config c : configs) {
-      String remoteId = (c.rightRemoteId() ? client.signerFingerprint() : other.fingerprint()).substring(32);
-      runConfig(Files.createDirectories(dir.resolve("c" + cells.size())), server, remoteId, c, wires);
+      String signer = c.signer() != null ? c.signer()
+          : "GPG_REMOTE_ID " + (c.rightRemoteId() ? client.signerFingerprint() : other.fingerprint()).substring(32);
+      runConfig(Files.createDirectories(dir.resolve("c" + cells.size())), server, signer, c, wires);
+    }
+    curve25519(dir);
+  }
+
+  /**
+   * A server with an Ed25519 key and a Cv25519 encryption subkey, a client with the same kinds: packets from both
+   * clients, signed, with and without HMAC, to both servers.
+   */
+  private void curve25519(Path dir) throws Exception {
+    GnupgHomes.Home server = homes.createCurve25519(dir.resolve("cv-server-gnupg"), "cvserver", "cv pass");
+    GnupgHomes.Home client = homes.createCurve25519(dir.resolve("cv-client-gnupg"), "cvclient", "");
+    homes.trust(server, client);
+    homes.trust(client, server);
+    Map<Packet, String> wires = new LinkedHashMap<>();
+    int n = 0;
+    for (String tool : List.of("fwknop", "spa")) {
+      for (boolean hmac : new boolean[] {false, true}) {
+        Packet p = new Packet(tool, true, hmac, "198.18.2." + ++n, ACCESS, false, true);
+        wires.put(p, send(dir, server, client, p));
+      }
+    }
+    for (boolean hmac : new boolean[] {false, true}) {
+      runConfig(Files.createDirectories(dir.resolve("cv" + hmac)), server, "GPG_REMOTE_ID "
+          + client.fingerprint().substring(32), new Config(true, false, true, hmac, null, "Cv25519 server, HMAC "
+          + (hmac ? "on" : "off"), false), wires);
     }
   }
 
@@ -131,6 +207,11 @@ class GpgMatrixIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cells")
   void spadDecidesAsFwknopd(Cell c) {
+    if (c.packet().curve() && c.packet().client().equals("fwknop") && c.packet().hmac() == c.config().hmac()) {
+      // fwknop strips "hF", not "hQ", from these; fwknopd puts "hQ" back and cannot read them, spad tries both
+      assertTrue(!c.fwknopd() && c.spad(), c::detail);
+      return;
+    }
     if (c.packet().hmac() && !c.config().hmac()) {
       // fwknopd hands the MAC to gpg as part of the message: whether gpg then fails depends on the MAC's bits
       // (seen both ways); spad always refuses a message with bytes after its last packet
@@ -144,7 +225,9 @@ class GpgMatrixIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cells")
   void aSignedPacketFromTheAllowedSignerWithTheRightHmacIsAccepted(Cell c) {
-    if ((c.packet().signed() && c.config().rightRemoteId() || c.config().disableSig())
+    if ((c.packet().signed() && !c.packet().stranger() && c.config().rightRemoteId() || c.config().disableSig())
+        && (c.config().signer() == null || c.config().keyFile())
+        && !(c.packet().curve() && c.packet().client().equals("fwknop"))
         && c.packet().hmac() == c.config().hmac()) {
       assertTrue(c.fwknopd() && c.spad(), c.detail());
     }
@@ -173,24 +256,30 @@ class GpgMatrixIT {
     return Files.readString(out).strip();
   }
 
-  private void runConfig(Path dir, GnupgHomes.Home server, String remoteId, Config c, Map<Packet, String> wires)
+  private void runConfig(Path dir, GnupgHomes.Home server, String signer, Config c, Map<Packet, String> wires)
       throws Exception {
     int fwPort = Tools.freeUdpPort();
     int spadPort = Tools.freeUdpPort();
-    StringBuilder access = new StringBuilder("SOURCE ANY\nENABLE_CMD_EXEC Y\n")
+    StringBuilder keys = new StringBuilder()
         .append("GPG_DECRYPT_ID ").append(server.keyId()).append('\n')
         .append("GPG_DECRYPT_PW ").append(server.passphrase()).append('\n')
         .append(c.disableSig() ? "GPG_DISABLE_SIG Y" : "GPG_REQUIRE_SIG " + (c.requireSig() ? "Y" : "N")).append('\n')
-        .append("GPG_REMOTE_ID ").append(remoteId).append('\n');
+        .append(signer).append('\n');
     if (c.hmac()) {
-      access.append("HMAC_KEY ").append(HMAC_KEY).append('\n');
+      keys.append("HMAC_KEY ").append(HMAC_KEY).append('\n');
     }
-    Path accessConf = FwknopFiles.write(dir.resolve("access.conf"), access.toString());
+    String stanza = "SOURCE ANY\nENABLE_CMD_EXEC Y\n";
+    if (c.keyFile()) {
+      stanza += "%include_keys " + FwknopFiles.write(dir.resolve("user.keys"), keys.toString()) + "\n";
+    } else {
+      stanza += keys;
+    }
+    Path accessConf = FwknopFiles.write(dir.resolve("access.conf"), stanza);
     // GPG_HOME_DIR comes from fwknopd.conf; spad gets a copy of the home without gpg-agent's sockets, so that an
     // agent started for it would show
     FwknopFiles fw = new FwknopFiles(FwknopFiles.write(dir.resolve("fwknopd.conf"), conf(fwPort, dir, server.dir())),
         accessConf);
-    Path spadHome = copyHome(server.dir(), dir.resolve("spad-gnupg"));
+    Path spadHome = GnupgHomes.copyWithoutSockets(server.dir(), dir.resolve("spad-gnupg"));
     Path spadConf = FwknopFiles.write(dir.resolve("spad-fwknopd.conf"), conf(spadPort, dir, spadHome));
 
     List<Packet> order = new ArrayList<>(wires.keySet());
@@ -233,10 +322,8 @@ class GpgMatrixIT {
       spad.destroy();
       spad.waitFor(5, TimeUnit.SECONDS);
     }
-    try (var left = Files.list(spadHome)) {
-      List<String> sockets = left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("S.")).toList();
-      assertTrue(sockets.isEmpty(), "a gpg agent ran for spad's GnuPG home: " + sockets);
-    }
+    List<String> sockets = GnupgHomes.sockets(spadHome);
+    assertTrue(sockets.isEmpty(), "a gpg agent ran for spad's GnuPG home: " + sockets);
     List<String> spadEvents = Files.readAllLines(events).stream().filter(l -> l.startsWith("{")).toList();
     for (int i = 0; i < order.size(); i++) {
       Packet p = order.get(i);
@@ -253,23 +340,6 @@ class GpgMatrixIT {
   private static String conf(int port, Path dir, Path gnupgHome) {
     return String.join("\n", "ENABLE_UDP_SERVER Y;", "UDPSERV_PORT " + port + ";", "ENABLE_SPA_PACKET_AGING N;",
         "ENABLE_IPT_FORWARDING Y;", "FWKNOP_RUN_DIR " + dir + ";", "GPG_HOME_DIR " + gnupgHome + ";", "");
-  }
-
-  /** A copy of a GnuPG home's files (keys, keyring, trust database), without the agent's sockets. */
-  private static Path copyHome(Path from, Path to) throws IOException {
-    Files.createDirectories(to);
-    Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-    try (var files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path t = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(t);
-        } else if (Files.isRegularFile(f)) {
-          Files.copy(f, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-    return to;
   }
 
   private static void send(int port, String wire) throws IOException {

@@ -38,9 +38,12 @@ final class GpgOpener implements Decryptor.Keyed {
   private static final int MAX_PLAINTEXT = 4096;
 
   private final StanzaKeys keys;
+  /** The prefixes the wire text may have lost, {@code hQ} first. */
+  private final java.util.List<byte[]> prefixes;
 
   GpgOpener(StanzaKeys keys) {
     this.keys = keys;
+    this.prefixes = GpgWire.prefixes(keys.decryption().values());
   }
 
   @Override
@@ -69,20 +72,38 @@ final class GpgOpener implements Decryptor.Keyed {
         return null;
       }
     }
-    byte[] text = GpgWire.prefixed(wire, off, body);
-    if (hmac != null && !hmac.verify(text, wire, off + body)) {
+    for (byte[] prefix : prefixes) {
+      byte[] m = message(hmac, prefix, wire, off, body);
+      if (m != null) {
+        long recipient = GpgWire.recipient(m);
+        try {
+          return openFor(m, recipient, keys.decryption().get(recipient));
+        } catch (IOException | PGPException | RuntimeException e) {
+          throw SpaException.refused(DECRYPT, "GnuPG decryption failed: " + e.getMessage());
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The binary message when the wire text with {@code prefix} is one for this stanza: its HMAC verifies (when
+   * set), its session-key packet names one of the stanza's keys, and it is whole packets; else null.
+   */
+  private byte[] message(GpgHmac hmac, byte[] prefix, byte[] wire, int off, int body) {
+    byte[] text = null;
+    if (hmac != null) {
+      text = GpgWire.prefixed(prefix, wire, off, body);
+      if (!hmac.verify(text, wire, off + body)) {
+        return null;
+      }
+    }
+    Long recipient = GpgWire.recipient(prefix, wire, off, body);
+    if (recipient == null || !keys.decryption().containsKey(recipient)) {
       return null;
     }
-    byte[] m = GpgWire.binary(text);
-    Long recipient = m == null ? null : GpgWire.recipient(m);
-    if (recipient == null || !keys.decryption().containsKey(recipient) || !GpgWire.wholePackets(m)) {
-      return null;
-    }
-    try {
-      return openFor(m, recipient, keys.decryption().get(recipient));
-    } catch (IOException | PGPException | RuntimeException e) {
-      throw SpaException.refused(DECRYPT, "GnuPG decryption failed: " + e.getMessage());
-    }
+    byte[] m = GpgWire.binary(text != null ? text : GpgWire.prefixed(prefix, wire, off, body));
+    return m != null && GpgWire.wholePackets(m) ? m : null;
   }
 
   private Decryptor.Opened openFor(byte[] m, long recipient, PGPPrivateKey key)
@@ -150,8 +171,8 @@ final class GpgOpener implements Decryptor.Keyed {
       return null;
     }
     PGPPublicKey k = signingKey(sig.getKeyID());
-    String id = Long.toHexString(sig.getKeyID()).toUpperCase();
     if (k == null) {
+      String id = issuer(sig);
       if (keys.ignoreVerifyError()) {
         return id;
       }
@@ -172,6 +193,19 @@ final class GpgOpener implements Decryptor.Keyed {
       throw SpaException.refused(BAD_SIG, "the signature by " + Keyring.fingerprint(k) + " does not verify");
     }
     return Keyring.fingerprint(k);
+  }
+
+  /**
+   * The signer of a signature whose key the home lacks: the issuer fingerprint the signature carries (gpg writes
+   * one, and fwknopd matches GPG_FINGERPRINT_ID with it), else its 16-digit key id.
+   */
+  private static String issuer(PGPSignature sig) {
+    var hashed = sig.getHashedSubPackets();
+    var fpr = hashed == null ? null : hashed.getIssuerFingerprint();
+    if (fpr != null && fpr.getKeyVersion() == 4 && fpr.getFingerprint().length == 20) {
+      return java.util.HexFormat.of().withUpperCase().formatHex(fpr.getFingerprint());
+    }
+    return String.format("%016X", sig.getKeyID());
   }
 
   private PGPPublicKey signingKey(long id) {

@@ -70,6 +70,10 @@ final class GpgSealer implements Encryptor.Keyed {
           sig = new PGPSignatureGenerator(new BcPGPContentSignerBuilder(signer.publicKey().getAlgorithm(),
               HashAlgorithmTags.SHA512), signer.publicKey());
           sig.init(PGPSignature.BINARY_DOCUMENT, signer.privateKey());
+          // the issuer fingerprint, as gpg writes it: a server without the signer's key still knows who signed
+          var hashed = new org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator();
+          hashed.setIssuerFingerprint(false, signer.publicKey());
+          sig.setHashedSubpackets(hashed.generate());
           sig.generateOnePassVersion(false).encode(compressed);
         }
         PGPLiteralDataGenerator lit = new PGPLiteralDataGenerator();

@@ -1,6 +1,10 @@
 package spa.cipher.gpg;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import org.bouncycastle.bcpg.ECPublicBCPGKey;
+import org.bouncycastle.openpgp.PGPPrivateKey;
 import spa.core.codec.Base64s;
 
 /**
@@ -19,11 +23,49 @@ final class GpgWire {
 
   /** {@code hQ} and the wire bytes, as ASCII: what the HMAC covers and what is base64-decoded. */
   static byte[] prefixed(byte[] wire, int off, int len) {
+    return prefixed(HQ, wire, off, len);
+  }
+
+  /** {@code prefix} (two characters) and the wire bytes, as ASCII. */
+  static byte[] prefixed(byte[] prefix, byte[] wire, int off, int len) {
     byte[] b = new byte[len + 2];
-    b[0] = 'h';
-    b[1] = 'Q';
+    b[0] = prefix[0];
+    b[1] = prefix[1];
     System.arraycopy(wire, off, b, 2, len);
     return b;
+  }
+
+  private static final byte[] HQ = {'h', 'Q'};
+
+  /**
+   * The prefixes a packet to these keys may have lost: {@code hQ}, and for a Curve25519 key also the two that
+   * fwknop's client strips from a message whose session-key packet gpg wrote with a one-octet length (0x84 and
+   * 78 or 86..94 octets: base64 {@code hE}, {@code hF}), which fwknopd replaces with {@code hQ} and so corrupts.
+   */
+  static List<byte[]> prefixes(Collection<PGPPrivateKey> keys) {
+    boolean curve = keys.stream().anyMatch(k -> k.getPublicKeyPacket().getKey() instanceof ECPublicBCPGKey ec
+        && ec.getCurveOID().getId().equals(Curve25519Secrets.CV25519_OID));
+    return curve ? List.of(HQ, new byte[] {'h', 'E'}, new byte[] {'h', 'F'}) : List.of(HQ);
+  }
+
+  /** Characters of wire text decoded to find the recipient: the prefix and 18 more, 15 octets. */
+  private static final int HEAD = 20;
+
+  /**
+   * The recipient key id of {@code prefix} and the wire text, from its first 15 octets only (no allocation of the
+   * whole message: the cheap look of a flood's packets); null when the text does not start with a session-key
+   * packet.
+   */
+  static Long recipient(byte[] prefix, byte[] wire, int off, int len) {
+    if (len < HEAD - 2) {
+      return null;
+    }
+    byte[] head = new byte[HEAD];
+    head[0] = prefix[0];
+    head[1] = prefix[1];
+    System.arraycopy(wire, off, head, 2, HEAD - 2);
+    byte[] m = new byte[HEAD * 3 / 4];
+    return Base64s.decode(head, 0, HEAD, m, 0) == m.length ? recipient(m) : null;
   }
 
   /** The binary message of a prefixed wire text, or null when it is not base64. */

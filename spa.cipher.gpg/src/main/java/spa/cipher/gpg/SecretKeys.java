@@ -91,6 +91,13 @@ final class SecretKeys {
       throws IOException, Unavailable {
     JcePBEProtectionRemoverFactory remover = new JcePBEProtectionRemoverFactory(passphrase, DIGESTS).setProvider(BC);
     byte[] text = saltAsHex(Files.readAllBytes(file));
+    if (Curve25519Secrets.handles(pub)) {
+      try {
+        return Curve25519Secrets.read(text, pub, remover);
+      } catch (PGPException | RuntimeException e) {
+        throw unavailable(file, passphrase, e);
+      }
+    }
     try (InputStream in = new ByteArrayInputStream(text)) {
       return new SExprParser(DIGESTS).parseSecretKey(in, remover, pub).extractPrivateKey(null);
     } catch (PGPException | RuntimeException e) {
@@ -134,7 +141,25 @@ final class SecretKeys {
       return file;
     }
     java.io.ByteArrayOutputStream salt = new java.io.ByteArrayOutputStream();
-    int j = i + 1;
+    int j = unquote(file, i + 1, salt);
+    if (j >= file.length) {
+      return file;
+    }
+    byte[] hex = ("#" + HexFormat.of().withUpperCase().formatHex(salt.toByteArray()) + "#")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = new byte[file.length - (j + 1 - i) + hex.length];
+    System.arraycopy(file, 0, out, 0, i);
+    System.arraycopy(hex, 0, out, i, hex.length);
+    System.arraycopy(file, j + 1, out, i + hex.length, file.length - j - 1);
+    return out;
+  }
+
+  /**
+   * The octets of a quoted S-expression string whose text starts at {@code from} (after the opening quote), with
+   * gpg's escapes undone, written to {@code out}; the index of the closing quote (the array's length if none).
+   */
+  static int unquote(byte[] file, int from, java.io.ByteArrayOutputStream salt) {
+    int j = from;
     for (; j < file.length && file[j] != '"'; j++) {
       if (file[j] == '\\' && j + 1 < file.length) {
         j++;
@@ -162,16 +187,7 @@ final class SecretKeys {
         salt.write(file[j]);
       }
     }
-    if (j >= file.length) {
-      return file;
-    }
-    byte[] hex = ("#" + HexFormat.of().withUpperCase().formatHex(salt.toByteArray()) + "#")
-        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] out = new byte[file.length - (j + 1 - i) + hex.length];
-    System.arraycopy(file, 0, out, 0, i);
-    System.arraycopy(hex, 0, out, i, hex.length);
-    System.arraycopy(file, j + 1, out, i + hex.length, file.length - j - 1);
-    return out;
+    return j;
   }
 
   private static int indexOf(byte[] a, byte[] b) {

@@ -25,7 +25,7 @@ import spa.core.Settings;
  * @param verify whether signatures are checked (not {@code GPG_DISABLE_SIG}): then, as in fwknopd 2.6.10 whatever
  *     {@code GPG_REQUIRE_SIG} says, an unsigned packet is refused and the signer must be an allowed one
  * @param ignoreVerifyError whether a signature that does not verify is let pass
- * @param remoteIds allowed signers, upper-case hex key ids (compared with the end of the signer's fingerprint)
+ * @param remoteIds allowed signers, upper-case 8-digit hex key ids (the signer's short id, as fwknopd compares)
  * @param fingerprints allowed signers, upper-case hex fingerprints
  * @param hmac the HMAC, or null
  */
@@ -64,12 +64,12 @@ record StanzaKeys(Map<Long, PGPPrivateKey> decryption, Keyring keyring, boolean 
     }
     Map<Long, PGPPrivateKey> keys = unlock(s, home, ring, id, pw.toCharArray());
     boolean verify = !s.flag(DISABLE_SIG, false);
-    boolean requireSig = verify && s.flag(REQUIRE_SIG, true);
     List<String> remote = ids(s, REMOTE_ID, false);
     List<String> fprs = ids(s, FINGERPRINT_ID, true);
-    if (requireSig && remote.isEmpty() && fprs.isEmpty()) {
-      throw s.invalid(REQUIRE_SIG, "signatures are required but neither GPG_REMOTE_ID nor GPG_FINGERPRINT_ID "
-          + "names an allowed signer (or set GPG_REQUIRE_SIG N)");
+    // as fwknopd 2.6.10 (measured): GPG_REQUIRE_SIG N does not lift this, only GPG_DISABLE_SIG Y does
+    if (verify && remote.isEmpty() && fprs.isEmpty()) {
+      throw s.invalid(REMOTE_ID, "signatures are checked but neither GPG_REMOTE_ID nor GPG_FINGERPRINT_ID names "
+          + "an allowed signer (or set GPG_DISABLE_SIG Y to accept packets without checking signatures)");
     }
     return new StanzaKeys(keys, keyring, verify, s.flag(IGNORE_VERIFY, false), remote, fprs,
         GpgHmac.from(s, pw.isEmpty() ? null : pw));
@@ -104,7 +104,11 @@ record StanzaKeys(Map<Long, PGPPrivateKey> decryption, Keyring keyring, boolean 
     return Map.copyOf(out);
   }
 
-  /** A comma list of hex ids: key ids (8 or 16 digits) or, with {@code fingerprints}, whole fingerprints only. */
+  /**
+   * A comma list of hex ids: short key ids (8 digits) or, with {@code fingerprints}, whole fingerprints only.
+   * fwknopd 2.6.10 compares GPG_REMOTE_ID with the signer's 8-digit id as text (measured): a longer id there
+   * never matches, so it is refused here rather than left to refuse every packet.
+   */
   private static List<String> ids(Settings s, String key, boolean fingerprints) throws ConfigException {
     List<String> out = new ArrayList<>();
     for (String part : s.get(key).orElse("").split(",")) {
@@ -114,17 +118,26 @@ record StanzaKeys(Map<Long, PGPPrivateKey> decryption, Keyring keyring, boolean 
       String hex = Keyring.hexId(part);
       if (hex == null || fingerprints && hex.length() < 40) {
         throw s.invalid(key, "'" + part.strip() + "' is not a " + (fingerprints ? "fingerprint (40 hex digits)"
-            : "key id (8 or 16 hex digits, or a fingerprint)"));
+            : "short key id (8 hex digits)"));
+      }
+      if (!fingerprints && hex.length() != 8) {
+        throw s.invalid(key, "'" + part.strip() + "' would never match: fwknopd compares GPG_REMOTE_ID with the "
+            + "signer's short key id (its last 8 hex digits, here " + hex.substring(hex.length() - 8)
+            + "); give that, or the fingerprint in GPG_FINGERPRINT_ID");
       }
       out.add(hex);
     }
     return List.copyOf(out);
   }
 
-  /** Whether the signer (the key that made the signature, a subkey when one signs) is an allowed one. */
-  boolean allowedSigner(String fingerprint) {
-    boolean fprOk = fingerprints.isEmpty() || fingerprints.contains(fingerprint);
-    boolean idOk = remoteIds.isEmpty() || remoteIds.stream().anyMatch(fingerprint::endsWith);
+  /**
+   * Whether the signer (the key that made the signature, a subkey when one signs: its fingerprint, or its 16-digit
+   * key id when neither the home nor the signature has the fingerprint) is an allowed one.
+   */
+  boolean allowedSigner(String signer) {
+    boolean fprOk = fingerprints.isEmpty() || fingerprints.contains(signer);
+    String shortId = signer.substring(signer.length() - 8);
+    boolean idOk = remoteIds.isEmpty() || remoteIds.contains(shortId);
     return fprOk && idOk;
   }
 }

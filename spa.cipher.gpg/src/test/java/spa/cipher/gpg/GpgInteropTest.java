@@ -96,12 +96,18 @@ class GpgInteropTest {
 
   /** One packet from Debian's fwknop client in GnuPG mode, as it goes on the wire. */
   static String fwknopPacket(GnupgHomes.Home from, boolean sign, String... extra) throws Exception {
+    return fwknopPacket(from, server.keyId(), sign, extra);
+  }
+
+  /** One packet from Debian's fwknop client to {@code recipient}. */
+  static String fwknopPacket(GnupgHomes.Home from, String recipient, boolean sign, String... extra)
+      throws Exception {
     Path fwknop = Required.programs("fwknop");
     Path home = Files.createDirectories(dir.resolve("fwknop-home"));
     Path out = home.resolve("packet");
     Files.deleteIfExists(out);
     List<String> cmd = new ArrayList<>(List.of(fwknop.toString(), "--no-save-args", "--no-rc-file", "-A", "tcp/22",
-        "-a", "198.18.0.7", "-D", "127.0.0.1", "-p", "9", "--gpg-encryption", "--gpg-recipient-key", server.keyId(),
+        "-a", "198.18.0.7", "-D", "127.0.0.1", "-p", "9", "--gpg-encryption", "--gpg-recipient-key", recipient,
         "--gpg-home-dir", from.dir().toString(), "-B", out.toString()));
     if (sign) {
       cmd.addAll(List.of("--gpg-signer-key", from.keyId(), "--gpg-no-signing-pw"));
@@ -175,7 +181,7 @@ class GpgInteropTest {
     String wire = fwknopPacket(client, false);
     assertEquals("gpg-no-sig", refusal(opener(stanza("GPG_REMOTE_ID", remoteId())), wire));
     // as fwknopd 2.6.10 does: GPG_REQUIRE_SIG N still checks signatures, only GPG_DISABLE_SIG Y does not
-    assertEquals("gpg-no-sig", refusal(opener(stanza("GPG_REQUIRE_SIG", "N")), wire));
+    assertEquals("gpg-no-sig", refusal(opener(stanza("GPG_REQUIRE_SIG", "N", "GPG_REMOTE_ID", remoteId())), wire));
     assertNotNull(open(opener(stanza("GPG_DISABLE_SIG", "Y")), wire));
   }
 
@@ -187,6 +193,12 @@ class GpgInteropTest {
     assertEquals("gpg-signer", refusal(opener(stanza("GPG_REMOTE_ID", remoteId(), "GPG_IGNORE_SIG_VERIFY_ERROR",
         "Y")), wire));
     assertEquals("gpg-signer", refusal(opener(stanza("GPG_REMOTE_ID", "DEADBEEF")), seal(client, true)));
+    // let pass unverified, the signer is the issuer fingerprint the signature carries, matched by either list
+    Decryptor.Opened ignored = open(opener(stanza("GPG_REMOTE_ID", stranger.fingerprint().substring(32),
+        "GPG_IGNORE_SIG_VERIFY_ERROR", "Y")), wire);
+    assertEquals(stranger.fingerprint(), ignored.signer());
+    assertNotNull(open(opener(stanza("GPG_FINGERPRINT_ID", stranger.fingerprint(), "GPG_IGNORE_SIG_VERIFY_ERROR",
+        "Y")), wire));
   }
 
   @Test
@@ -205,17 +217,25 @@ class GpgInteropTest {
   }
 
   @Test
-  void wrongOrMissingPassphraseStopsStartUpNamingTheKey() {
+  void wrongOrMissingPassphraseStopsStartUpNamingTheKey() throws Exception {
     ConfigException wrong = assertThrows(ConfigException.class, () -> opener(settings("GPG_HOME_DIR",
-        server.dir().toString(), "GPG_DECRYPT_ID", server.keyId(), "GPG_DECRYPT_PW", "not it", "GPG_REQUIRE_SIG", "N")));
+        server.dir().toString(), "GPG_DECRYPT_ID", server.keyId(), "GPG_DECRYPT_PW", "not it", "GPG_DISABLE_SIG", "Y")));
     assertEquals("GPG_DECRYPT_PW", wrong.key(), wrong.toString());
     ConfigException none = assertThrows(ConfigException.class, () -> opener(settings("GPG_HOME_DIR",
-        server.dir().toString(), "GPG_DECRYPT_ID", server.keyId(), "GPG_ALLOW_NO_PW", "Y", "GPG_REQUIRE_SIG", "N")));
+        server.dir().toString(), "GPG_DECRYPT_ID", server.keyId(), "GPG_ALLOW_NO_PW", "Y", "GPG_DISABLE_SIG", "Y")));
     assertTrue(none.getMessage().contains("passphrase"), none.toString());
     ConfigException badId = assertThrows(ConfigException.class, () -> opener(stanza("GPG_DECRYPT_ID", "0123ABCD")));
     assertEquals("GPG_DECRYPT_ID", badId.key(), badId.toString());
     ConfigException noSigner = assertThrows(ConfigException.class, () -> opener(stanza()));
-    assertEquals("GPG_REQUIRE_SIG", noSigner.key(), noSigner.toString());
+    assertEquals("GPG_REMOTE_ID", noSigner.key(), noSigner.toString());
+    // as fwknopd 2.6.10 (measured): GPG_REQUIRE_SIG N does not lift the need for an allowed signer
+    assertEquals("GPG_REMOTE_ID", assertThrows(ConfigException.class,
+        () -> opener(stanza("GPG_REQUIRE_SIG", "N"))).key());
+    assertNotNull(opener(stanza("GPG_DISABLE_SIG", "Y")));
+    // fwknopd compares GPG_REMOTE_ID with the signer's 8-digit id as text: a longer id would never match
+    ConfigException longId = assertThrows(ConfigException.class,
+        () -> opener(stanza("GPG_REMOTE_ID", client.signerFingerprint().substring(24))));
+    assertTrue(longId.getMessage().contains("would never match"), longId.toString());
   }
 
   @Test
@@ -249,6 +269,33 @@ class GpgInteropTest {
     assertEquals(cli.fingerprint(), o.signer());
   }
 
+
+
+  @Test
+  void curve25519ServerKeyOpensSpasAndFwknopsPackets() throws Exception {
+    GnupgHomes.Home srv = homes.createCurve25519(dir.resolve("cv-server"), "cvserver", "cv pass");
+    GnupgHomes.Home cli = homes.createCurve25519(dir.resolve("cv-client"), "cvclient", "");
+    homes.trust(srv, cli);
+    homes.trust(cli, srv);
+    Settings stanza = settings("GPG_HOME_DIR", srv.dir().toString(), "GPG_DECRYPT_ID", srv.keyId(),
+        "GPG_DECRYPT_PW", srv.passphrase(), "GPG_REMOTE_ID", cli.fingerprint().substring(32));
+    Decryptor.Keyed opener = opener(stanza);
+    String wire = new GpgEncryptor().forKeys(settings("USE_GPG", "Y", "GPG_HOMEDIR", cli.dir().toString(),
+        "GPG_RECIPIENT", srv.keyId(), "GPG_SIGNER", cli.keyId(), "GPG_NO_SIGNING_PW", "Y")).encrypt(message());
+    assertEquals(cli.fingerprint(), open(opener, wire).signer());
+    // fwknop's client strips "hF" from these packets, not "hQ": spad tries the prefixes a Cv25519 packet has
+    String fromFwknop = fwknopPacket(cli, srv.keyId(), true);
+    assertEquals(cli.fingerprint(), open(opener, fromFwknop).signer());
+    String hmac = "cv hmac key";
+    String withMac = fwknopPacket(cli, srv.keyId(), true, "--use-hmac", "--key-hmac", hmac);
+    assertNotNull(open(opener(settings("GPG_HOME_DIR", srv.dir().toString(), "GPG_DECRYPT_ID", srv.keyId(),
+        "GPG_DECRYPT_PW", srv.passphrase(), "GPG_REMOTE_ID", cli.fingerprint().substring(32), "HMAC_KEY", hmac)),
+        withMac));
+    ConfigException wrong = assertThrows(ConfigException.class, () -> opener(settings("GPG_HOME_DIR",
+        srv.dir().toString(), "GPG_DECRYPT_ID", srv.keyId(), "GPG_DECRYPT_PW", "not it", "GPG_DISABLE_SIG", "Y")));
+    assertEquals("GPG_DECRYPT_PW", wrong.key(), wrong.toString());
+    assertTrue(wrong.getMessage().contains("wrong passphrase"), wrong.toString());
+  }
 
   static Decryptor.Opened open(Decryptor.Keyed k, String wire) throws SpaException {
     byte[] b = wire.getBytes(StandardCharsets.US_ASCII);

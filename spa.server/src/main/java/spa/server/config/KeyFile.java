@@ -52,7 +52,7 @@ final class KeyFile {
     if (!Variables.KEYS.contains(var)) {
       // fwknopd ignores such a line; a setting written here and silently not applied could widen access
       return "not a key variable (a key file holds only KEY, KEY_BASE64, HMAC_KEY, HMAC_KEY_BASE64, HMAC_DIGEST_TYPE"
-          + " and GPG_* variables)";
+          + " and GPG_* variables other than GPG_HOME_DIR and GPG_EXE, which fwknopd does not read there)";
     }
     if (value.isEmpty()) {
       return "has no value";

@@ -146,7 +146,8 @@ public final class Variables {
 
   /** The variables {@code %include_keys} takes from its file. */
   public static final Set<String> KEYS = Set.of(
-      "KEY", "KEY_BASE64", "HMAC_KEY", "HMAC_KEY_BASE64", "HMAC_DIGEST_TYPE", "GPG_HOME_DIR", "GPG_EXE",
+      // not GPG_HOME_DIR or GPG_EXE: fwknopd 2.6.10 ignores them in a key file (measured)
+      "KEY", "KEY_BASE64", "HMAC_KEY", "HMAC_KEY_BASE64", "HMAC_DIGEST_TYPE",
       "GPG_DECRYPT_ID", "GPG_DECRYPT_PW", "GPG_ALLOW_NO_PW", "GPG_REQUIRE_SIG", "GPG_DISABLE_SIG",
       "GPG_IGNORE_SIG_VERIFY_ERROR", "GPG_REMOTE_ID", "GPG_FINGERPRINT_ID");
 

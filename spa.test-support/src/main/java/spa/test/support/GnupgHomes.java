@@ -110,6 +110,33 @@ public final class GnupgHomes implements AutoCloseable {
     }
   }
 
+  /**
+   * A copy of a GnuPG home's files (keys, keyring, trust database) without the agent's sockets, so that an agent
+   * started for the copy would show as a new {@code S.*} socket in it.
+   */
+  public static Path copyWithoutSockets(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwx------"));
+    try (var files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path t = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(t);
+        } else if (Files.isRegularFile(f)) {
+          Files.copy(f, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return to;
+  }
+
+  /** The names of the agent sockets ({@code S.*}) in a home. */
+  public static List<String> sockets(Path home) throws IOException {
+    try (var left = Files.list(home)) {
+      return left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("S.")).toList();
+    }
+  }
+
   /** Fingerprint to usage ({@code scSC}, {@code e}, {@code s}) of every key in the home, primary first. */
   private Map<String, String> fingerprints(Path home) throws IOException, InterruptedException {
     Map<String, String> out = new LinkedHashMap<>();
