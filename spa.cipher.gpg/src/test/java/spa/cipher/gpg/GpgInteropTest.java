@@ -252,6 +252,23 @@ class GpgInteropTest {
   }
 
   @Test
+  void olderHomeWithPubringAndSecringGpgWorks() throws Exception {
+    // a GnuPG 1.x home: binary keyrings, no pubring.kbx, no private-keys-v1.d
+    Path old = Files.createDirectories(dir.resolve("gnupg1"));
+    homes.gpg(server.dir(), "--output", old.resolve("pubring.gpg").toString(), "--export", server.fingerprint(),
+        client.fingerprint());
+    homes.gpg(server.dir(), "--pinentry-mode", "loopback", "--passphrase", server.passphrase(), "--output",
+        old.resolve("secring.gpg").toString(), "--export-secret-keys", server.fingerprint());
+    Decryptor.Keyed keyed = opener(settings("GPG_HOME_DIR", old.toString(), "GPG_DECRYPT_ID", server.keyId(),
+        "GPG_DECRYPT_PW", server.passphrase(), "GPG_REMOTE_ID", remoteId()));
+    Decryptor.Opened o = open(keyed, fwknopPacket(client, true));
+    assertNotNull(o);
+    assertEquals(client.signerFingerprint(), o.signer());
+    assertThrows(ConfigException.class, () -> opener(settings("GPG_HOME_DIR", old.toString(), "GPG_DECRYPT_ID",
+        server.keyId(), "GPG_DECRYPT_PW", "wrong", "GPG_REMOTE_ID", remoteId())));
+  }
+
+  @Test
   void ed25519SignerWorksBetweenSpaAndSpad() throws Exception {
     GnupgHomes.Home cli = homes.createCurve25519(dir.resolve("ed-client"), "edclient", "ed pass");
     homes.trust(server, cli);
