@@ -39,6 +39,10 @@ class BsdFirewallIT {
     Run.Result list = spad(dir, "pf", "PFCTL_EXE " + pfctl, "--fw-list");
     assertEquals(0, list.exitCode(), list::describe);
     assertTrue(list.stdout().matches("(?s)198\\.18\\.0\\.2 \\[tcp/22] expires in 2\\d\\ds.*"), list::describe);
+    Run.Result all = spad(dir, "pf", "PFCTL_EXE " + pfctl, "--fw-list-all");
+    assertEquals(1, all.exitCode(), all::describe);
+    assertTrue(all.stderr().contains(
+        "spad: firewall: pf cannot print the whole firewall policy; --fw-list shows spa's openings\n"), all::describe);
 
     Run.Result flush = spad(dir, "pf", "PFCTL_EXE " + pfctl, "--fw-flush");
     assertEquals(0, flush.exitCode(), flush::describe);

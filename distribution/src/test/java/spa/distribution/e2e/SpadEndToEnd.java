@@ -273,6 +273,9 @@ abstract class SpadEndToEnd extends OnSite {
 
     CommandResult list = Spad.tool(site, image, files, backend, "--fw-list");
     assertTrue(list.ok() && list.stdout().contains(A4), () -> "--fw-list: " + list.failure() + "\n" + list.stdout());
+    CommandResult all = Spad.tool(site, image, files, backend, "--fw-list-all");
+    assertTrue(all.ok() && all.stdout().contains(A4) && all.stdout().lines().count() > 3,
+        () -> "--fw-list-all: " + all.failure() + "\n" + all.stdout());
     spad.kill();
     assertTrue(backend.holds(site, A4), "the opening before --fw-flush");
 

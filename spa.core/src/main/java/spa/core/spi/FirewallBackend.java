@@ -108,6 +108,14 @@ public interface FirewallBackend {
   /** What spa's openings the firewall holds now, with their expiry. */
   List<Grant> list() throws FirewallException;
 
+  /**
+   * The firewall's whole policy as its own tool prints it, spa's part and everything else ({@code spad
+   * --fw-list-all}, as fwknopd's); read only. The default refuses, saying so in one line.
+   */
+  default String policy() throws FirewallException {
+    throw new FirewallException(name() + " cannot print the whole firewall policy; --fw-list shows spa's openings");
+  }
+
   /** Removes everything spa added and nothing else. */
   void flush() throws FirewallException;
 }

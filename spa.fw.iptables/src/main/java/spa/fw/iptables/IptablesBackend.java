@@ -225,6 +225,31 @@ public final class IptablesBackend implements FirewallBackend {
     return Listed.grants(all);
   }
 
+  /** Every rule of each table spa uses ({@code -S} per table, as iptables prints them), for each family. */
+  @Override
+  public String policy() throws FirewallException {
+    IptConfig c = started();
+    StringBuilder sb = new StringBuilder();
+    for (boolean v6 : families()) {
+      String exe = v6 ? c.exe6() : c.exe();
+      Set<String> tables = new LinkedHashSet<>();
+      for (Role r : Role.values()) {
+        tables.add(c.chain(r).table());
+      }
+      for (String table : tables) {
+        CommandResult r = exec(List.of(exe, "-t", table, "-S"));
+        if (!r.ok()) {
+          throw new FirewallException("list " + table + ": " + r.failure());
+        }
+        sb.append("# ").append(exe).append(" -t ").append(table).append(" -S\n").append(r.stdout());
+        if (!r.stdout().endsWith("\n")) {
+          sb.append('\n');
+        }
+      }
+    }
+    return sb.toString();
+  }
+
   /**
    * Removes spa's jumps and chains, as fwknopd does at exit: for each chain, delete every jump to it from
    * its built-in chain, then flush and delete the chain. Nothing else is touched.

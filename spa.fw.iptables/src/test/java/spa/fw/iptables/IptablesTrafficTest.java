@@ -180,6 +180,23 @@ class IptablesTrafficTest extends FirewallContract {
   }
 
   @Test
+  void policyIsEveryRuleOfTheTablesSpaUsesForBothFamilies() throws Exception {
+    IptablesBackend fw = started("ENABLE_IPT_FORWARDING", "Y", "ENABLE_IPT_SNAT", "Y");
+    fw.open(grant(CLIENT_A4, "tcp/22", null, soon()));
+    List<String> lines = fw.policy().lines().toList();
+    for (String heading : List.of("# iptables -t filter -S", "# iptables -t nat -S", "# ip6tables -t filter -S",
+        "# ip6tables -t nat -S")) {
+      assertTrue(lines.contains(heading), heading + " in " + lines);
+    }
+    // the admin's rules as well as spa's chains and the opening
+    assertTrue(lines.contains("-A ADMIN -s 198.18.0.99/32 -j DROP"), lines.toString());
+    assertTrue(lines.contains("-A INPUT -p tcp -m tcp --dport 22 -j DROP"), lines.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("-A FWKNOP_INPUT -s " + CLIENT_A4 + "/32 -p tcp")),
+        lines.toString());
+    assertTrue(lines.contains("-A PREROUTING -j FWKNOP_PREROUTING"), lines.toString());
+  }
+
+  @Test
   void closeRemovesTheExactRules() throws Exception {
     IptablesBackend fw = started();
     Grant g = grant(CLIENT_A4, "tcp/22", null, soon());

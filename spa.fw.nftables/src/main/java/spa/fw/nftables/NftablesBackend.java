@@ -288,6 +288,17 @@ public final class NftablesBackend implements FirewallBackend {
     return Listing.grants(entries(), clock.instant());
   }
 
+  /** The whole ruleset, spa's table and the admin's, as {@code nft list ruleset} prints it. */
+  @Override
+  public String policy() throws FirewallException {
+    started();
+    NftChannel.Reply r = channel.list(false, "list", "ruleset");
+    if (!r.ok()) {
+      throw new FirewallException("list ruleset: " + r.failure());
+    }
+    return r.stdout();
+  }
+
   @Override
   public void flush() throws FirewallException {
     NftConfig c = started();

@@ -121,6 +121,18 @@ abstract class NftablesTrafficScenarios extends FirewallContract {
     return FirewallContract.grant(source, access, nat, Instant.now().plus(ttl), "stanza-1");
   }
 
+  /** The whole ruleset: the admin's table as well as spa's, with the opening, as nft itself lists it. */
+  @Test
+  void policyIsTheWholeRulesetAsNftListsIt() throws Exception {
+    NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");
+    fw.open(grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(30)));
+    String policy = fw.policy();
+    assertTrue(policy.contains("table inet admin {") && policy.contains("ip saddr @blocked drop"), policy);
+    assertTrue(policy.contains("table inet spa {") && policy.contains(CLIENT_A4), policy);
+    org.junit.jupiter.api.Assertions.assertEquals(in("nft", "list", "ruleset").replaceAll("expires \\S+", ""),
+        policy.replaceAll("expires \\S+", ""));
+  }
+
   /**
    * nft monitor reports each wipe of spa's table (not a grant's element going), is started again when it
    * dies, and is gone once its handle is closed.

@@ -124,7 +124,7 @@ public final class Daemon {
     Settings g = config.globals();
     PluginChoice choice = new PluginChoice(plugins, this::warn);
     if (cmd.fwList || cmd.fwListAll || cmd.fwFlush) {
-      return new FirewallTool(choice, cmd.fwList || cmd.fwListAll, cmd.fwFlush, out, err)
+      return new FirewallTool(choice, cmd.fwList, cmd.fwListAll, cmd.fwFlush, out, err)
           .run(FirewallSettings.of(g, chain.policy()));
     }
     Plugins.Found<CaptureSource> capture;

@@ -15,17 +15,23 @@ import spa.server.grant.GrantJournal;
 import spa.server.grant.GrantManager;
 import spa.server.plugin.Plugins;
 
-/** {@code --fw-list} and {@code --fw-flush}: what spa holds in the firewall, and removing it. */
+/**
+ * {@code --fw-list}, {@code --fw-list-all} and {@code --fw-flush}: what spa holds in the firewall, the whole firewall
+ * policy, and removing spa's openings.
+ */
 final class FirewallTool {
   private final PluginChoice choice;
   private final boolean list;
+  private final boolean listAll;
   private final boolean flush;
   private final PrintStream out;
   private final PrintStream err;
 
-  FirewallTool(PluginChoice choice, boolean list, boolean flush, PrintStream out, PrintStream err) {
+  FirewallTool(PluginChoice choice, boolean list, boolean listAll, boolean flush, PrintStream out,
+      PrintStream err) {
     this.choice = choice;
     this.list = list;
+    this.listAll = listAll;
     this.flush = flush;
     this.out = out;
     this.err = err;
@@ -58,6 +64,10 @@ final class FirewallTool {
           if (grants.isEmpty()) {
             out.println("spad: no openings");
           }
+        }
+        if (listAll) {
+          String policy = fw.policy();
+          out.print(policy.endsWith("\n") || policy.isEmpty() ? policy : policy + "\n");
         }
         return 0;
       });

@@ -100,7 +100,7 @@ public final class SpadCommand {
       flag('R', "restart", "make the running spad re-read its configuration", c -> c.restart = true),
       flag('S', "status", "tell whether spad is running", c -> c.status = true),
       flag((char) 0, "fw-list", "list the openings spad holds in the firewall", c -> c.fwList = true),
-      flag((char) 0, "fw-list-all", "same as --fw-list", c -> c.fwListAll = true),
+      flag((char) 0, "fw-list-all", "print the whole firewall policy (spa's part and the rest)", c -> c.fwListAll = true),
       flag((char) 0, "fw-flush", "remove every opening spad added, and nothing else", c -> c.fwFlush = true),
       value((char) 0, "sudo-exe", "FILE", "sudo for stanzas with ENABLE_CMD_SUDO_EXEC (SUDO_EXE)",
           (c, v) -> c.sudoExe = executable(v)),
