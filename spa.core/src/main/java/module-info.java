@@ -9,4 +9,5 @@ module spa.core {
   exports spa.core;
   exports spa.core.spi;
   exports spa.core.codec;
+  exports spa.core.replay;
 }

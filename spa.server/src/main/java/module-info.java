@@ -12,4 +12,7 @@ module spa.server {
   uses spa.core.spi.Decryptor;
   uses spa.core.spi.Authorizer;
   uses spa.core.spi.FirewallBackend;
+  uses spa.core.replay.ReplayStore;
+
+  provides spa.core.replay.ReplayStore with spa.server.replay.LocalReplayStore;
 }

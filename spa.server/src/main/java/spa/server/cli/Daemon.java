@@ -23,6 +23,7 @@ import spa.server.engine.Prefilter;
 import spa.server.engine.CommandActuator;
 import spa.server.engine.SerialActuator;
 import spa.server.engine.Stats;
+import spa.server.event.Event;
 import spa.server.event.EventFormat;
 import spa.server.event.EventOutput;
 import spa.server.event.SyslogChoice;
@@ -37,6 +38,8 @@ import spa.server.policy.Policy;
 import spa.server.replay.Maintenance;
 import spa.server.replay.ReplayLoad;
 import spa.server.replay.ReplayWindow;
+import spa.server.replay.ReplayGuard;
+import spa.server.replay.ReplayStores;
 import spa.server.replay.Replays;
 
 /** Runs what the command line asked for: the daemon, or one of the one-shot actions. */
@@ -209,6 +212,19 @@ public final class Daemon {
         throw new StartupException(e.getMessage());
       }
       open.add(0, replays);
+      ReplayGuard guard;
+      var storeLog = events.newLog(false);
+      try {
+        ReplayStores.Chosen chosen = ReplayStores.choose(plugins, g, replays, ReplayWindow.of(policy.server()),
+            line -> storeLog.emit(Event.plain(System.currentTimeMillis(), Event.Type.ERROR,
+                "replay-store", line)), this::info, this::warn);
+        guard = chosen.guard();
+        if (chosen.store() != null) {
+          open.add(0, chosen.store());
+        }
+      } catch (ConfigException e) {
+        throw new StartupException(e.toString());
+      }
       GrantManager grants = null;
       Settings fs = FirewallSettings.of(g, policy);
       GrantJournal journal = new GrantJournal(RunFiles.journalPath(fs));
@@ -244,7 +260,7 @@ public final class Daemon {
           es.ratePerSource(), es.decryptLimit(), es.logEachDeny());
       Prefilter prefilter = new Prefilter(g.flag("ENABLE_SPA_OVER_HTTP", false), g.flag("ALLOW_ANY_USER_AGENT", false),
           g.flag("ENABLE_X_FORWARDED_FOR", false));
-      Engine e = new Engine(options, chain, replays, actuator, events, prefilter, System::currentTimeMillis);
+      Engine e = new Engine(options, chain, guard, actuator, events, prefilter, System::currentTimeMillis);
       engine = e;
       Reload r = new Reload(loader, sources, new ChainCompiler(plugins, this::warn), grants, fs, window,
           e::policy, events.newLog(false), System::currentTimeMillis, this::info, this::warn);

@@ -104,6 +104,12 @@ public final class Variables {
     m.put("FWKNOP_PID_FILE", null); // $FWKNOP_RUN_DIR/spad.pid
     m.put("DIGEST_FILE", DEFAULT_STATE_DIR + "/digest.cache");
     m.put("DIGEST_DB_FILE", null);
+    // spad's own: replay protection shared by a fleet (README "Running a fleet")
+    m.put("REPLAY_STORE", "local");
+    m.put("REDIS_URL", null);
+    m.put("REDIS_TIMEOUT", "200");
+    m.put("REDIS_FAULT", "closed");
+    m.put("REDIS_START", "required");
     m.put("GPG_HOME_DIR", "/root/.gnupg");
     m.put("GPG_EXE", "/usr/bin/gpg");
     m.put("SUDO_EXE", "/usr/bin/sudo");
@@ -198,6 +204,9 @@ public final class Variables {
 
   /** The value as {@code -D} and logs may show it. */
   public static String display(String name, String value) {
+    if (value != null && name.equals("REDIS_URL")) {
+      return value.replaceFirst("://([^@/:]*:)?[^@/]*@", "://$1********@"); // the password in the credentials
+    }
     return value == null ? "" : isSecret(name) ? "********" : value;
   }
 }

@@ -81,6 +81,9 @@ final class Pipeline {
             return new Outcome.Replayed(again.firstSecond());
           }
           case ReplayGuard.First first -> seq = first.sequence();
+          case ReplayGuard.Unavailable u -> {
+            return new Outcome.Denied(Reasons.REPLAY_STORE, u.detail(), s, m);
+          }
         }
       }
       String over = overRate(s, p, now);

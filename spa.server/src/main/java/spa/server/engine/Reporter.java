@@ -46,7 +46,8 @@ final class Reporter {
         counts.replays.increment();
         count(Reasons.REPLAY);
         log.emit(Event.builder(Event.Type.REPLAY, now).packet(p).reason(Reasons.REPLAY)
-            .detail("packet already seen (first at " + java.time.Instant.ofEpochSecond(r.firstSeen()) + ")").build());
+            .detail(r.firstSeen() < 0 ? "packet already seen (by the shared replay store)"
+                : "packet already seen (first at " + java.time.Instant.ofEpochSecond(r.firstSeen()) + ")").build());
       }
       case Outcome.Unauthenticated u -> {
         count(u.reason());

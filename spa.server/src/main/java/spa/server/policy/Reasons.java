@@ -8,6 +8,8 @@ public final class Reasons {
   public static final String SOURCE = "source";
   /** The packet (SHA-256 of its payload) was seen before. */
   public static final String REPLAY = "replay";
+  /** The shared replay store did not answer and REDIS_FAULT is closed: an authenticated packet is refused. */
+  public static final String REPLAY_STORE = "replay-store";
   /** No matching stanza's keys verify and decrypt the packet. */
   public static final String AUTH = "auth";
   /** The packet decrypted but is not a valid SPA message. */

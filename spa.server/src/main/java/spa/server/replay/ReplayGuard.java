@@ -25,11 +25,14 @@ public interface ReplayGuard {
   int size();
 
   /** What {@link #firstSeen} found. */
-  sealed interface Seen permits First, Again {}
+  sealed interface Seen permits First, Again, Unavailable {}
 
   /** New, and now recorded; {@code sequence} for {@link #durable} (0: nothing to make durable). */
   record First(long sequence) implements Seen {}
 
-  /** A replay: the packet was first recorded at {@code firstSecond}. */
+  /** A replay: the packet was first recorded at {@code firstSecond} (negative: the store does not say when). */
   record Again(long firstSecond) implements Seen {}
+
+  /** The replay store did not answer (a shared store lost, fail-closed): the packet is refused. */
+  record Unavailable(String detail) implements Seen {}
 }
