@@ -177,6 +177,27 @@ abstract class NftablesTrafficScenarios extends FirewallContract {
     throw new AssertionError("nft monitor does not report");
   }
 
+  /** intact() misses one rule of the input chain, and does not take another table's objects for spa's. */
+  @Test
+  void theIntegrityCheckSeesAMissingRuleAndOnlySpasTable() throws Exception {
+    NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");
+    fw.open(grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(30)));
+    assertTrue(fw.intact());
+    String chain = nft("-a", "list", "chain", "inet", "spa", "input");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("@protected drop # handle (\\d+)").matcher(chain);
+    assertTrue(m.find(), chain);
+    nft("delete", "rule", "inet", "spa", "input", "handle", m.group(1));
+    assertFalse(fw.intact());
+    fw.repair();
+    assertTrue(fw.intact());
+    nft("delete", "table", "inet", "spa");
+    load("table inet spa_copy {\n set access4 { type ipv4_addr . inet_proto . inet_service; flags timeout; }\n"
+        + " chain input { ip saddr . meta l4proto . th dport @access4 accept; }\n}\n");
+    assertFalse(fw.intact());
+    fw.repair();
+    assertTrue(fw.intact());
+  }
+
   @Test
   void theKernelClosesAnOpeningAtItsTimeout() throws Exception {
     NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");
