@@ -162,12 +162,20 @@ public final class NftablesBackend implements FirewallBackend {
       return;
     }
     NftConfig c = started();
-    StringBuilder b = new StringBuilder();
+    StringBuilder fresh = new StringBuilder();
+    StringBuilder replacing = new StringBuilder();
     for (Grant g : grants) {
-      b.append(openScript(c, g));
+      fresh.append(openScript(c, g, false));
+      replacing.append(openScript(c, g, true));
     }
-    if (!b.isEmpty()) {
-      batch(b.toString(), "open " + grants.size() + " grants");
+    if (fresh.isEmpty()) {
+      return;
+    }
+    NftChannel.Reply r = channel.script(fresh.toString());
+    if (!r.ok() && r.errors().contains("File exists")) {
+      batch(replacing.toString(), "open " + grants.size() + " grants");
+    } else if (!r.ok()) {
+      throw new FirewallException("open " + grants.size() + " grants: " + r.failure());
     }
   }
 
@@ -181,7 +189,10 @@ public final class NftablesBackend implements FirewallBackend {
     List<Element> elements = Element.of(grant, c);
     String comment = Element.comment(grant);
     String t = c.tableRef();
-    NftChannel.Reply r = channel.script(openScript(c, grant));
+    NftChannel.Reply r = channel.script(openScript(c, grant, false));
+    if (!r.ok() && r.errors().contains("File exists")) {
+      r = channel.script(openScript(c, grant, true));
+    }
     if (r.ok()) {
       return;
     }
@@ -202,10 +213,13 @@ public final class NftablesBackend implements FirewallBackend {
   }
 
   /**
-   * Add (refreshes on kernels >= 6.12, a no-op before), delete, add for each element: one transaction whatever
-   * the kernel, so a re-knock replaces the element with the new timeout and never stacks. Empty when expired.
+   * The script that opens {@code grant}, empty when it has expired. Not {@code replacing}: one {@code create
+   * element} per element, which fails the whole transaction ("File exists") if any is already there, as on a
+   * re-knock; the caller then runs the {@code replacing} script: add (refreshes on kernels >= 6.12, a no-op
+   * before), delete, add for each element, so the element gets exactly the new timeout whatever the kernel
+   * (nft 1.0.6 cannot update an element's timeout in place) and never stacks.
    */
-  private String openScript(NftConfig c, Grant grant) throws FirewallException {
+  private String openScript(NftConfig c, Grant grant, boolean replacing) throws FirewallException {
     long seconds = secondsLeft(grant);
     if (seconds <= 0) {
       return "";
@@ -216,6 +230,10 @@ public final class NftablesBackend implements FirewallBackend {
     for (Element e : Element.of(grant, c)) {
       String body = e.withTimeout(seconds, comment);
       String set = e.setName(c.prefix());
+      if (!replacing) {
+        b.append("create element ").append(t).append(' ').append(set).append(" { ").append(body).append(" }\n");
+        continue;
+      }
       b.append("add element ").append(t).append(' ').append(set).append(" { ").append(body).append(" }\n");
       b.append("delete element ").append(t).append(' ').append(set).append(" { ").append(e.keyText()).append(" }\n");
       b.append("add element ").append(t).append(' ').append(set).append(" { ").append(body).append(" }\n");

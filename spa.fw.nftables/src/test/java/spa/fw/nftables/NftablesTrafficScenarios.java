@@ -229,6 +229,20 @@ abstract class NftablesTrafficScenarios extends FirewallContract {
     String set = nft("list", "set", "inet", "spa", "access4");
     assertTrue(set.matches("(?s).*198\\.18\\.0\\.2 \\. tcp \\. 22 timeout 1m30s.*"), set);
     assertEquals(52, fw.list().size());
+
+    // a batch of new grants only (created), then the same again with a shorter life: replaced exactly
+    List<Grant> fresh = new java.util.ArrayList<>();
+    for (int i = 60; i < 70; i++) {
+      fresh.add(grant("198.18.7." + i, "tcp/22", null, Duration.ofSeconds(80)));
+    }
+    fw.openAll(fresh);
+    set = nft("list", "set", "inet", "spa", "access4");
+    assertTrue(set.matches("(?s).*198\\.18\\.7\\.65 \\. tcp \\. 22 timeout 1m20s.*"), set);
+    fw.openAll(fresh.stream().map(g -> g.withExpiry(Instant.now().plusSeconds(40))).toList());
+    set = nft("list", "set", "inet", "spa", "access4");
+    assertTrue(set.matches("(?s).*198\\.18\\.7\\.65 \\. tcp \\. 22 timeout 40s.*"), set);
+    assertEquals(1, count(set, "198.18.7.65 . tcp . 22 "), set);
+    assertEquals(62, fw.list().size());
   }
 
   @Test
