@@ -200,7 +200,7 @@ public final class NftablesBackend implements FirewallBackend {
       throw new FirewallException("open " + describe(grant) + ": " + r.failure());
     }
     // A map element with the same key but other data (a changed NAT target): delete what is there, then add.
-    Set<String> present = presentKeys();
+    Set<String> present = presentKeys(elements);
     StringBuilder retry = new StringBuilder();
     for (Element e : elements) {
       String set = e.setName(c.prefix());
@@ -262,7 +262,7 @@ public final class NftablesBackend implements FirewallBackend {
       throw new FirewallException("close " + describe(grant) + ": " + r.failure());
     }
     // a map element under the same key with other data: delete exactly what is there
-    Set<String> present = presentKeys();
+    Set<String> present = presentKeys(elements);
     StringBuilder retry = new StringBuilder();
     for (Element e : elements) {
       String set = e.setName(c.prefix());
@@ -308,7 +308,16 @@ public final class NftablesBackend implements FirewallBackend {
 
   @Override
   public List<Grant> list() throws FirewallException {
-    return Listing.grants(entries(), clock.instant());
+    NftConfig c = started();
+    List<String> sets = new ArrayList<>();
+    for (boolean v6 : layout.families()) {
+      for (SetKind k : SetKind.values()) {
+        if (k.enabled(c)) {
+          sets.add((k.isMap() ? "map " : "set ") + k.name(c.prefix(), v6));
+        }
+      }
+    }
+    return Listing.grants(entries(sets), clock.instant());
   }
 
   @Override
@@ -317,25 +326,40 @@ public final class NftablesBackend implements FirewallBackend {
     batch(layout.flushScript(), "flush " + c.tableRef());
   }
 
-  private List<Listing.Entry> entries() throws FirewallException {
+  /**
+   * The elements of the named sets and maps ({@code "set NAME"}, {@code "map NAME"}), one JSON listing each: nft
+   * then fetches only that set's elements, not those of every set in the table (the admin's too, in the
+   * embedded and sets modes).
+   */
+  private List<Listing.Entry> entries(List<String> sets) throws FirewallException {
     NftConfig c = started();
-    NftChannel.Reply r = channel.list(true, "list", "table", c.family(), c.table());
-    if (!r.ok()) {
-      if (c.mode() == NftConfig.Mode.OWN && r.errors().contains("No such file or directory")) {
-        return List.of();
+    List<Listing.Entry> out = new ArrayList<>();
+    for (String set : sets) {
+      String[] kindName = set.split(" ", 2);
+      NftChannel.Reply r = channel.list(true, "list", kindName[0], c.family(), c.table(), kindName[1]);
+      if (!r.ok()) {
+        if (c.mode() == NftConfig.Mode.OWN && r.errors().contains("No such file or directory")) {
+          continue;
+        }
+        throw new FirewallException("list " + c.tableRef() + " " + kindName[1] + ": " + r.failure());
       }
-      throw new FirewallException("list " + c.tableRef() + ": " + r.failure());
+      try {
+        out.addAll(Listing.entries(r.stdout(), c.prefix()));
+      } catch (IllegalArgumentException e) {
+        throw new FirewallException("list " + c.tableRef() + ": unreadable nft output: " + e.getMessage());
+      }
     }
-    try {
-      return Listing.entries(r.stdout(), c.prefix());
-    } catch (IllegalArgumentException e) {
-      throw new FirewallException("list " + c.tableRef() + ": unreadable nft output: " + e.getMessage());
-    }
+    return out;
   }
 
-  private Set<String> presentKeys() throws FirewallException {
+  /** {@code SET KEY} of each element present in the sets {@code elements} go to. */
+  private Set<String> presentKeys(List<Element> elements) throws FirewallException {
+    Set<String> sets = new java.util.LinkedHashSet<>();
+    for (Element e : elements) {
+      sets.add((e.kind().isMap() ? "map " : "set ") + e.setName(config.prefix()));
+    }
     Set<String> keys = new HashSet<>();
-    for (Listing.Entry e : entries()) {
+    for (Listing.Entry e : entries(List.copyOf(sets))) {
       keys.add(e.kind().name(config.prefix(), e.v6()) + " " + String.join(" . ", e.key()));
     }
     return keys;
