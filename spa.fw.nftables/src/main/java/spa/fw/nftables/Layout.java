@@ -105,6 +105,21 @@ final class Layout {
     return m;
   }
 
+  /**
+   * The text of one table ({@code table FAMILY NAME {} to its closing brace at the start of a line) in nft's
+   * listing of a ruleset, so that another table's objects are not taken for spa's; empty when it is not there.
+   */
+  static String tableText(String listing, String family, String table) {
+    String head = "table " + family + " " + table + " {\n";
+    int from = listing.startsWith(head) ? 0 : listing.indexOf("\n" + head);
+    if (from < 0) {
+      return "";
+    }
+    from = listing.indexOf(head, from);
+    int end = listing.indexOf("\n}", from + 1);
+    return end < 0 ? listing.substring(from) : listing.substring(from, end + 2);
+  }
+
   private void chain(StringBuilder b, String base, String hook, List<String> rules) {
     String t = c.tableRef();
     String name = chain(base);

@@ -17,6 +17,12 @@ interface NftChannel {
   Reply list(boolean json, String... words) throws FirewallException;
 
   /**
+   * Runs one listing command in nft's terse text output ({@code nft -t}): sets without their elements. nft then
+   * does not fetch elements from the kernel for {@code list ruleset}, which with 100,000 grants saves seconds.
+   */
+  Reply listTerse(String... words) throws FirewallException;
+
+  /**
    * libnftables when {@code libraryAllowed}, the settings allow it and it loads (its context opened in
    * {@code netns}, or this process's namespace when null), else the nft command through {@code runner}, saying why.
    */

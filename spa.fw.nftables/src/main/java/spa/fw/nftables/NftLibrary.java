@@ -17,9 +17,10 @@ import spa.core.FirewallException;
  */
 final class NftLibrary implements NftChannel {
   private static final Cleaner CLEANER = Cleaner.create();
-  /** nftables.h: NFT_CTX_DEFAULT, and NFT_CTX_OUTPUT_JSON among the output flags. */
+  /** nftables.h: NFT_CTX_DEFAULT, and NFT_CTX_OUTPUT_JSON and NFT_CTX_OUTPUT_TERSE among the output flags. */
   private static final int NFT_CTX_DEFAULT = 0;
   private static final int NFT_CTX_OUTPUT_JSON = 1 << 4;
+  private static final int NFT_CTX_OUTPUT_TERSE = 1 << 11;
   private static final int O_RDONLY = 0;
   private static final int CLONE_NEWNET = 0x40000000;
 
@@ -62,7 +63,7 @@ final class NftLibrary implements NftChannel {
     this.api = api;
     this.ctx = ctx;
     this.library = library;
-    this.plainFlags = api.nft_ctx_output_get_flags(ctx) & ~NFT_CTX_OUTPUT_JSON;
+    this.plainFlags = api.nft_ctx_output_get_flags(ctx) & ~(NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_TERSE);
     CLEANER.register(this, () -> api.nft_ctx_free(ctx));
   }
 
@@ -128,10 +129,17 @@ final class NftLibrary implements NftChannel {
 
   @Override
   public synchronized Reply list(boolean json, String... words) throws FirewallException {
-    if (!json) {
-      return run(String.join(" ", words));
-    }
-    api.nft_ctx_output_set_flags(ctx, plainFlags | NFT_CTX_OUTPUT_JSON);
+    return json ? withFlags(NFT_CTX_OUTPUT_JSON, words) : run(String.join(" ", words));
+  }
+
+  @Override
+  public synchronized Reply listTerse(String... words) throws FirewallException {
+    return withFlags(NFT_CTX_OUTPUT_TERSE, words);
+  }
+
+  /** One listing with {@code flags} added to the context's output flags, which are restored afterwards. */
+  private Reply withFlags(int flags, String... words) {
+    api.nft_ctx_output_set_flags(ctx, plainFlags | flags);
     try {
       return run(String.join(" ", words));
     } finally {

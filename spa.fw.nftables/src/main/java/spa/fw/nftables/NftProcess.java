@@ -39,6 +39,14 @@ final class NftProcess implements NftChannel {
   }
 
   @Override
+  public Reply listTerse(String... words) throws FirewallException {
+    List<String> args = new ArrayList<>();
+    args.add("-t");
+    args.addAll(List.of(words));
+    return run(args, null);
+  }
+
+  @Override
   public String describe() {
     return "nftables through the nft command " + exe + (why.isEmpty() ? "" : " (" + why + ")");
   }

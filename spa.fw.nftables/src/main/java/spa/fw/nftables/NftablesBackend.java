@@ -162,12 +162,20 @@ public final class NftablesBackend implements FirewallBackend {
       return;
     }
     NftConfig c = started();
-    StringBuilder b = new StringBuilder();
+    StringBuilder fresh = new StringBuilder();
+    StringBuilder replacing = new StringBuilder();
     for (Grant g : grants) {
-      b.append(openScript(c, g));
+      fresh.append(openScript(c, g, false));
+      replacing.append(openScript(c, g, true));
     }
-    if (!b.isEmpty()) {
-      batch(b.toString(), "open " + grants.size() + " grants");
+    if (fresh.isEmpty()) {
+      return;
+    }
+    NftChannel.Reply r = channel.script(fresh.toString());
+    if (!r.ok() && r.errors().contains("File exists")) {
+      batch(replacing.toString(), "open " + grants.size() + " grants");
+    } else if (!r.ok()) {
+      throw new FirewallException("open " + grants.size() + " grants: " + r.failure());
     }
   }
 
@@ -181,7 +189,10 @@ public final class NftablesBackend implements FirewallBackend {
     List<Element> elements = Element.of(grant, c);
     String comment = Element.comment(grant);
     String t = c.tableRef();
-    NftChannel.Reply r = channel.script(openScript(c, grant));
+    NftChannel.Reply r = channel.script(openScript(c, grant, false));
+    if (!r.ok() && r.errors().contains("File exists")) {
+      r = channel.script(openScript(c, grant, true));
+    }
     if (r.ok()) {
       return;
     }
@@ -189,7 +200,7 @@ public final class NftablesBackend implements FirewallBackend {
       throw new FirewallException("open " + describe(grant) + ": " + r.failure());
     }
     // A map element with the same key but other data (a changed NAT target): delete what is there, then add.
-    Set<String> present = presentKeys();
+    Set<String> present = presentKeys(elements);
     StringBuilder retry = new StringBuilder();
     for (Element e : elements) {
       String set = e.setName(c.prefix());
@@ -202,10 +213,13 @@ public final class NftablesBackend implements FirewallBackend {
   }
 
   /**
-   * Add (refreshes on kernels >= 6.12, a no-op before), delete, add for each element: one transaction whatever
-   * the kernel, so a re-knock replaces the element with the new timeout and never stacks. Empty when expired.
+   * The script that opens {@code grant}, empty when it has expired. Not {@code replacing}: one {@code create
+   * element} per element, which fails the whole transaction ("File exists") if any is already there, as on a
+   * re-knock; the caller then runs the {@code replacing} script: add (refreshes on kernels >= 6.12, a no-op
+   * before), delete, add for each element, so the element gets exactly the new timeout whatever the kernel
+   * (nft 1.0.6 cannot update an element's timeout in place) and never stacks.
    */
-  private String openScript(NftConfig c, Grant grant) throws FirewallException {
+  private String openScript(NftConfig c, Grant grant, boolean replacing) throws FirewallException {
     long seconds = secondsLeft(grant);
     if (seconds <= 0) {
       return "";
@@ -216,6 +230,10 @@ public final class NftablesBackend implements FirewallBackend {
     for (Element e : Element.of(grant, c)) {
       String body = e.withTimeout(seconds, comment);
       String set = e.setName(c.prefix());
+      if (!replacing) {
+        b.append("create element ").append(t).append(' ').append(set).append(" { ").append(body).append(" }\n");
+        continue;
+      }
       b.append("add element ").append(t).append(' ').append(set).append(" { ").append(body).append(" }\n");
       b.append("delete element ").append(t).append(' ').append(set).append(" { ").append(e.keyText()).append(" }\n");
       b.append("add element ").append(t).append(' ').append(set).append(" { ").append(body).append(" }\n");
@@ -244,7 +262,7 @@ public final class NftablesBackend implements FirewallBackend {
       throw new FirewallException("close " + describe(grant) + ": " + r.failure());
     }
     // a map element under the same key with other data: delete exactly what is there
-    Set<String> present = presentKeys();
+    Set<String> present = presentKeys(elements);
     StringBuilder retry = new StringBuilder();
     for (Element e : elements) {
       String set = e.setName(c.prefix());
@@ -257,12 +275,17 @@ public final class NftablesBackend implements FirewallBackend {
     }
   }
 
-  /** One {@code nft list table}: the table, its sets and maps, the input chain and each of its rules are there. */
+  /**
+   * The table, its sets and maps, the input chain and each of its rules are there: one terse {@code nft -t list
+   * ruleset FAMILY}, which lists no set elements and fetches none ({@code list table}, even terse, fetches them
+   * all: seconds with 100,000 grants, held under the grant lock).
+   */
   @Override
   public boolean intact() throws FirewallException {
     NftConfig c = started();
-    NftChannel.Reply r = channel.list(false, "list", "table", c.family(), c.table());
-    return r.ok() && layout.markers().stream().allMatch(r.stdout()::contains);
+    NftChannel.Reply r = channel.listTerse("list", "ruleset", c.family());
+    String table = r.ok() ? Layout.tableText(r.stdout(), c.family(), c.table()) : "";
+    return !table.isEmpty() && layout.markers().stream().allMatch(table::contains);
   }
 
   /** Runs start()'s script again: it re-creates what is missing and keeps the elements still there. */
@@ -285,7 +308,16 @@ public final class NftablesBackend implements FirewallBackend {
 
   @Override
   public List<Grant> list() throws FirewallException {
-    return Listing.grants(entries(), clock.instant());
+    NftConfig c = started();
+    List<String> sets = new ArrayList<>();
+    for (boolean v6 : layout.families()) {
+      for (SetKind k : SetKind.values()) {
+        if (k.enabled(c)) {
+          sets.add((k.isMap() ? "map " : "set ") + k.name(c.prefix(), v6));
+        }
+      }
+    }
+    return Listing.grants(entries(sets), clock.instant());
   }
 
   /** The whole ruleset, spa's table and the admin's, as {@code nft list ruleset} prints it. */
@@ -305,25 +337,40 @@ public final class NftablesBackend implements FirewallBackend {
     batch(layout.flushScript(), "flush " + c.tableRef());
   }
 
-  private List<Listing.Entry> entries() throws FirewallException {
+  /**
+   * The elements of the named sets and maps ({@code "set NAME"}, {@code "map NAME"}), one JSON listing each: nft
+   * then fetches only that set's elements, not those of every set in the table (the admin's too, in the
+   * embedded and sets modes).
+   */
+  private List<Listing.Entry> entries(List<String> sets) throws FirewallException {
     NftConfig c = started();
-    NftChannel.Reply r = channel.list(true, "list", "table", c.family(), c.table());
-    if (!r.ok()) {
-      if (c.mode() == NftConfig.Mode.OWN && r.errors().contains("No such file or directory")) {
-        return List.of();
+    List<Listing.Entry> out = new ArrayList<>();
+    for (String set : sets) {
+      String[] kindName = set.split(" ", 2);
+      NftChannel.Reply r = channel.list(true, "list", kindName[0], c.family(), c.table(), kindName[1]);
+      if (!r.ok()) {
+        if (c.mode() == NftConfig.Mode.OWN && r.errors().contains("No such file or directory")) {
+          continue;
+        }
+        throw new FirewallException("list " + c.tableRef() + " " + kindName[1] + ": " + r.failure());
       }
-      throw new FirewallException("list " + c.tableRef() + ": " + r.failure());
+      try {
+        out.addAll(Listing.entries(r.stdout(), c.prefix()));
+      } catch (IllegalArgumentException e) {
+        throw new FirewallException("list " + c.tableRef() + ": unreadable nft output: " + e.getMessage());
+      }
     }
-    try {
-      return Listing.entries(r.stdout(), c.prefix());
-    } catch (IllegalArgumentException e) {
-      throw new FirewallException("list " + c.tableRef() + ": unreadable nft output: " + e.getMessage());
-    }
+    return out;
   }
 
-  private Set<String> presentKeys() throws FirewallException {
+  /** {@code SET KEY} of each element present in the sets {@code elements} go to. */
+  private Set<String> presentKeys(List<Element> elements) throws FirewallException {
+    Set<String> sets = new java.util.LinkedHashSet<>();
+    for (Element e : elements) {
+      sets.add((e.kind().isMap() ? "map " : "set ") + e.setName(config.prefix()));
+    }
     Set<String> keys = new HashSet<>();
-    for (Listing.Entry e : entries()) {
+    for (Listing.Entry e : entries(List.copyOf(sets))) {
       keys.add(e.kind().name(config.prefix(), e.v6()) + " " + String.join(" . ", e.key()));
     }
     return keys;

@@ -39,7 +39,33 @@ class BatchTest {
     assertEquals(1, ran.size(), "one nft process for 200 grants");
     assertEquals(List.of("-f", "-"), ran.get(0).argv().subList(1, 3));
     String script = new String(ran.get(0).input(), java.nio.charset.StandardCharsets.UTF_8);
-    assertEquals(600, script.lines().count(), "add, delete, add per grant");
+    assertEquals(200, script.lines().count(), "one create per new grant");
+    assertTrue(script.lines().allMatch(l -> l.startsWith("create element inet spa access4 { ")), script);
     assertTrue(script.contains("198.18.0.201 . tcp . 22 timeout 30s"), script.lines().limit(3).toList().toString());
+  }
+
+  /** When an element is there already (a re-knock), the batch is run again as add, delete, add per grant. */
+  @Test
+  void aBatchWithAPresentElementIsRunAgainReplacingEach() throws Exception {
+    List<String> scripts = new ArrayList<>();
+    NftablesBackend b = new NftablesBackend(c -> {
+      scripts.add(new String(c.input(), java.nio.charset.StandardCharsets.UTF_8));
+      boolean first = scripts.size() == 1;
+      return new CommandResult(c, CommandResult.Status.EXITED, first ? 1 : 0, "",
+          first ? "Error: Could not process rule: File exists" : "", Duration.ZERO);
+    }, Clock.fixed(T, ZoneOffset.UTC));
+    b.configure(Settings.of(Map.of("NFT_PROTECTED_PORTS", "tcp/22"), "t"));
+    List<Grant> grants = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      grants.add(new Grant(InetAddress.getByName("198.18.0." + (i + 2)), null,
+          List.of(new ProtoPort("tcp", 22)), null, T.plusSeconds(30), "office"));
+    }
+    b.openAll(grants);
+    assertEquals(2, scripts.size());
+    assertEquals(List.of("add element inet spa access4 { 198.18.0.2 . tcp . 22 timeout 30s comment \"spa:tcp/22 office\" }",
+        "delete element inet spa access4 { 198.18.0.2 . tcp . 22 }",
+        "add element inet spa access4 { 198.18.0.2 . tcp . 22 timeout 30s comment \"spa:tcp/22 office\" }"),
+        scripts.get(1).lines().limit(3).toList());
+    assertEquals(9, scripts.get(1).lines().count());
   }
 }

@@ -189,6 +189,27 @@ abstract class NftablesTrafficScenarios extends FirewallContract {
     throw new AssertionError("nft monitor does not report");
   }
 
+  /** intact() misses one rule of the input chain, and does not take another table's objects for spa's. */
+  @Test
+  void theIntegrityCheckSeesAMissingRuleAndOnlySpasTable() throws Exception {
+    NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");
+    fw.open(grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(30)));
+    assertTrue(fw.intact());
+    String chain = nft("-a", "list", "chain", "inet", "spa", "input");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("@protected drop # handle (\\d+)").matcher(chain);
+    assertTrue(m.find(), chain);
+    nft("delete", "rule", "inet", "spa", "input", "handle", m.group(1));
+    assertFalse(fw.intact());
+    fw.repair();
+    assertTrue(fw.intact());
+    nft("delete", "table", "inet", "spa");
+    load("table inet spa_copy {\n set access4 { type ipv4_addr . inet_proto . inet_service; flags timeout; }\n"
+        + " chain input { ip saddr . meta l4proto . th dport @access4 accept; }\n}\n");
+    assertFalse(fw.intact());
+    fw.repair();
+    assertTrue(fw.intact());
+  }
+
   @Test
   void theKernelClosesAnOpeningAtItsTimeout() throws Exception {
     NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");
@@ -220,6 +241,20 @@ abstract class NftablesTrafficScenarios extends FirewallContract {
     String set = nft("list", "set", "inet", "spa", "access4");
     assertTrue(set.matches("(?s).*198\\.18\\.0\\.2 \\. tcp \\. 22 timeout 1m30s.*"), set);
     assertEquals(52, fw.list().size());
+
+    // a batch of new grants only (created), then the same again with a shorter life: replaced exactly
+    List<Grant> fresh = new java.util.ArrayList<>();
+    for (int i = 60; i < 70; i++) {
+      fresh.add(grant("198.18.7." + i, "tcp/22", null, Duration.ofSeconds(80)));
+    }
+    fw.openAll(fresh);
+    set = nft("list", "set", "inet", "spa", "access4");
+    assertTrue(set.matches("(?s).*198\\.18\\.7\\.65 \\. tcp \\. 22 timeout 1m20s.*"), set);
+    fw.openAll(fresh.stream().map(g -> g.withExpiry(Instant.now().plusSeconds(40))).toList());
+    set = nft("list", "set", "inet", "spa", "access4");
+    assertTrue(set.matches("(?s).*198\\.18\\.7\\.65 \\. tcp \\. 22 timeout 40s.*"), set);
+    assertEquals(1, count(set, "198.18.7.65 . tcp . 22 "), set);
+    assertEquals(62, fw.list().size());
   }
 
   @Test
