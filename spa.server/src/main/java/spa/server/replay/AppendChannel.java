@@ -54,7 +54,8 @@ final class AppendChannel implements AutoCloseable {
     }
   }
 
-  private void write() throws IOException {
+  /** Writes what is queued (write(2): it survives the daemon's death, not yet a machine crash); not forced. */
+  void write() throws IOException {
     if (writing.length() == 0) {
       return;
     }

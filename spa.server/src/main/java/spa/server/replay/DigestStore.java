@@ -19,8 +19,8 @@ import spa.server.event.ByteLine;
 
 /**
  * The replay cache's file and its lifecycle: read at start-up, appended to record by record in fwknop's line
- * format ({@link DigestLines}), made durable (written and forced) before any grant that depends on a record is
- * acted on, and compacted by rewriting it as an image of the cache's tables ({@link ReplayImage}) followed by
+ * format ({@link DigestLines}), written before any grant that depends on a record is acted on and forced
+ * before that grant is reported, and compacted by rewriting it as an image of the cache's tables ({@link ReplayImage}) followed by
  * the lines appended since. A file without the image's header is all lines.
  *
  * <p>The file is never reached through a symbolic link (refused, and opened with {@code O_NOFOLLOW}). Records go
@@ -41,6 +41,8 @@ public final class DigestStore implements AutoCloseable {
   // guarded by the monitor
   private ByteLine pending = new ByteLine(8192);
   private long appended;
+  /** Records up to here are in the file (the page cache), up to {@link #durable} also forced to disk. */
+  private long written;
   private long durable;
   private long imageRecords;
   private long linesInFile;
@@ -251,6 +253,29 @@ public final class DigestStore implements AutoCloseable {
     sync();
   }
 
+  /**
+   * Writes every record up to {@code seq} to the file without forcing it: it then survives a kill of the daemon
+   * (the kernel holds it), not yet a machine crash ({@link #syncTo}); returns at once when they already are.
+   */
+  public void writeTo(long seq) throws IOException {
+    synchronized (this) {
+      if (written >= seq) {
+        return;
+      }
+    }
+    synchronized (io) {
+      long upTo;
+      synchronized (this) {
+        pending = channel.queue(pending);
+        upTo = appended;
+      }
+      channel.write();
+      synchronized (this) {
+        written = Math.max(written, upTo);
+      }
+    }
+  }
+
   /** Writes and forces everything buffered; on failure what was not written stays buffered for the next call. */
   public void sync() throws IOException {
     synchronized (io) {
@@ -261,6 +286,7 @@ public final class DigestStore implements AutoCloseable {
       }
       channel.flush();
       synchronized (this) {
+        written = Math.max(written, upTo);
         durable = Math.max(durable, upTo);
       }
     }
@@ -284,6 +310,7 @@ public final class DigestStore implements AutoCloseable {
         AppendChannel old = channel;
         channel = new AppendChannel(channels.apply(FileChannel.open(file, APPEND)));
         old.close();
+        written = appended;
         durable = appended;
         imageRecords = records;
         linesInFile = 0;
