@@ -4,6 +4,7 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -34,8 +35,9 @@ public final class DigestStore implements AutoCloseable {
   /** Wraps each channel the store appends through: the seam where tests make writes fail. */
   private final UnaryOperator<FileChannel> channels;
   /**
-   * Held while the file is written and forced: appends, which hold only the store's monitor, go on meanwhile (a
-   * worker recording a packet never waits for a disk flush). Taken before the monitor, never after.
+   * Held while the file is written (forcing it runs outside, see {@link #sync}): appends, which hold only the
+   * store's monitor, go on meanwhile (a worker recording a packet never waits for a disk flush). Taken before the
+   * monitor, never after.
    */
   private final Object io = new Object();
   // guarded by the monitor
@@ -278,17 +280,27 @@ public final class DigestStore implements AutoCloseable {
 
   /** Writes and forces everything buffered; on failure what was not written stays buffered for the next call. */
   public void sync() throws IOException {
+    long upTo;
+    AppendChannel ch;
     synchronized (io) {
-      long upTo;
       synchronized (this) {
         pending = channel.queue(pending);
         upTo = appended;
       }
-      channel.flush();
+      channel.write();
       synchronized (this) {
         written = Math.max(written, upTo);
-        durable = Math.max(durable, upTo);
       }
+      ch = channel;
+    }
+    // forced outside the io lock, so that a knock's record can be written meanwhile instead of waiting for the disk
+    try {
+      ch.force();
+    } catch (ClosedChannelException e) {
+      // a compaction replaced the channel after these records were written: it forced them before closing it
+    }
+    synchronized (this) {
+      durable = Math.max(durable, upTo);
     }
   }
 
