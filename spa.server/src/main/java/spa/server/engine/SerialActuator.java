@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 import spa.server.replay.ReplayGuard;
 import spa.cmd.exec.CommandRunner;
@@ -18,11 +22,20 @@ import spa.server.grant.GrantJournal;
 import spa.server.grant.GrantManager;
 
 /**
- * Carries out accepted decisions on its own thread: makes the replay record durable, then opens grants
+ * Carries out accepted decisions on its own thread: writes the replay record, then opens grants
  * through the grant manager (journal, firewall, expiry) in fair batches (see {@link PendingGrants}), all that
  * waits in one firewall operation, or hands the command, or the open half of a command cycle, to the
  * {@link CommandActuator}, which runs it on its own threads: this thread never waits for a command. Each
  * outcome becomes a {@code grant}, {@code command}, {@code expire} or {@code error} event.
+ *
+ * <p>Replay records and grants: before a batch reaches the firewall its records are written to the replay file
+ * ({@link ReplayGuard#written}: in the kernel, so a kill of spad cannot lose them), and forcing them to disk
+ * ({@link ReplayGuard#durable}) runs on the {@code spad-sync} thread alongside the firewall change; the batch's
+ * events come after both. So a grant is never open without its record written, and never reported before its
+ * record is on disk; only a machine crash during that change can leave a grant (which the crash also removes,
+ * unless the firewall's state outlives it) whose record is lost. A record that cannot be written means no grant;
+ * one written but not forced is reported with the grant as an {@code error}, reason {@code replay-cache}.
+ * Commands and command cycles still wait for the record to be durable before they run.
  */
 public final class SerialActuator implements Actuator {
   private static final Action STOP = new Action(null, null, null, null, 0, 0);
@@ -40,12 +53,14 @@ public final class SerialActuator implements Actuator {
   private final PendingGrants pending;
   private final Thread thread;
   private final CommandActuator commands;
+  /** Forces replay records to disk while the firewall is changed; null without replay records. */
+  private final ExecutorService forcer;
 
   /**
    * @param grants the firewall's grant manager, or null to change no firewall
    * @param firewallName the firewall's name, for events
    * @param runner runs commands, or null when none may run
-   * @param replays whose records to make durable first, or null
+   * @param replays whose records to write before the firewall changes and force before grants are reported, or null
    */
   public SerialActuator(GrantManager grants, String firewallName, CommandRunner runner, ReplayGuard replays,
       EventOutput events, LongSupplier clock, int capacity) {
@@ -73,6 +88,11 @@ public final class SerialActuator implements Actuator {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.pending = new PendingGrants(capacity);
     this.commands = new CommandActuator(runner, closes, log, clock, commandSettings);
+    this.forcer = replays == null ? null : Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "spad-sync");
+      t.setDaemon(true);
+      return t;
+    });
     this.thread = new Thread(this::loop, "spad-act");
     thread.setDaemon(true);
     thread.start();
@@ -148,9 +168,10 @@ public final class SerialActuator implements Actuator {
     if (timely.isEmpty()) {
       return;
     }
+    Future<?> forced = null;
     if (replays != null && seq > 0) {
       try {
-        replays.durable(seq);
+        replays.written(seq);
       } catch (IOException e) {
         for (PendingGrants.Pending p : timely) {
           for (Action a : all(p)) {
@@ -159,8 +180,14 @@ public final class SerialActuator implements Actuator {
         }
         return;
       }
+      long upTo = seq;
+      forced = forcer.submit(() -> {
+        replays.durable(upTo);
+        return null;
+      });
     }
     List<GrantManager.Result> results = grants.openAll(timely.stream().map(PendingGrants.Pending::grant).toList());
+    String unforced = awaitForced(forced);
     for (int i = 0; i < timely.size(); i++) {
       GrantManager.Result r = results.get(i);
       PendingGrants.Pending p = timely.get(i);
@@ -169,10 +196,40 @@ public final class SerialActuator implements Actuator {
         for (Action a : p.coalesced()) {
           log.emit(event(a, Event.Type.GRANT, null, firewallName + ": coalesced with a re-knock"));
         }
+        if (unforced != null) {
+          for (Action a : all(p)) {
+            log.emit(event(a, Event.Type.ERROR, "replay-cache", "opened with its replay record written but not"
+                + " forced to disk (a machine crash may lose it): " + unforced));
+          }
+        }
       } else {
         for (Action a : all(p)) {
           log.emit(event(a, Event.Type.ERROR, "firewall", firewallName + ": " + r.failure().getMessage()));
         }
+      }
+    }
+  }
+
+  /** Waits for the records to be forced; null when they are (or none were), else why not. */
+  private static String awaitForced(Future<?> forced) {
+    if (forced == null) {
+      return null;
+    }
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          forced.get();
+          return null;
+        } catch (InterruptedException e) {
+          interrupted = true; // the events must not come before the record is on disk
+        } catch (ExecutionException e) {
+          return String.valueOf(e.getCause().getMessage());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -233,6 +290,9 @@ public final class SerialActuator implements Actuator {
       Thread.currentThread().interrupt();
     }
     commands.close();
+    if (forcer != null) {
+      forcer.shutdown();
+    }
     synchronized (log) {
       log.flush();
     }

@@ -21,7 +21,7 @@ final class AppendChannel implements AutoCloseable {
   /** A write failed part-way and the file may hold a piece of a record past {@link #complete}. */
   private boolean torn;
   /** Written but not yet forced. */
-  private boolean unforced;
+  private volatile boolean unforced;
 
   AppendChannel(FileChannel channel) throws IOException {
     this.channel = channel;
@@ -48,13 +48,27 @@ final class AppendChannel implements AutoCloseable {
   /** Writes what is queued and forces it to disk; on failure what was not written stays queued. */
   void flush() throws IOException {
     write();
+    force();
+  }
+
+  /**
+   * Forces what was written to disk. Unlike the other methods, may run while another thread writes (the kernel
+   * orders the two); a write after it is forced by the next call.
+   */
+  void force() throws IOException {
     if (unforced) {
-      channel.force(false);
       unforced = false;
+      try {
+        channel.force(false);
+      } catch (IOException e) {
+        unforced = true;
+        throw e;
+      }
     }
   }
 
-  private void write() throws IOException {
+  /** Writes what is queued (write(2): it survives the daemon's death, not yet a machine crash); not forced. */
+  void write() throws IOException {
     if (writing.length() == 0) {
       return;
     }

@@ -4,6 +4,7 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -19,8 +20,8 @@ import spa.server.event.ByteLine;
 
 /**
  * The replay cache's file and its lifecycle: read at start-up, appended to record by record in fwknop's line
- * format ({@link DigestLines}), made durable (written and forced) before any grant that depends on a record is
- * acted on, and compacted by rewriting it as an image of the cache's tables ({@link ReplayImage}) followed by
+ * format ({@link DigestLines}), written before any grant that depends on a record is acted on and forced
+ * before that grant is reported, and compacted by rewriting it as an image of the cache's tables ({@link ReplayImage}) followed by
  * the lines appended since. A file without the image's header is all lines.
  *
  * <p>The file is never reached through a symbolic link (refused, and opened with {@code O_NOFOLLOW}). Records go
@@ -34,13 +35,16 @@ public final class DigestStore implements AutoCloseable {
   /** Wraps each channel the store appends through: the seam where tests make writes fail. */
   private final UnaryOperator<FileChannel> channels;
   /**
-   * Held while the file is written and forced: appends, which hold only the store's monitor, go on meanwhile (a
-   * worker recording a packet never waits for a disk flush). Taken before the monitor, never after.
+   * Held while the file is written (forcing it runs outside, see {@link #sync}): appends, which hold only the
+   * store's monitor, go on meanwhile (a worker recording a packet never waits for a disk flush). Taken before the
+   * monitor, never after.
    */
   private final Object io = new Object();
   // guarded by the monitor
   private ByteLine pending = new ByteLine(8192);
   private long appended;
+  /** Records up to here are in the file (the page cache), up to {@link #durable} also forced to disk. */
+  private long written;
   private long durable;
   private long imageRecords;
   private long linesInFile;
@@ -251,18 +255,52 @@ public final class DigestStore implements AutoCloseable {
     sync();
   }
 
-  /** Writes and forces everything buffered; on failure what was not written stays buffered for the next call. */
-  public void sync() throws IOException {
+  /**
+   * Writes every record up to {@code seq} to the file without forcing it: it then survives a kill of the daemon
+   * (the kernel holds it), not yet a machine crash ({@link #syncTo}); returns at once when they already are.
+   */
+  public void writeTo(long seq) throws IOException {
+    synchronized (this) {
+      if (written >= seq) {
+        return;
+      }
+    }
     synchronized (io) {
       long upTo;
       synchronized (this) {
         pending = channel.queue(pending);
         upTo = appended;
       }
-      channel.flush();
+      channel.write();
       synchronized (this) {
-        durable = Math.max(durable, upTo);
+        written = Math.max(written, upTo);
       }
+    }
+  }
+
+  /** Writes and forces everything buffered; on failure what was not written stays buffered for the next call. */
+  public void sync() throws IOException {
+    long upTo;
+    AppendChannel ch;
+    synchronized (io) {
+      synchronized (this) {
+        pending = channel.queue(pending);
+        upTo = appended;
+      }
+      channel.write();
+      synchronized (this) {
+        written = Math.max(written, upTo);
+      }
+      ch = channel;
+    }
+    // forced outside the io lock, so that a knock's record can be written meanwhile instead of waiting for the disk
+    try {
+      ch.force();
+    } catch (ClosedChannelException e) {
+      // a compaction replaced the channel after these records were written: it forced them before closing it
+    }
+    synchronized (this) {
+      durable = Math.max(durable, upTo);
     }
   }
 
@@ -284,6 +322,7 @@ public final class DigestStore implements AutoCloseable {
         AppendChannel old = channel;
         channel = new AppendChannel(channels.apply(FileChannel.open(file, APPEND)));
         old.close();
+        written = appended;
         durable = appended;
         imageRecords = records;
         linesInFile = 0;

@@ -16,10 +16,19 @@ public interface ReplayGuard {
   Seen firstSeen(byte[] sha256, Packet packet, long epochSecond);
 
   /**
-   * Makes the record {@link First#sequence} durable; returns at once when it already is. Called before acting on a
-   * grant, so that a restart cannot accept the packet again.
+   * Makes the record {@link First#sequence} durable (forced to disk: it survives a machine crash); returns at once
+   * when it already is. Called before a grant is reported, so that a restart cannot accept the packet again.
    */
   void durable(long sequence) throws IOException;
+
+  /**
+   * Puts the record {@link First#sequence} where a kill of the daemon cannot lose it (for a file: written, in the
+   * kernel's page cache, not yet forced); called before the firewall is changed, while {@link #durable} may run
+   * alongside the change. A store without that middle step makes the record durable.
+   */
+  default void written(long sequence) throws IOException {
+    durable(sequence);
+  }
 
   /** Records held, for statistics. */
   int size();

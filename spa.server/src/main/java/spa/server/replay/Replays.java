@@ -38,6 +38,13 @@ public final class Replays implements ReplayGuard, AutoCloseable {
   }
 
   @Override
+  public void written(long sequence) throws IOException {
+    if (store != null && sequence > 0) {
+      store.writeTo(sequence);
+    }
+  }
+
+  @Override
   public void durable(long sequence) throws IOException {
     if (store != null && sequence > 0) {
       store.syncTo(sequence);

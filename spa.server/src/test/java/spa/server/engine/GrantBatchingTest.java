@@ -179,7 +179,7 @@ class GrantBatchingTest {
   }
 
   /** A firewall that takes a few milliseconds per operation, as one nft process does. */
-  static final class SlowBackend implements FirewallBackend {
+  static class SlowBackend implements FirewallBackend {
     final List<Grant> held = new CopyOnWriteArrayList<>();
     final List<List<Grant>> calls = new CopyOnWriteArrayList<>();
     volatile boolean gate;
