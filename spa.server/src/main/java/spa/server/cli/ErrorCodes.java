@@ -22,6 +22,7 @@ final class ErrorCodes {
       new Code(0x1003, "http", "an HTTP request without SPA in it"),
       new Code(0x1006, "replay-cache", "the replay cache file could not be written"),
       new Code(0x1007, Reasons.REPLAY, "the packet was seen before"),
+      new Code(0x1006, Reasons.REPLAY_STORE, "the shared replay store (REPLAY_STORE) did not answer (REDIS_FAULT closed)"),
       new Code(0x1008, Reasons.AGE, "the timestamp is outside MAX_SPA_PACKET_AGE"),
       new Code(0x1009, Reasons.SOURCE, "the packet addresses match the SOURCE (and DESTINATION) of no stanza"),
       new Code(0x100d, Reasons.AUTH, "the keys of no matching stanza verify and decrypt the packet"),

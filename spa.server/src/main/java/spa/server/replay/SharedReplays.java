@@ -86,6 +86,11 @@ public final class SharedReplays implements ReplayGuard {
   }
 
   @Override
+  public void written(long sequence) throws IOException {
+    local.written(sequence);
+  }
+
+  @Override
   public void durable(long sequence) throws IOException {
     local.durable(sequence);
   }
