@@ -38,7 +38,8 @@ class ImageIT {
       "fw-nftables", "spa.fw.nftables",
       "fw-iptables", "spa.fw.iptables",
       "fw-ipfw", "spa.fw.ipfw",
-      "fw-pf", "spa.fw.pf");
+      "fw-pf", "spa.fw.pf",
+      "replay-redis", "spa.replay.redis");
 
   private final Image image = Image.get();
 

@@ -79,7 +79,7 @@ class AssembledImageIT {
         minimal.resolve("bin/spad").toString(), "--list-plugins")).withTimeout(Duration.ofSeconds(30)));
     assertTrue(list.ok(), list::failure);
     List<String> rows = list.stdout().lines().skip(1).toList();
-    assertEquals(List.of("udp", "aes", "nftables"), rows.stream().map(l -> l.split("\\s+")[0]).toList(), list.stdout());
+    assertEquals(List.of("udp", "aes", "nftables", "local"), rows.stream().map(l -> l.split("\\s+")[0]).toList(), list.stdout());
     String home = " " + minimal.toRealPath() + "/";
     assertTrue(rows.stream().allMatch(l -> l.endsWith(".jar") && l.contains(home)),
         list.stdout());
