@@ -49,16 +49,17 @@ public final class SpaCommand {
     // errors are picocli's
     SpaOptions options = QuickArgs.parse(args);
     if (options == null) {
-      options = new SpaOptions();
-      int status = Picocli.parse(options, args, out, err);
+      ParsedOptions parsed = new ParsedOptions();
+      int status = Picocli.parse(parsed, args, out, err);
       if (status >= 0) {
         return status;
       }
+      options = parsed.options();
     }
     SpaOptions.Config config = options.config();
     if (config.lastCmd || config.showLast) {
       try {
-        CommandLine cl = commandLine(new SpaOptions());
+        CommandLine cl = parser(new ParsedOptions());
         cl.parseArgs(args); // parsed before: which options were given, by name
         return lastCommand(cl, fromUser, out, err, in);
       } catch (ClientException e) {
@@ -89,11 +90,15 @@ public final class SpaCommand {
     return new CommandLine(options).setOverwrittenOptionsAllowed(true).setUsageHelpWidth(100);
   }
 
+  private static CommandLine parser(ParsedOptions options) {
+    return new CommandLine(options).setOverwrittenOptionsAllowed(true);
+  }
+
   /** picocli's parse, help and version, in a class of their own: the quick path never loads picocli's classes. */
   private static final class Picocli {
     /** Parses {@code args} into {@code options}: the exit status if that was all (help, version, error), else -1. */
-    static int parse(SpaOptions options, String[] args, PrintStream out, PrintStream err) {
-      CommandLine cl = commandLine(options);
+    static int parse(ParsedOptions options, String[] args, PrintStream out, PrintStream err) {
+      CommandLine cl = parser(options);
       try {
         cl.parseArgs(args);
       } catch (CommandLine.ParameterException e) {
@@ -101,7 +106,7 @@ public final class SpaCommand {
         return 2;
       }
       if (cl.isUsageHelpRequested()) {
-        out.print(cl.getUsageMessage(CommandLine.Help.Ansi.OFF));
+        out.print(commandLine(new SpaOptions()).getUsageMessage(CommandLine.Help.Ansi.OFF));
         return 0;
       }
       if (cl.isVersionHelpRequested()) {
