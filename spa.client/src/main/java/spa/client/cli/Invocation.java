@@ -56,7 +56,7 @@ final class Invocation {
     if (o.output().savePacketAppend && o.output().savePacket == null) {
       throw new ClientException("-b/--save-packet-append needs -B <file>");
     }
-    Settings cli = o.toSettings(in);
+    Settings cli = OptionSettings.of(o, in);
     RcFile rc = rcFile();
     if (o.config().stanzaList) {
       rc.stanzas().keySet().stream().filter(n -> !n.equals(RcFile.DEFAULT)).forEach(out::println);
