@@ -2,18 +2,14 @@ package spa.client.cli;
 
 import java.lang.reflect.Field;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Fills {@link SpaOptions} from the plain command lines without picocli, which would spend most of the client's
  * start-up building its model of the options by reflection and matching them through its argument groups. Only
  * these forms are taken: each option by its exact name, its value in the next argument or, for a long name, after
  * '='; a value may not start with '-' or '@'. Anything else (help and version, clustered or attached short
- * options, argument files, positional arguments, unknown names, a number that is not plain decimal, an option
- * given twice) is declined,
+ * options, argument files, positional arguments, unknown names, a number that is not plain decimal) is declined,
  * and picocli parses the whole command line, errors included. What it fills is what picocli would: the same
  * table ({@link OptionTable}) is picocli's own model of the annotations; a group object is made when one of its
  * options is given; a later value replaces an earlier one.
@@ -29,8 +25,6 @@ final class QuickArgs {
       return null;
     }
     SpaOptions options = new SpaOptions();
-    // by identity (one entry per option): a record's hashCode is bootstrapped at first use, at a cost at start-up
-    Set<OptionTable.Entry> given = Collections.newSetFromMap(new IdentityHashMap<>());
     try {
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
@@ -56,9 +50,6 @@ final class QuickArgs {
         }
         if (value != null && (value.startsWith("-") || value.startsWith("@"))) {
           return null;
-        }
-        if (!e.kind().equals("flags") && !given.add(e)) {
-          return null; // picocli starts the group over, dropping its other options given so far
         }
         if (!set(options, e, value)) {
           return null;

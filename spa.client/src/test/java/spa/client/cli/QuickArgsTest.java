@@ -27,14 +27,15 @@ class QuickArgsTest {
       "-g --gpg-recipient-key ABCD --gpg-signer-key EF01 --gpg-home-dir /h --gpg-no-signing-pw -R --resolve-url http://x/",
       "-N 10.0.0.2:22 --nat-local --nat-rand-port -C uptime -U bob --time-offset-plus 5m -S 4000 -r -4",
       "--server-resolve-ipv4 -6 -H proxy:8080 -u agent --stdin -G k --get-hmac-key h --gpg-agent --gpg-exe g -l",
-      "--show-last --stanza-list --no-rc-file --gpg-signing-pw pw -Q 1.2.3.4 -w wget --curl-cmd curl --resolve-http-only"})
+      "--show-last --stanza-list --no-rc-file --gpg-signing-pw pw -Q 1.2.3.4 -w wget --curl-cmd curl --resolve-http-only",
+      "-A tcp/22 -a 198.18.0.5 -A udp/53", "-T --test", "-a 198.18.0.5 -v -D x -a 198.18.0.6 -v"})
   void fillsWhatPicocliFills(String line) throws Exception {
     String[] args = line.isEmpty() ? new String[0] : line.split(" ");
     SpaOptions quick = QuickArgs.parse(args);
     assertNotNull(quick, "declined: " + line);
-    SpaOptions picocli = new SpaOptions();
-    new CommandLine(picocli).setOverwrittenOptionsAllowed(true).parseArgs(args);
-    assertEquals(fields(picocli), fields(quick));
+    ParsedOptions parsed = new ParsedOptions();
+    new CommandLine(parsed).setOverwrittenOptionsAllowed(true).parseArgs(args);
+    assertEquals(fields(parsed.options()), fields(quick));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -43,8 +44,7 @@ class QuickArgsTest {
       "-vv", "-Tv", "-Atcp/22", "-A=tcp/22", // clustered and attached short options
       "-A", "-A -a", "--access -T", "-U -bob", "-A @ports", "@args", // a value missing or that looks like an option; argument files
       "stray", "-A tcp/22 stray", "--", "-", "--unknown", "--use-hmac=true", // positional, unknown, flag with a value
-      "--key-len 016", "--key-len x", "--key-len 1234567890", "--key-len=", // numbers only picocli reads
-      "-A tcp/22 -a 198.18.0.5 -A udp/53", "-T --test" // given again: picocli makes the group anew
+      "--key-len 016", "--key-len x", "--key-len 1234567890", "--key-len=" // numbers only picocli reads
   })
   void leavesTheRestToPicocli(String line) {
     assertNull(QuickArgs.parse(line.split(" ")), line);
@@ -59,20 +59,20 @@ class QuickArgsTest {
     }
   }
 
-  /** Every option field of every group, by group.field; a group picocli did not make is "absent". */
-  private static Map<String, String> fields(SpaOptions o) throws IllegalAccessException {
+  /** Every option field of every group, by group.field; a group not made has its defaults. */
+  private static Map<String, String> fields(SpaOptions o) throws ReflectiveOperationException {
     Map<String, String> out = new TreeMap<>();
     for (Field g : SpaOptions.class.getDeclaredFields()) {
       if (!g.isAnnotationPresent(CommandLine.ArgGroup.class)) {
         continue;
       }
       Object group = g.get(o);
-      out.put(g.getName(), group == null ? "absent" : "made");
-      if (group != null) {
-        for (Field f : g.getType().getDeclaredFields()) {
-          Object v = f.get(group);
-          out.put(g.getName() + "." + f.getName(), v instanceof boolean[] b ? Arrays.toString(b) : String.valueOf(v));
-        }
+      if (group == null) {
+        group = g.getType().getDeclaredConstructor().newInstance();
+      }
+      for (Field f : g.getType().getDeclaredFields()) {
+        Object v = f.get(group);
+        out.put(g.getName() + "." + f.getName(), v instanceof boolean[] b ? Arrays.toString(b) : String.valueOf(v));
       }
     }
     return out;

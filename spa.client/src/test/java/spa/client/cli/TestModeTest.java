@@ -37,6 +37,19 @@ class TestModeTest {
     return m;
   }
 
+  /** An option given again replaces its value only: the options given between the two stay (quick and picocli paths). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"-A", "-Atcp/1 -A"})
+  void aRepeatedOptionKeepsTheOthers(String firstAccess) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("--no-rc-file"));
+    args.addAll(List.of(firstAccess.split(" ")));
+    args.addAll(List.of("tcp/22", "-a", "198.18.0.5", "-A", "udp/53", "-D", "127.0.0.1", "--key-rijndael", "k", "-T"));
+    CliHarness.Result r = new CliHarness(home).run(args.toArray(String[]::new));
+    assertEquals(0, r.status(), r.err());
+    Map<String, String> built = fields(r.outLines(), 2);
+    assertEquals("198.18.0.5,udp/53", built.get("Message String"));
+  }
+
   @Test
   void printsFwknopsLayoutThenTheDecodedPacket() throws Exception {
     CliHarness h = new CliHarness(home);
