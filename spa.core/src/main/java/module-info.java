@@ -10,4 +10,5 @@ module spa.core {
   exports spa.core.spi;
   exports spa.core.codec;
   exports spa.core.replay;
+  exports spa.core.fleet;
 }

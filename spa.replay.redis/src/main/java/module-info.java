@@ -1,4 +1,7 @@
-/** REPLAY_STORE redis: replay protection shared by a fleet of gateways through Redis (one SET NX PX per packet). */
+/**
+ * REPLAY_STORE redis: replay protection shared by a fleet of gateways through Redis (one SET NX PX per packet),
+ * and with FLEET_GRANTS Y the fleet's openings over a Redis stream.
+ */
 module spa.replay.redis {
   requires spa.core;
   requires redis.clients.jedis;
@@ -9,4 +12,5 @@ module spa.replay.redis {
   requires com.google.gson;
   requires org.json;
   provides spa.core.replay.ReplayStore with spa.replay.redis.RedisReplayStore;
+  provides spa.core.fleet.GrantBus with spa.replay.redis.RedisGrantBus;
 }

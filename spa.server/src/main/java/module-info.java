@@ -13,6 +13,7 @@ module spa.server {
   uses spa.core.spi.Authorizer;
   uses spa.core.spi.FirewallBackend;
   uses spa.core.replay.ReplayStore;
+  uses spa.core.fleet.GrantBus;
 
   provides spa.core.replay.ReplayStore with spa.server.replay.LocalReplayStore;
 }

@@ -28,14 +28,7 @@ public final class RedisReplayStore implements ReplayStore {
 
   @Override
   public void start(Settings settings) throws ConfigException {
-    String raw = settings.get("REDIS_URL").orElse("redis://127.0.0.1:6379");
-    int timeout;
-    try {
-      timeout = Integer.parseInt(settings.get("REDIS_TIMEOUT").orElse("200").strip());
-    } catch (NumberFormatException e) {
-      throw new ConfigException(null, "REDIS_TIMEOUT", "must be a number of milliseconds");
-    }
-    start(RedisUrl.parse(raw), timeout);
+    start(RedisUrl.of(settings), RedisUrl.timeout(settings));
   }
 
   /** Connects to {@code url} with every wait bounded by {@code timeoutMillis}; checks the server answers. */

@@ -14,6 +14,7 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import spa.core.ConfigException;
+import spa.core.Settings;
 
 /**
  * {@code REDIS_URL}: {@code redis://[user:pass@]HOST:PORT[/db]}, {@code rediss://} (TLS), {@code
@@ -123,11 +124,34 @@ public record RedisUrl(Kind kind, List<HostAndPort> nodes, String user, String p
     return b.toString();
   }
 
+  /** {@code REDIS_URL} of {@code settings} (default {@code redis://127.0.0.1:6379}). */
+  static RedisUrl of(Settings settings) throws ConfigException {
+    return parse(settings.get("REDIS_URL").orElse("redis://127.0.0.1:6379"));
+  }
+
+  /** {@code REDIS_TIMEOUT} of {@code settings}, in milliseconds (default 200). */
+  static int timeout(Settings settings) throws ConfigException {
+    try {
+      int t = Integer.parseInt(settings.get("REDIS_TIMEOUT").orElse("200").strip());
+      if (t > 0) {
+        return t;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new ConfigException(null, "REDIS_TIMEOUT", "must be a positive number of milliseconds");
+  }
+
   /** A client whose connect, read and pool waits are bounded by {@code timeoutMillis}. */
   UnifiedJedis connect(int timeoutMillis) {
+    return connect(timeoutMillis, timeoutMillis);
+  }
+
+  /** The same, with blocking reads ({@code XREAD BLOCK}) bounded by {@code blockingMillis}. */
+  UnifiedJedis connect(int timeoutMillis, int blockingMillis) {
     DefaultJedisClientConfig.Builder c = DefaultJedisClientConfig.builder()
         .connectionTimeoutMillis(timeoutMillis).socketTimeoutMillis(timeoutMillis)
-        .blockingSocketTimeoutMillis(timeoutMillis).ssl(kind == Kind.TLS).clientName("spad");
+        .blockingSocketTimeoutMillis(blockingMillis).ssl(kind == Kind.TLS).clientName("spad");
     if (password != null) {
       c.user(user).password(password);
     }

@@ -31,6 +31,8 @@ import spa.server.event.SyslogSink;
 import spa.server.grant.FirewallWatch;
 import spa.server.grant.GrantEvents;
 import spa.server.grant.GrantJournal;
+import spa.server.fleet.FleetChoice;
+import spa.server.fleet.FleetGrants;
 import spa.server.grant.GrantManager;
 import spa.server.plugin.Plugins;
 import spa.server.policy.EngineSettings;
@@ -262,6 +264,9 @@ public final class Daemon {
           g.flag("ENABLE_X_FORWARDED_FOR", false));
       Engine e = new Engine(options, chain, guard, actuator, events, prefilter, System::currentTimeMillis);
       engine = e;
+      if (FleetChoice.wanted(g)) {
+        startFleet(g, grants, actuator, () -> e.policy().policy(), events).ifPresent(f -> open.add(0, f));
+      }
       Reload r = new Reload(loader, sources, new ChainCompiler(plugins, this::warn), grants, fs, window,
           e::policy, events.newLog(false), System::currentTimeMillis, this::info, this::warn);
       reload = r;
@@ -321,6 +326,25 @@ public final class Daemon {
    * Prepares the firewall and reconciles its openings with the grant journal: expired ones are removed,
    * valid ones kept (or restored), untracked ones adopted until their expiry.
    */
+  /** FLEET_GRANTS Y: shares this gateway's openings with the fleet (none in test mode, which opens nothing). */
+  private java.util.Optional<FleetGrants> startFleet(Settings g, GrantManager grants, Actuator actuator,
+      java.util.function.Supplier<spa.server.policy.Policy> policy, EventOutput events) throws StartupException {
+    if (!(actuator instanceof SerialActuator serial) || grants == null) {
+      info("fleet: FLEET_GRANTS ignored: " + (grants == null ? "no firewall" : "test mode") + " opens nothing");
+      return java.util.Optional.empty();
+    }
+    try {
+      FleetGrants fleet = FleetChoice.start(plugins, g, policy, grants, events.newLog(false),
+          System::currentTimeMillis, this::info, this::warn);
+      if (fleet != null) {
+        serial.onGranted(fleet::published);
+      }
+      return java.util.Optional.ofNullable(fleet);
+    } catch (ConfigException ex) {
+      throw new StartupException(ex.toString());
+    }
+  }
+
   private GrantManager startFirewall(Plugins.Found<FirewallBackend> firewall, Settings fs, EventOutput events,
       GrantJournal journal) throws StartupException {
     FirewallBackend fw = firewall.provider();

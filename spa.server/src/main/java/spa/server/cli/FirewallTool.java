@@ -13,6 +13,7 @@ import spa.server.event.EventOutput;
 import spa.server.grant.GrantEvents;
 import spa.server.grant.GrantJournal;
 import spa.server.grant.GrantManager;
+import spa.server.fleet.FleetChoice;
 import spa.server.plugin.Plugins;
 
 /**
@@ -53,6 +54,10 @@ final class FirewallTool {
             grants.flush();
           }
           out.println("spad: removed every opening " + fw.name() + " held for spa");
+          if (FleetChoice.wanted(g)) {
+            String id = FleetChoice.publishFlush(choice.plugins(), g, System::currentTimeMillis);
+            out.println("spad: told the fleet that " + id + " holds no openings: the others remove those from it");
+          }
         }
         if (list) {
           long now = System.currentTimeMillis();

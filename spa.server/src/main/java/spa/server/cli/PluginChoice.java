@@ -20,6 +20,10 @@ final class PluginChoice {
   }
 
   /** The configured capture; with none named, pcap for a file or interface, else udp. */
+  Plugins plugins() {
+    return plugins;
+  }
+
   Plugins.Found<CaptureSource> capture(Settings g) throws StartupException {
     String name = g.get("CAPTURE").orElse(null);
     if (name == null) {

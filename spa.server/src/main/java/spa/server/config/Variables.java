@@ -110,6 +110,10 @@ public final class Variables {
     m.put("REDIS_TIMEOUT", "200");
     m.put("REDIS_FAULT", "closed");
     m.put("REDIS_START", "required");
+    m.put("FLEET_GRANTS", "N");
+    m.put("FLEET_ID", null); // the kernel's host name
+    m.put("FLEET_KEY", null);
+    m.put("FLEET_STREAM", "spa:fleet:grants");
     m.put("GPG_HOME_DIR", "/root/.gnupg");
     m.put("GPG_EXE", "/usr/bin/gpg");
     m.put("SUDO_EXE", "/usr/bin/sudo");

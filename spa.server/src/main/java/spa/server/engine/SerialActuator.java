@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import spa.server.replay.ReplayGuard;
 import spa.cmd.exec.CommandRunner;
@@ -55,6 +56,8 @@ public final class SerialActuator implements Actuator {
   private final CommandActuator commands;
   /** Forces replay records to disk while the firewall is changed; null without replay records. */
   private final ExecutorService forcer;
+  /** Told of each grant opened from a packet (the fleet publishes them); must not wait. */
+  private volatile Consumer<Grant> granted = g -> { };
 
   /**
    * @param grants the firewall's grant manager, or null to change no firewall
@@ -96,6 +99,11 @@ public final class SerialActuator implements Actuator {
     this.thread = new Thread(this::loop, "spad-act");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** Tells {@code listener} of each grant opened from now on; it runs on this actuator's thread and must not wait. */
+  public void onGranted(Consumer<Grant> listener) {
+    this.granted = listener;
   }
 
   @Override
@@ -192,6 +200,7 @@ public final class SerialActuator implements Actuator {
       GrantManager.Result r = results.get(i);
       PendingGrants.Pending p = timely.get(i);
       if (r.ok()) {
+        granted.accept(p.grant());
         log.emit(event(p.action(), Event.Type.GRANT, null, firewallName + (r.extended() ? ": extended" : "")));
         for (Action a : p.coalesced()) {
           log.emit(event(a, Event.Type.GRANT, null, firewallName + ": coalesced with a re-knock"));
@@ -263,6 +272,7 @@ public final class SerialActuator implements Actuator {
     }
     try {
       boolean extended = grants.open(g);
+      granted.accept(g);
       log.emit(event(a, Event.Type.GRANT, null, firewallName + (extended ? ": extended" : "")));
     } catch (FirewallException | IOException | RuntimeException e) {
       log.emit(event(a, Event.Type.ERROR, "firewall", firewallName + ": " + e.getMessage()));

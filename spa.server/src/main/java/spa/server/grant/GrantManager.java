@@ -230,6 +230,37 @@ public final class GrantManager implements AutoCloseable {
     return call(() -> backend.watchChanges(changed));
   }
 
+  /**
+   * Closes the openings of {@code grants} held now, before their time (a fleet gateway's flush); one the firewall
+   * refuses to close stays, and still closes at its expiry.
+   *
+   * @return how many were closed
+   */
+  public synchronized int revoke(List<Grant> grants) {
+    int closed = 0;
+    for (Grant g : grants) {
+      Grant held = active.find(g);
+      if (held == null) {
+        continue;
+      }
+      try {
+        run(() -> backend.close(held));
+      } catch (FirewallException | RuntimeException e) {
+        listener.failed("close", held, e);
+        continue;
+      }
+      cancelClose(held);
+      active.remove(held);
+      try {
+        journal.closed(held);
+      } catch (IOException e) {
+        listener.failed("journal", held, e);
+      }
+      closed++;
+    }
+    return closed;
+  }
+
   /** Removes everything spa added in the firewall and forgets it (close the {@link FirewallWatch} first). */
   public synchronized void flush() throws FirewallException, IOException {
     run(backend::flush);

@@ -22,6 +22,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.function.Function;
 import spa.core.spi.Authorizer;
+import spa.core.fleet.GrantBus;
 import spa.core.replay.ReplayStore;
 import spa.core.spi.CaptureSource;
 import spa.core.spi.Decryptor;
@@ -36,7 +37,8 @@ import spa.core.spi.FirewallBackend;
 public final class Plugins {
   /** The services spad loads, in the order {@code --list-plugins} shows them. */
   public static final List<Class<?>> SERVICES =
-      List.of(CaptureSource.class, Decryptor.class, Authorizer.class, FirewallBackend.class, ReplayStore.class);
+      List.of(CaptureSource.class, Decryptor.class, Authorizer.class, FirewallBackend.class, ReplayStore.class,
+          GrantBus.class);
 
   /** A layer and where it came from. */
   public record Layer(String name, Path dir, ModuleLayer layer) {}
@@ -224,6 +226,7 @@ public final class Plugins {
     out.addAll(providers(Authorizer.class, Authorizer::name, errors));
     out.addAll(providers(FirewallBackend.class, FirewallBackend::name, errors));
     out.addAll(providers(ReplayStore.class, ReplayStore::name, errors));
+    out.addAll(providers(GrantBus.class, GrantBus::name, errors));
     return out;
   }
 
