@@ -66,6 +66,10 @@ final class RedisProcess implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
+  int port() {
+    return port;
+  }
+
   String url() {
     return "redis://127.0.0.1:" + port;
   }
