@@ -38,10 +38,19 @@ final class Spad implements AutoCloseable {
   /** {@link #start}, with {@code env} ({@code env(1)} and its arguments, or nothing) before bin/spad. */
   static Spad start(Site site, Path image, ServerFiles files, Backend backend, String name, List<String> env)
       throws IOException, InterruptedException {
+    return start(site.inServer(), site::runInServer, image, files, backend, name, env);
+  }
+
+  /**
+   * {@link #start} in the namespace that {@code inNs} (the argv prefix that runs a command there) and
+   * {@code runInNs} stand for.
+   */
+  static Spad start(List<String> inNs, java.util.function.Function<Command, CommandResult> runInNs, Path image,
+      ServerFiles files, Backend backend, String name, List<String> env) throws IOException, InterruptedException {
     Path dir = files.fwknopdConf().getParent();
     Path out = dir.resolve(name + ".events");
     Path err = dir.resolve(name + ".err");
-    List<String> argv = new ArrayList<>(site.inServer());
+    List<String> argv = new ArrayList<>(inNs);
     argv.addAll(env);
     argv.add(image.resolve("bin/spad").toString());
     argv.addAll(args(files, backend));
@@ -52,7 +61,7 @@ final class Spad implements AutoCloseable {
     String port = String.format(":%04X ", ServerFiles.UDP_PORT);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
-      CommandResult r = site.runInServer(Command.of("cat", "/proc/net/udp", "/proc/net/udp6"));
+      CommandResult r = runInNs.apply(Command.of("cat", "/proc/net/udp", "/proc/net/udp6"));
       if (r.stdout().contains(port)) {
         return spad;
       }
@@ -66,11 +75,17 @@ final class Spad implements AutoCloseable {
 
   /** Runs spad once with {@code option} ({@code --fw-list}, {@code --fw-flush}) on the same configuration. */
   static CommandResult tool(Site site, Path image, ServerFiles files, Backend backend, String option) {
+    return tool(site::runInServer, image, files, backend, option);
+  }
+
+  /** {@link #tool} in the namespace {@code runInNs} runs commands in. */
+  static CommandResult tool(java.util.function.Function<Command, CommandResult> runInNs, Path image, ServerFiles files,
+      Backend backend, String option) {
     List<String> argv = new ArrayList<>(List.of("env", "JAVA_HOME=" + System.getProperty("java.home"),
         image.resolve("bin/spad").toString()));
     argv.addAll(args(files, backend));
     argv.add(option);
-    return site.runInServer(Command.of(argv).withTimeout(Duration.ofSeconds(30)));
+    return runInNs.apply(Command.of(argv).withTimeout(Duration.ofSeconds(30)));
   }
 
   private static List<String> args(ServerFiles files, Backend backend) {
