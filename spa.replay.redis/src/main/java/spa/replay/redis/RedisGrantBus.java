@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -49,13 +50,19 @@ public final class RedisGrantBus implements GrantBus {
 
   @Override
   public void start(Settings settings, long catchUpMillis, Receiver receiver) throws ConfigException {
-    start(RedisUrl.of(settings), RedisUrl.timeout(settings),
+    start(RedisUrl.of(settings), RedisUrl.timeout(settings), RedisTls.factory(settings),
         settings.get("FLEET_STREAM").orElse(DEFAULT_STREAM).strip(), catchUpMillis, receiver);
   }
 
   /** Connects to {@code url}, every wait but the blocking read bounded by {@code timeoutMillis}. */
   public void start(RedisUrl url, int timeoutMillis, String stream, long catchUpMillis, Receiver receiver)
       throws ConfigException {
+    start(url, timeoutMillis, null, stream, catchUpMillis, receiver);
+  }
+
+  /** The same, over TLS trusting {@code tls}'s CAs (null: the runtime's) for {@code rediss://}. */
+  public void start(RedisUrl url, int timeoutMillis, SSLSocketFactory tls, String stream, long catchUpMillis,
+      Receiver receiver) throws ConfigException {
     if (stream.isEmpty()) {
       throw new ConfigException(null, "FLEET_STREAM", "must name a Redis key");
     }
@@ -63,8 +70,8 @@ public final class RedisGrantBus implements GrantBus {
     this.stream = stream;
     this.catchUpMillis = catchUpMillis;
     this.receiver = receiver;
-    writer = url.connect(timeoutMillis);
-    reader = url.connect(timeoutMillis, BLOCK_MILLIS + timeoutMillis);
+    writer = url.connect(timeoutMillis, timeoutMillis, tls);
+    reader = url.connect(timeoutMillis, BLOCK_MILLIS + timeoutMillis, tls);
     try {
       writer.ping();
     } catch (JedisException e) {

@@ -1,6 +1,7 @@
 package spa.replay.redis;
 
 import java.util.HexFormat;
+import javax.net.ssl.SSLSocketFactory;
 import spa.core.ConfigException;
 import spa.core.Settings;
 import spa.core.replay.ReplayStore;
@@ -28,13 +29,18 @@ public final class RedisReplayStore implements ReplayStore {
 
   @Override
   public void start(Settings settings) throws ConfigException {
-    start(RedisUrl.of(settings), RedisUrl.timeout(settings));
+    start(RedisUrl.of(settings), RedisUrl.timeout(settings), RedisTls.factory(settings));
   }
 
   /** Connects to {@code url} with every wait bounded by {@code timeoutMillis}; checks the server answers. */
   public void start(RedisUrl url, int timeoutMillis) throws ConfigException {
+    start(url, timeoutMillis, null);
+  }
+
+  /** The same, over TLS trusting {@code tls}'s CAs (null: the runtime's) for {@code rediss://}. */
+  public void start(RedisUrl url, int timeoutMillis, SSLSocketFactory tls) throws ConfigException {
     this.url = url;
-    this.client = url.connect(timeoutMillis);
+    this.client = url.connect(timeoutMillis, timeoutMillis, tls);
     try {
       client.ping();
     } catch (JedisException e) {

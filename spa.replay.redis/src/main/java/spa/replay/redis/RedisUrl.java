@@ -13,6 +13,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import javax.net.ssl.SSLSocketFactory;
 import spa.core.ConfigException;
 import spa.core.Settings;
 
@@ -144,14 +145,23 @@ public record RedisUrl(Kind kind, List<HostAndPort> nodes, String user, String p
 
   /** A client whose connect, read and pool waits are bounded by {@code timeoutMillis}. */
   UnifiedJedis connect(int timeoutMillis) {
-    return connect(timeoutMillis, timeoutMillis);
+    return connect(timeoutMillis, timeoutMillis, null);
   }
 
-  /** The same, with blocking reads ({@code XREAD BLOCK}) bounded by {@code blockingMillis}. */
-  UnifiedJedis connect(int timeoutMillis, int blockingMillis) {
+  /**
+   * The same, with blocking reads ({@code XREAD BLOCK}) bounded by {@code blockingMillis}, and for
+   * {@code rediss://} the CAs of {@code tls} (null: the runtime's), the server's name always checked.
+   */
+  UnifiedJedis connect(int timeoutMillis, int blockingMillis, SSLSocketFactory tls) {
     DefaultJedisClientConfig.Builder c = DefaultJedisClientConfig.builder()
         .connectionTimeoutMillis(timeoutMillis).socketTimeoutMillis(timeoutMillis)
         .blockingSocketTimeoutMillis(blockingMillis).ssl(kind == Kind.TLS).clientName("spad");
+    if (kind == Kind.TLS) {
+      c.sslParameters(RedisTls.verifyingHost());
+      if (tls != null) {
+        c.sslSocketFactory(tls);
+      }
+    }
     if (password != null) {
       c.user(user).password(password);
     }

@@ -110,6 +110,7 @@ public final class Variables {
     m.put("REDIS_TIMEOUT", "200");
     m.put("REDIS_FAULT", "closed");
     m.put("REDIS_START", "required");
+    m.put("REDIS_CA_FILE", null); // rediss://: the CAs to trust (default: the Java runtime's)
     m.put("FLEET_GRANTS", "N");
     m.put("FLEET_ID", null); // the kernel's host name
     m.put("FLEET_KEY", null);
