@@ -34,6 +34,35 @@ class HoconFormatTest {
     assertTrue(HoconFormat.isHocon(inc));
   }
 
+  /** The fleet's settings under their fwknopd.conf names, as README "Running a fleet" writes them in HOCON. */
+  @Test
+  void readsTheFleetSettings() throws Exception {
+    Path h = dir.resolve("spad.conf");
+    Files.writeString(h, """
+        REPLAY_STORE = redis
+        REDIS_URL = "redis://spa:pw@198.18.0.1:6379/1"
+        REDIS_TIMEOUT = 250
+        REDIS_FAULT = local
+        REDIS_START = local
+        REDIS_CA_FILE = /etc/spa/redis-ca.pem
+        FLEET_GRANTS = true
+        FLEET_ID = gw-a
+        FLEET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+        FLEET_STREAM = "spa:fleet:site-1"
+        """);
+    Settings g = HoconFormat.parse(h).globals();
+    assertEquals("redis", g.get("REPLAY_STORE").orElseThrow());
+    assertEquals("redis://spa:pw@198.18.0.1:6379/1", g.get("REDIS_URL").orElseThrow());
+    assertEquals("250", g.get("REDIS_TIMEOUT").orElseThrow());
+    assertEquals("local", g.get("REDIS_FAULT").orElseThrow());
+    assertEquals("local", g.get("REDIS_START").orElseThrow());
+    assertEquals("/etc/spa/redis-ca.pem", g.get("REDIS_CA_FILE").orElseThrow());
+    assertTrue(g.flag("FLEET_GRANTS", false));
+    assertEquals("gw-a", g.get("FLEET_ID").orElseThrow());
+    assertEquals("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", g.get("FLEET_KEY").orElseThrow());
+    assertEquals("spa:fleet:site-1", g.get("FLEET_STREAM").orElseThrow());
+  }
+
   @Test
   void convertsValuesToFwknopForm() throws Exception {
     Path h = dir.resolve("spad.conf");
