@@ -28,7 +28,9 @@ import spa.test.support.Required;
  * Two gateways of one fleet, the image's {@code spad -t -U} twice on loopback, sharing Debian's redis-server
  * ({@code REPLAY_STORE redis}): a packet gateway A accepted is refused by gateway B as a replay; with Redis gone,
  * B refuses authenticated packets with reason {@code replay-store} (the default {@code REDIS_FAULT closed}); once
- * Redis is back on its port, B accepts a new packet without a restart.
+ * Redis is back on its port, B accepts a new packet without a restart. With {@code REDIS_FAULT local} a lost Redis
+ * leaves the gateway's own cache deciding (the gap logged; a replay within the gap still refused), and with
+ * {@code REDIS_START local} a gateway starts without Redis.
  */
 class FleetReplayIT {
   private final List<Process> processes = new ArrayList<>();
@@ -67,6 +69,57 @@ class FleetReplayIT {
     }
   }
 
+  @Test
+  void withFaultPolicyLocalALostRedisLeavesTheLocalCacheDecidingAndTheGapLogged(@TempDir Path dir) throws Exception {
+    Path redis = Required.programs("redis-server");
+    int redisPort = freeTcpPort();
+    Keys keys = Keys.randomBase64();
+    List<FwknopFiles.Stanza> stanzas = List.of(new FwknopFiles.Stanza(keys, EncryptionMode.CBC, DigestType.SHA256));
+    try {
+      Process store = startRedis(redis, redisPort, dir);
+      Gateway b = gateway(dir.resolve("b"), stanzas, redisPort, "REDIS_FAULT local;\n");
+      store.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      String inGap = fwknopPacket(dir, keys);
+      send(b.port, inGap);
+      b.await("accept from the local cache", e -> e.contains("\"event\":\"accept\""));
+      b.await("the gap logged as an error event", e -> e.contains("\"reason\":\"replay-store\"")
+          && e.contains("the local cache alone decides (REDIS_FAULT local)"));
+      send(b.port, inGap);
+      b.await("replay refused by the local cache", e -> e.contains("\"event\":\"replay\""));
+      startRedis(redis, redisPort, dir);
+      send(b.port, fwknopPacket(dir, keys));
+      b.await("a second accept with Redis back", e -> e.contains("\"event\":\"accept\"") && countOf(b) == 2);
+    } finally {
+      for (Process p : processes) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void withStartPolicyLocalAGatewayStartsWithoutRedis(@TempDir Path dir) throws Exception {
+    Keys keys = Keys.randomBase64();
+    List<FwknopFiles.Stanza> stanzas = List.of(new FwknopFiles.Stanza(keys, EncryptionMode.CBC, DigestType.SHA256));
+    try {
+      Gateway g = gateway(dir.resolve("g"), stanzas, freeTcpPort(), "REDIS_START local;\n");
+      assertTrue(Files.readString(g.err).contains("REDIS_START local"), g::describe);
+      send(g.port, fwknopPacket(dir, keys));
+      g.await("accept on the local cache", e -> e.contains("\"event\":\"accept\""));
+    } finally {
+      for (Process p : processes) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static long countOf(Gateway g) {
+    try {
+      return g.count("\"event\":\"accept\"");
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   private record Gateway(int port, Path events, Path err) {
     long count(String text) throws IOException {
       return Files.readAllLines(events).stream().filter(l -> l.contains(text)).count();
@@ -94,10 +147,15 @@ class FleetReplayIT {
   }
 
   private Gateway gateway(Path dir, List<FwknopFiles.Stanza> stanzas, int redisPort) throws Exception {
+    return gateway(dir, stanzas, redisPort, "");
+  }
+
+  /** A gateway with {@code more} lines in its fwknopd.conf. */
+  private Gateway gateway(Path dir, List<FwknopFiles.Stanza> stanzas, int redisPort, String more) throws Exception {
     Files.createDirectories(dir);
     int port = Tools.freeUdpPort();
     FwknopFiles files = FwknopFiles.write(dir, stanzas, port);
-    Files.writeString(files.fwknopdConf(), "REPLAY_STORE redis;\nREDIS_URL redis://127.0.0.1:" + redisPort + ";\n",
+    Files.writeString(files.fwknopdConf(), "REPLAY_STORE redis;\nREDIS_URL redis://127.0.0.1:" + redisPort + ";\n" + more,
         java.nio.file.StandardOpenOption.APPEND);
     Path events = dir.resolve("events.jsonl");
     Path err = dir.resolve("spad.err");
