@@ -75,11 +75,12 @@ KEY_BASE64 $KEY
 HMAC_KEY_BASE64 $HMAC
 FW_ACCESS_TIMEOUT 30
 CONF
+# the packets are a second apart back from now (GenPackets): every one within the age window, which sharing needs
 conf() { # conf NAME STORE
   cat > "$1.conf" <<CONF
 PCAP_DISPATCH_COUNT 1000000
 ENABLE_SPA_PACKET_AGING Y
-MAX_SPA_PACKET_AGE 86400
+MAX_SPA_PACKET_AGE $((N + 3600))
 DIGEST_FILE $WORK/$1.digest
 FWKNOP_RUN_DIR $WORK/run-$1
 REPLAY_STORE $2
