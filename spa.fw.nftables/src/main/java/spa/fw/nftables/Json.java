@@ -9,6 +9,8 @@ import java.util.Arrays;
  * malformed input throws {@link IllegalArgumentException} with the offset.
  */
 final class Json {
+  /** Keys nft repeats for every element, handed out as these constants rather than new strings. */
+  private static final String[] KEYS = {"elem", "val", "concat", "timeout", "expires", "comment", "name", "set", "map"};
   /** Deeper than anything nft prints; bounds the reader's stack on hostile input. */
   private static final int MAX_DEPTH = 64;
 
@@ -55,7 +57,10 @@ final class Json {
     if (peek() != Kind.STRING) {
       throw error("expected a key");
     }
-    String key = string();
+    String key = knownKey();
+    if (key == null) {
+      key = string();
+    }
     space();
     expect(':');
     return key;
@@ -199,8 +204,28 @@ final class Json {
     return true;
   }
 
+  /** One of {@link #KEYS} when the quoted text at the reader is one (then read), else null. */
+  private String knownKey() {
+    for (String k : KEYS) {
+      int end = pos + 1 + k.length();
+      if (end < text.length() && text.charAt(end) == '"' && text.startsWith(k, pos + 1)) {
+        pos = end + 1;
+        return k;
+      }
+    }
+    return null;
+  }
+
   private Object number() {
     int start = pos;
+    long v = 0;
+    while (pos < text.length() && pos - start < 18 && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+      v = v * 10 + text.charAt(pos++) - '0'; // the common case: a small non-negative integer
+    }
+    if (pos > start && (pos >= text.length() || "+-0123456789.eE".indexOf(text.charAt(pos)) < 0)) {
+      return v;
+    }
+    pos = start;
     while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
       pos++;
     }

@@ -206,12 +206,45 @@ final class Listing {
 
   private static String canonical(Object x) {
     String s = String.valueOf(x);
-    if (x instanceof Number) {
+    if (x instanceof Number || plainIpv4(s)) {
       return s;
     }
     InetAddress a = IpAddresses.literal(s);
     return a != null ? IpAddresses.text(a) : s;
   }
+
+  /**
+   * Whether {@code s} is an IPv4 address in its canonical text (four decimal octets, no leading zeros), as nft
+   * prints them: then it needs no round trip through {@link InetAddress}, the most part of reading an element.
+   */
+  static boolean plainIpv4(String s) {
+    int n = s.length();
+    if (n < 7 || n > 15) {
+      return false;
+    }
+    int octets = 0;
+    int i = 0;
+    while (i < n) {
+      int start = i;
+      int v = 0;
+      while (i < n && i - start < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        v = v * 10 + s.charAt(i++) - '0';
+      }
+      int digits = i - start;
+      if (digits == 0 || v > 255 || digits > 1 && s.charAt(start) == '0') {
+        return false;
+      }
+      octets++;
+      if (i == n) {
+        break;
+      }
+      if (s.charAt(i++) != '.' || i == n) {
+        return false;
+      }
+    }
+    return octets == 4;
+  }
+
 
   /** Groups entries into grants: one per source and comment, expiring with the first of its elements. */
   static List<Grant> grants(List<Entry> entries, Instant now) {

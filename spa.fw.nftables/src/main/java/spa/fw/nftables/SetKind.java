@@ -34,11 +34,16 @@ enum SetKind {
   private final String base;
   private final String keyType;
   private final String dataType;
+  /** The parts of the key and data types, split once: {@link #fits} runs for every listed element. */
+  private final String[] keyParts;
+  private final String[] dataParts;
 
   SetKind(String base, String keyType, String dataType) {
     this.base = base;
     this.keyType = keyType;
     this.dataType = dataType;
+    this.keyParts = keyType.split(" \\. ");
+    this.dataParts = dataType == null ? new String[0] : dataType.split(" \\. ");
   }
 
   /** Whether the configuration uses this set (sets of features that are off are not created). */
@@ -72,18 +77,17 @@ enum SetKind {
    * services port numbers, protocols names.
    */
   boolean fits(List<String> key, List<String> data) {
-    return fits(keyType, key) && (isMap() ? fits(dataType, data) : data.isEmpty());
+    return fits(keyParts, key) && (isMap() ? fits(dataParts, data) : data.isEmpty());
   }
 
-  private static boolean fits(String type, List<String> parts) {
-    String[] types = type.split(" \\. ");
+  private static boolean fits(String[] types, List<String> parts) {
     if (parts.size() != types.length) {
       return false;
     }
     for (int i = 0; i < types.length; i++) {
       String p = parts.get(i);
       boolean ok = switch (types[i]) {
-        case "A" -> IpAddresses.literal(p) != null;
+        case "A" -> Listing.plainIpv4(p) || IpAddresses.literal(p) != null;
         case "inet_service" -> p.length() <= 5 && !p.isEmpty() && p.chars().allMatch(Character::isDigit)
             && Integer.parseInt(p) <= 65535;
         default -> !p.isEmpty();

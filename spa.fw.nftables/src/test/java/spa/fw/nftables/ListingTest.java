@@ -1,7 +1,9 @@
 package spa.fw.nftables;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,6 +74,17 @@ class ListingTest {
     String json = "{\"nftables\": [{\"set\": {\"name\": \"spaaccess6\", \"elem\": [{\"elem\": {\"val\": {\"concat\":"
         + " [\"FD00:0:0:0::0:8\", \"tcp\", 22]}, \"timeout\": 60, \"expires\": 12}}]}}]}";
     assertEquals(List.of("fd00::8", "tcp", "22"), Listing.entries(json, "spa").get(0).key());
+  }
+
+  @Test
+  void plainIpv4IsOnlyTheCanonicalDottedQuad() {
+    for (String yes : List.of("0.0.0.0", "198.18.0.7", "255.255.255.255", "10.200.30.4")) {
+      assertTrue(Listing.plainIpv4(yes), yes);
+    }
+    for (String no : List.of("", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.256", "1234.1.1.1", "1..2.3", "1.2.3.4.",
+        ".1.2.3", "1.2.3.a", "fd00::1", "::ffff:1.2.3.4")) {
+      assertFalse(Listing.plainIpv4(no), no);
+    }
   }
 
   @Test
