@@ -128,6 +128,7 @@ final class Listing {
     } else {
       key(j, e);
     }
+    e.key = named.kind().protocolNames(e.key);
     if (!named.kind().fits(e.key, e.data)) {
       throw new IllegalArgumentException("set element " + e.key + (e.data.isEmpty() ? "" : " : " + e.data)
           + " does not fit the type of " + named.kind());

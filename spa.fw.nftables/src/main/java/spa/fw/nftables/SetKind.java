@@ -99,6 +99,31 @@ enum SetKind {
     return true;
   }
 
+  /**
+   * {@code parts} of an element's key with each protocol given as a number ({@code nft -p}) in its name, as
+   * spa writes and compares keys; an unknown number stays as it is.
+   */
+  List<String> protocolNames(List<String> parts) {
+    List<String> out = null;
+    for (int i = 0; i < parts.size() && i < keyParts.length; i++) {
+      if (keyParts[i].equals("inet_proto") && !parts.get(i).isEmpty() && Character.isDigit(parts.get(i).charAt(0))) {
+        String name = switch (parts.get(i)) {
+          case "6" -> "tcp";
+          case "17" -> "udp";
+          case "1" -> "icmp";
+          case "58" -> "ipv6-icmp";
+          case "132" -> "sctp";
+          default -> parts.get(i);
+        };
+        if (out == null) {
+          out = new java.util.ArrayList<>(parts);
+        }
+        out.set(i, name);
+      }
+    }
+    return out == null ? parts : List.copyOf(out);
+  }
+
   /** Finds the kind and family of a set name, or null when the name is not one of spa's. */
   static Named parse(String prefix, String name) {
     if (!name.startsWith(prefix) || name.length() < prefix.length() + 2) {

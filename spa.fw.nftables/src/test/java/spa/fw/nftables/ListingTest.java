@@ -39,6 +39,16 @@ class ListingTest {
   }
 
   @Test
+  void protocolsGivenAsNumbers() throws Exception {
+    // nft -j -p, as the backend lists (from a set of 100,000; renamed to spa's prefix): 6 is tcp
+    List<Listing.Entry> entries = Listing.entries(listing("spaaccess4-numeric"), "spa");
+    assertEquals(List.of(List.of("198.19.0.0", "tcp", "22"), List.of("198.19.1.0", "tcp", "22")),
+        entries.stream().map(Listing.Entry::key).toList());
+    assertEquals(List.of("198.18.0.7", "udp", "53"), SetKind.ACCESS.protocolNames(List.of("198.18.0.7", "17", "53")));
+    assertEquals(List.of("198.18.0.7", "250", "53"), SetKind.ACCESS.protocolNames(List.of("198.18.0.7", "250", "53")));
+  }
+
+  @Test
   void natMapsWithConcatenatedAndPlainData() throws Exception {
     assertEquals(List.of(new Grant(ip("198.18.0.7"), null, List.of(new ProtoPort("tcp", 8022)),
         new Nat(Nat.Kind.FORWARD, ip("198.18.1.5"), 22, Nat.Snat.NONE, null, true), T.plusSeconds(59), "n")),
