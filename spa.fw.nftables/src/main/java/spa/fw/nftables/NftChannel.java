@@ -13,7 +13,10 @@ interface NftChannel {
   /** Runs an nft script as one transaction, as {@code nft -f -} does. */
   Reply script(String script) throws FirewallException;
 
-  /** Runs one listing command, such as {@code list table inet spa}, in nft's text or JSON output. */
+  /**
+   * Runs one listing command, such as {@code list table inet spa}, in nft's text or JSON output; JSON gives
+   * protocols as numbers ({@code nft -j -p}).
+   */
   Reply list(boolean json, String... words) throws FirewallException;
 
   /**

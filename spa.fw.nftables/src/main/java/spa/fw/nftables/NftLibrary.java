@@ -17,9 +17,11 @@ import spa.core.FirewallException;
  */
 final class NftLibrary implements NftChannel {
   private static final Cleaner CLEANER = Cleaner.create();
-  /** nftables.h: NFT_CTX_DEFAULT, and NFT_CTX_OUTPUT_JSON and NFT_CTX_OUTPUT_TERSE among the output flags. */
+  /** nftables.h: NFT_CTX_DEFAULT, and NFT_CTX_OUTPUT_JSON, _NUMERIC_PROTO and _TERSE among the output flags. */
   private static final int NFT_CTX_DEFAULT = 0;
   private static final int NFT_CTX_OUTPUT_JSON = 1 << 4;
+  /** Protocols as numbers: nft would otherwise read /etc/protocols once per listed element. */
+  private static final int NFT_CTX_OUTPUT_NUMERIC_PROTO = 1 << 7;
   private static final int NFT_CTX_OUTPUT_TERSE = 1 << 11;
   private static final int O_RDONLY = 0;
   private static final int CLONE_NEWNET = 0x40000000;
@@ -63,7 +65,8 @@ final class NftLibrary implements NftChannel {
     this.api = api;
     this.ctx = ctx;
     this.library = library;
-    this.plainFlags = api.nft_ctx_output_get_flags(ctx) & ~(NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_TERSE);
+    this.plainFlags = api.nft_ctx_output_get_flags(ctx)
+        & ~(NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_NUMERIC_PROTO | NFT_CTX_OUTPUT_TERSE);
     CLEANER.register(this, () -> api.nft_ctx_free(ctx));
   }
 
@@ -129,7 +132,7 @@ final class NftLibrary implements NftChannel {
 
   @Override
   public synchronized Reply list(boolean json, String... words) throws FirewallException {
-    return json ? withFlags(NFT_CTX_OUTPUT_JSON, words) : run(String.join(" ", words));
+    return json ? withFlags(NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_NUMERIC_PROTO, words) : run(String.join(" ", words));
   }
 
   @Override

@@ -33,6 +33,7 @@ final class NftProcess implements NftChannel {
     List<String> args = new ArrayList<>();
     if (json) {
       args.add("-j");
+      args.add("-p"); // protocols as numbers: nft would read /etc/protocols once per element
     }
     args.addAll(List.of(words));
     return run(args, null);

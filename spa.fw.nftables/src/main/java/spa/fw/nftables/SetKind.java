@@ -34,11 +34,16 @@ enum SetKind {
   private final String base;
   private final String keyType;
   private final String dataType;
+  /** The parts of the key and data types, split once: {@link #fits} runs for every listed element. */
+  private final String[] keyParts;
+  private final String[] dataParts;
 
   SetKind(String base, String keyType, String dataType) {
     this.base = base;
     this.keyType = keyType;
     this.dataType = dataType;
+    this.keyParts = keyType.split(" \\. ");
+    this.dataParts = dataType == null ? new String[0] : dataType.split(" \\. ");
   }
 
   /** Whether the configuration uses this set (sets of features that are off are not created). */
@@ -72,18 +77,17 @@ enum SetKind {
    * services port numbers, protocols names.
    */
   boolean fits(List<String> key, List<String> data) {
-    return fits(keyType, key) && (isMap() ? fits(dataType, data) : data.isEmpty());
+    return fits(keyParts, key) && (isMap() ? fits(dataParts, data) : data.isEmpty());
   }
 
-  private static boolean fits(String type, List<String> parts) {
-    String[] types = type.split(" \\. ");
+  private static boolean fits(String[] types, List<String> parts) {
     if (parts.size() != types.length) {
       return false;
     }
     for (int i = 0; i < types.length; i++) {
       String p = parts.get(i);
       boolean ok = switch (types[i]) {
-        case "A" -> IpAddresses.literal(p) != null;
+        case "A" -> Listing.plainIpv4(p) || IpAddresses.literal(p) != null;
         case "inet_service" -> p.length() <= 5 && !p.isEmpty() && p.chars().allMatch(Character::isDigit)
             && Integer.parseInt(p) <= 65535;
         default -> !p.isEmpty();
@@ -93,6 +97,31 @@ enum SetKind {
       }
     }
     return true;
+  }
+
+  /**
+   * {@code parts} of an element's key with each protocol given as a number ({@code nft -p}) in its name, as
+   * spa writes and compares keys; an unknown number stays as it is.
+   */
+  List<String> protocolNames(List<String> parts) {
+    List<String> out = null;
+    for (int i = 0; i < parts.size() && i < keyParts.length; i++) {
+      if (keyParts[i].equals("inet_proto") && !parts.get(i).isEmpty() && Character.isDigit(parts.get(i).charAt(0))) {
+        String name = switch (parts.get(i)) {
+          case "6" -> "tcp";
+          case "17" -> "udp";
+          case "1" -> "icmp";
+          case "58" -> "ipv6-icmp";
+          case "132" -> "sctp";
+          default -> parts.get(i);
+        };
+        if (out == null) {
+          out = new java.util.ArrayList<>(parts);
+        }
+        out.set(i, name);
+      }
+    }
+    return out == null ? parts : List.copyOf(out);
   }
 
   /** Finds the kind and family of a set name, or null when the name is not one of spa's. */

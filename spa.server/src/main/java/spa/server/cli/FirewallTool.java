@@ -62,10 +62,20 @@ final class FirewallTool {
         if (list) {
           long now = System.currentTimeMillis();
           List<Grant> grants = fw.list();
+          // a few large writes, not one (flushed) println per opening: 100,000 lines cost ~100,000 write calls
+          StringBuilder lines = new StringBuilder(1 << 16);
           for (Grant gr : grants) {
-            out.println(IpAddresses.text(gr.source()) + " " + gr.access() + (gr.nat() == null ? "" : " nat " + gr.nat())
-                + " expires in " + Math.max(0, (gr.expires().toEpochMilli() - now) / 1000) + "s (" + gr.stanza() + ")");
+            lines.append(IpAddresses.text(gr.source())).append(' ').append(gr.access())
+                .append(gr.nat() == null ? "" : " nat " + gr.nat()).append(" expires in ")
+                .append(Math.max(0, (gr.expires().toEpochMilli() - now) / 1000)).append("s (").append(gr.stanza())
+                .append(")").append(System.lineSeparator());
+            if (lines.length() >= 1 << 16) {
+              out.print(lines);
+              lines.setLength(0);
+            }
           }
+          out.print(lines);
+          out.flush();
           if (grants.isEmpty()) {
             out.println("spad: no openings");
           }
