@@ -78,6 +78,24 @@ class ImageIT {
   }
 
   /** spad, started by its launcher, loads every plugin directory as its own layer, with no problem reported. */
+  /** Bouncy Castle's jars carry no JAR signature: verifying one cost every spad start ~200 ms (UnsignJars). */
+  @Test
+  void noPluginJarIsSigned() throws IOException {
+    List<Path> jars;
+    try (Stream<Path> s = Files.walk(image.plugins())) {
+      jars = s.filter(f -> f.toString().endsWith(".jar")).toList();
+    }
+    assertTrue(jars.stream().anyMatch(j -> j.getFileName().toString().startsWith("bcprov-")), jars.toString());
+    for (Path jar : jars) {
+      try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+        List<String> signatures = j.stream().map(java.util.jar.JarEntry::getName)
+            .filter(n -> n.matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)")).toList();
+        assertEquals(List.of(), signatures, jar.toString());
+        assertTrue(j.getManifest() == null || j.getManifest().getEntries().isEmpty(), jar + ": per-entry digests left");
+      }
+    }
+  }
+
   @Test
   void spadListsEveryPluginInItsOwnLayer(@TempDir Path dir) throws Exception {
     Run.Result r = Run.run(List.of(image.spad().toString(), "--list-plugins"), Map.of(), dir, LIMIT);
