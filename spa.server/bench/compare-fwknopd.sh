@@ -160,10 +160,11 @@ check() { # check NAME EXPECTED_ACCEPTS: spad's own summary line must agree
 }
 
 # An installed image on Java 25+ gets its ahead-of-time cache trained once on this host (untimed, like an
-# install step; bin/spad uses lib/spad.aot when present and not older than the jars in lib/): a start-up like a
-# daemon's, replay cache included, then valid packets.
+# install step; bin/spad uses lib/spad.aot when it was made for this image and java and is not older than the jars
+# in lib/; the build trains one): a start-up like a daemon's, replay cache included, then valid packets.
 aot_stale() { # the launcher decides, and says so on stderr
   [ ! -f "$SPA_HOME/lib/spad.aot" ] && return 0
+  [ "$(head -1 "$SPA_HOME/lib/spad.aot.for" 2>/dev/null)" = "$(cd "$SPA_HOME" && pwd -P)" ] || return 0
   case "$("$SPA_HOME/bin/spad" -V 2>&1 >/dev/null)" in *"spad.aot is older than"*) return 0 ;; esac
   return 1
 }
@@ -171,9 +172,8 @@ if [ -n "${SPA_HOME:-}" ] && aot_stale && "$JAVA" -XX:AOTCacheOutput=/dev/null -
   echo "training $SPA_HOME/lib/spad.aot ..." >&2
   TRAIN_N=$((N < 200000 ? N : 200000))
   [ -f train.pcap ] || gen valid "$TRAIN_N" train.pcap "$KEY" "$HMAC"
-  rm -f "$SPA_HOME/lib/spad.aot"
   cp cache.spad cache.spad.run
-  SPA_JAVA_OPTS="-XX:AOTCacheOutput=$SPA_HOME/lib/spad.aot" "$SPA_HOME/bin/spad" -t -a access.conf -c spad-full.conf \
+  SPA_AOT_TRAIN=yes "$SPA_HOME/bin/spad" -t -a access.conf -c spad-full.conf \
     --pcap-file train.pcap > /dev/null 2> aot-train.err || { tail -5 aot-train.err >&2; exit 1; }
 fi
 

@@ -40,3 +40,22 @@ else
 fi
 [ "$feature" -ge 21 ] || die "needs Java 21 or newer, but $JAVACMD is Java $feature; set JAVA_HOME to a Java 21+ runtime"
 
+
+# Java 25+: aot_cache FILE decides about lib/FILE, an ahead-of-time cache (README, "The image"). With SPA_AOT_TRAIN
+# set this run trains it: aot_opts has the JVM write it at exit, and FILE.for records the directory and the java it
+# is made for. Otherwise aot_opts uses it only where FILE.for names this directory and this java (a copied or
+# packaged image, or another java, leaves it out) and aot_use=yes. aot is the cache's path.
+aot_cache() {
+  aot=$APP_HOME/lib/$1 aot_opts= aot_use=
+  if [ -n "${SPA_AOT_TRAIN:-}" ]; then
+    [ "$feature" -ge 25 ] || die "SPA_AOT_TRAIN needs Java 25 or newer, but $JAVACMD is Java $feature"
+    rm -f "$aot" "$aot.for"
+    aot_opts="-XX:AOTCacheOutput=$aot"
+    printf '%s\n%s\n' "$APP_HOME" "$JAVACMD" > "$aot.for" || die "cannot write $aot.for"
+  elif [ "$feature" -ge 25 ] && [ -f "$aot" ] && [ -f "$aot.for" ]; then
+    { IFS= read -r made_home; IFS= read -r made_java; } < "$aot.for"
+    if [ "$made_home" = "$APP_HOME" ] && [ "$made_java" = "$JAVACMD" ]; then
+      aot_opts="-XX:AOTCache=$aot" aot_use=yes
+    fi
+  fi
+}

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,11 +165,19 @@ class ImageIT {
       }
     }
     Path aot = home.resolve("lib/spad.aot");
+    String javaCmd = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"));
     String version = Run.run(List.of(image.spad().toString(), "-V"), env, dir, LIMIT).stdout();
     assertTrue(version.startsWith("spad "), version);
 
     Files.writeString(aot, "not an AOT cache");
+    Files.writeString(home.resolve("lib/spad.aot.for"), "/somewhere/else\n" + javaCmd + "\n");
+    Run.Result elsewhere = Run.run(List.of(home.resolve("bin/spad").toString(), "-V"), env, dir, LIMIT);
+    assertEquals(0, elsewhere.exitCode(), elsewhere::describe);
+    assertEquals(version, elsewhere.stdout(), elsewhere::describe);
+    assertEquals("", elsewhere.stderr(), "a cache made for another directory is left out without a word");
+
+    Files.writeString(home.resolve("lib/spad.aot.for"), home.toRealPath() + "\n" + javaCmd + "\n");
     Files.setLastModifiedTime(aot, java.nio.file.attribute.FileTime.fromMillis(946_684_800_000L)); // 2000
     Run.Result stale = Run.run(List.of(home.resolve("bin/spad").toString(), "-V"), env, dir, LIMIT);
     assertEquals(0, stale.exitCode(), stale::describe);
@@ -186,6 +195,22 @@ class ImageIT {
     if (Runtime.version().feature() >= 25) {
       assertTrue(broken.stderr().contains("AOT cache"), broken::describe); // the JVM's complaint, on stderr
     }
+  }
+
+  @Test
+  void spadStartsFromTheAheadOfTimeCacheTheBuildTrained() throws Exception {
+    Assumptions.assumeTrue(Runtime.version().feature() >= 25, "ahead-of-time caches of this kind need Java 25");
+    Path aot = image.lib().resolve("spad.aot");
+    assertTrue(Files.size(aot) > 0, aot + " is missing");
+    assertEquals(List.of(image.home().toRealPath().toString(), Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString()), Files.readAllLines(image.lib().resolve("spad.aot.for")));
+    Run.Result r = Run.run(List.of(image.spad().toString(), "-V"),
+        Map.of("JAVA_HOME", System.getProperty("java.home"), "SPA_JAVA_OPTS", "-Xlog:class+load=info:stdout"),
+        image.home(), LIMIT);
+    assertEquals(0, r.exitCode(), r::describe);
+    // spa's own classes, not only the JDK's, come from the cache
+    assertTrue(r.stdout().lines().anyMatch(l -> l.contains(" spa.server.cli.SpadCommand source: shared objects file")),
+        r::describe);
   }
 
   private static Set<String> moduleNames(Path dir) {
