@@ -42,13 +42,14 @@ class FloodIT {
   private static final int KNOCKS = 20;
   private static final long FLOOD_MILLIS = 5_000;
   private static final Duration LIMIT = Duration.ofSeconds(30);
+  private static final Path FLOOD = Path.of("bench", "Flood.java").toAbsolutePath();
   private static final Pattern DROPPED = Pattern.compile("capture-dropped=(\\d+)");
 
   private final Image image = Image.get();
   private Path dir;
   private Keys keys;
-  /** Each knock's packet as bin/spa wrote it, and the allow IP that names it in spad's events. */
-  private final List<byte[]> knocks = new ArrayList<>();
+  /** Each knock's packet file as bin/spa wrote it, and the allow IP that names it in spad's events. */
+  private final List<Path> knocks = new ArrayList<>();
   private final List<String> allowIps = new ArrayList<>();
 
   @BeforeAll
@@ -70,8 +71,7 @@ class FloodIT {
       for (int i = 0; i < KNOCKS; i++) {
         Run.Result r = made.get(i).get();
         assertTrue(r.ok(), r::describe);
-        knocks.add(Files.readString(dir.resolve("client-" + i).resolve("packet")).strip()
-            .getBytes(StandardCharsets.US_ASCII));
+        knocks.add(dir.resolve("client-" + i).resolve("packet"));
       }
     } finally {
       pool.shutdownNow();
@@ -82,9 +82,8 @@ class FloodIT {
   void everyKnockIsAcceptedUnderAFloodCapturedByUdp() throws Exception {
     int port = Tools.freeUdpPort();
     try (Spad spad = Spad.start(image, dir.resolve("udp"), keys, port, List.of("-U"), List.of())) {
-      Flood flood = new Flood(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), RATE, SENDERS);
-      flood.run(FLOOD_MILLIS, knocks);
-      assertAllAccepted(spad, flood);
+      long sent = flood(port, FLOOD_MILLIS, knocks);
+      assertAllAccepted(spad, sent);
     }
   }
 
@@ -97,9 +96,8 @@ class FloodIT {
         Spad spad = Spad.start(image, dir.resolve("pcap"), keys, port, List.of("--capture", "pcap"),
             List.of("PCAP_INTF lo", "PCAP_FILTER udp dst port " + port))) {
       sink.setReceiveBufferSize(4096);
-      Flood flood = new Flood(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), RATE, SENDERS);
-      flood.run(FLOOD_MILLIS, knocks);
-      assertAllAccepted(spad, flood);
+      long sent = flood(port, FLOOD_MILLIS, knocks);
+      assertAllAccepted(spad, sent);
     }
   }
 
@@ -108,9 +106,8 @@ class FloodIT {
     int port = Tools.freeUdpPort();
     try (Spad spad = Spad.start(image, dir.resolve("tiny-udp"), keys, port, List.of("-U"),
         List.of("SPA_UDP_RECEIVE_BUFFER 4096"))) {
-      Flood flood = new Flood(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), RATE, SENDERS);
-      flood.run(1_500, List.of());
-      assertDropsReported(spad, flood);
+      long sent = flood(port, 1_500, List.of());
+      assertDropsReported(spad, sent);
     }
   }
 
@@ -122,13 +119,26 @@ class FloodIT {
         Spad spad = Spad.start(image, dir.resolve("tiny-pcap"), keys, port, List.of("--capture", "pcap"),
             List.of("PCAP_INTF lo", "PCAP_FILTER udp dst port " + port, "SPA_PCAP_BUFFER_SIZE 4096"))) {
       sink.setReceiveBufferSize(4096);
-      Flood flood = new Flood(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), RATE, SENDERS);
-      flood.run(1_500, List.of());
-      assertDropsReported(spad, flood);
+      long sent = flood(port, 1_500, List.of());
+      assertDropsReported(spad, sent);
     }
   }
 
-  private void assertAllAccepted(Spad spad, Flood flood) throws Exception {
+  /**
+   * Runs the benchmarks' flood ({@code bench/Flood.java}) at {@link #RATE} to {@code port} on loopback for
+   * {@code millis}, sending {@code knockFiles} among the garbage; returns the garbage datagrams sent.
+   */
+  private long flood(int port, long millis, List<Path> knockFiles) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        FLOOD.toString(), "127.0.0.1", String.valueOf(port), String.valueOf(RATE), String.valueOf(SENDERS),
+        String.valueOf(millis)));
+    knockFiles.forEach(f -> cmd.add(f.toString()));
+    Run.Result r = Run.run(cmd, Map.of(), dir, LIMIT);
+    assertTrue(r.ok() && r.stdout().startsWith("sent "), r::describe);
+    return Long.parseLong(r.stdout().strip().substring("sent ".length()));
+  }
+
+  private void assertAllAccepted(Spad spad, long sent) throws Exception {
     Set<String> missing = new TreeSet<>(allowIps);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (!missing.isEmpty() && System.nanoTime() < deadline) {
@@ -140,14 +150,14 @@ class FloodIT {
       Thread.sleep(100);
     }
     String status = spad.status();
-    System.out.println("FloodIT " + spad.name() + ": " + flood.sent() + " garbage datagrams sent in " + FLOOD_MILLIS
+    System.out.println("FloodIT " + spad.name() + ": " + sent + " garbage datagrams sent in " + FLOOD_MILLIS
         + " ms, " + (KNOCKS - missing.size()) + "/" + KNOCKS + " knocks accepted; " + status);
     assertTrue(missing.isEmpty(), () -> "knocks not accepted: " + missing + " (" + status + ")\n" + spad.output());
   }
 
-  private static void assertDropsReported(Spad spad, Flood flood) throws Exception {
+  private static void assertDropsReported(Spad spad, long sent) throws Exception {
     String status = spad.status();
-    System.out.println("FloodIT " + spad.name() + ": " + flood.sent() + " garbage datagrams sent; " + status);
+    System.out.println("FloodIT " + spad.name() + ": " + sent + " garbage datagrams sent; " + status);
     Matcher m = DROPPED.matcher(status);
     assertTrue(m.find(), () -> "spad -S says nothing of capture drops: " + status);
     assertTrue(Long.parseLong(m.group(1)) > 0, () -> "no drops reported: " + status + "\n" + spad.output());

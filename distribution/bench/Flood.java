@@ -1,9 +1,11 @@
-package spa.distribution;
-
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,7 +16,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Garbage at a steady rate to one loopback UDP port, from a few threads, for a fixed time: every datagram distinct
  * and of SPA size, random bytes that the server's prefilter refuses (a flood the capture must drain, not one that
- * costs a MAC check each), with chosen datagrams (valid knocks) sent among them at even intervals.
+ * costs a MAC check each), with chosen datagrams (valid knocks) sent among them at even intervals. Used by the
+ * footprint benchmark and by the flood tests:
+ *
+ * <pre>java Flood.java HOST PORT RATE THREADS MILLIS [KNOCK_FILE...]</pre>
+ *
+ * <p>RATE datagrams a second in all, from THREADS threads, for MILLIS milliseconds; each KNOCK_FILE holds one packet
+ * (as {@code spa -B} or {@code fwknop -B} writes it) sent among the garbage. Prints {@code sent N} (garbage datagrams)
+ * when done.
  */
 final class Flood {
   static final int SIZE = 200;
@@ -28,6 +37,21 @@ final class Flood {
     this.to = to;
     this.perSecond = perSecond;
     this.threads = threads;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 5) {
+      System.err.println("usage: java Flood.java HOST PORT RATE THREADS MILLIS [KNOCK_FILE...]");
+      System.exit(2);
+    }
+    InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(args[0]), Integer.parseInt(args[1]));
+    List<byte[]> knocks = new ArrayList<>();
+    for (int i = 5; i < args.length; i++) {
+      knocks.add(Files.readString(Path.of(args[i])).strip().getBytes(StandardCharsets.US_ASCII));
+    }
+    Flood flood = new Flood(to, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+    flood.run(Long.parseLong(args[4]), knocks);
+    System.out.println("sent " + flood.sent());
   }
 
   /** Floods for {@code millis}, sending each of {@code knocks} at an even share of that time; returns when done. */
