@@ -167,6 +167,7 @@ wait "$flood_pid" || { cat "$work/flood.out" >&2; die "the flood failed"; }
 flood_pid=
 sent=$(sed -n 's/^sent //p' "$work/flood.out")
 [ -n "$sent" ] || { cat "$work/flood.out" >&2; die "the flood said nothing of what it sent"; }
+sleep 1   # the last datagrams through spad's capture before it counts them
 status=$("$image/bin/spad" -S -c "$work/spad/fwknopd.conf" -p "$work/spad/pid" 2>&1 | tr '\n' ' ' || true)
 stop "$server_pid"
 server_pid=
