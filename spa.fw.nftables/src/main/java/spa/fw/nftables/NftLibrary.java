@@ -1,11 +1,9 @@
 package spa.fw.nftables;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.lang.ref.Cleaner;
-import java.util.concurrent.atomic.AtomicReference;
 import spa.core.FirewallException;
 
 /**
@@ -23,8 +21,6 @@ final class NftLibrary implements NftChannel {
   /** Protocols as numbers: nft would otherwise read /etc/protocols once per listed element. */
   private static final int NFT_CTX_OUTPUT_NUMERIC_PROTO = 1 << 7;
   private static final int NFT_CTX_OUTPUT_TERSE = 1 << 11;
-  private static final int O_RDONLY = 0;
-  private static final int CLONE_NEWNET = 0x40000000;
 
   /** The part of libnftables' API spa uses (nftables/libnftables.h). */
   interface Api extends Library {
@@ -45,15 +41,6 @@ final class NftLibrary implements NftChannel {
     String nft_ctx_get_output_buffer(Pointer ctx);
 
     String nft_ctx_get_error_buffer(Pointer ctx);
-  }
-
-  /** libc, to create a context inside a named network namespace (tests and benchmarks). */
-  interface LibC extends Library {
-    int open(String path, int flags) throws LastErrorException;
-
-    int setns(int fd, int nstype) throws LastErrorException;
-
-    int close(int fd) throws LastErrorException;
   }
 
   private final Api api;
@@ -84,7 +71,8 @@ final class NftLibrary implements NftChannel {
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       throw new FirewallException(library + " not loaded: " + firstLine(e.getMessage()));
     }
-    Pointer ctx = netns == null ? api.nft_ctx_new(NFT_CTX_DEFAULT) : newContextIn(api, netns);
+    Api loaded = api;
+    Pointer ctx = Netns.call(netns, () -> loaded.nft_ctx_new(NFT_CTX_DEFAULT));
     if (ctx == null) {
       throw new FirewallException(library + ": nft_ctx_new gave no context");
     }
@@ -93,36 +81,6 @@ final class NftLibrary implements NftChannel {
       throw new FirewallException(library + ": cannot buffer its output");
     }
     return new NftLibrary(api, ctx, library);
-  }
-
-  /** A context created on a short-lived thread that first enters {@code netns} (setns affects only that thread). */
-  private static Pointer newContextIn(Api api, String netns) throws FirewallException {
-    AtomicReference<Object> made = new AtomicReference<>();
-    Thread t = new Thread(() -> {
-      try {
-        LibC c = Native.load("c", LibC.class);
-        int fd = c.open("/run/netns/" + netns, O_RDONLY);
-        try {
-          c.setns(fd, CLONE_NEWNET);
-        } finally {
-          c.close(fd);
-        }
-        made.set(api.nft_ctx_new(NFT_CTX_DEFAULT));
-      } catch (LastErrorException | UnsatisfiedLinkError e) {
-        made.set("cannot enter network namespace " + netns + ": " + e.getMessage());
-      }
-    }, "spa-nft-netns");
-    t.start();
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new FirewallException("interrupted while creating an nftables context in " + netns);
-    }
-    if (made.get() instanceof String why) {
-      throw new FirewallException(why);
-    }
-    return (Pointer) made.get();
   }
 
   @Override

@@ -32,6 +32,8 @@ public final class NftablesBackend implements FirewallBackend {
   private final Clock clock;
   /** The network namespace a library context is created in; null: this process's own. */
   private final String netns;
+  /** Set elements are read over netlink while that works (in-process only). */
+  private volatile boolean netlinkListing = true;
   /** False when the backend was given a runner to run nft through: then that is the only way. */
   private final boolean libraryAllowed;
   private NftConfig config;
@@ -96,6 +98,11 @@ public final class NftablesBackend implements FirewallBackend {
       channel = NftChannel.choose(c, libraryAllowed, netns, runner);
       LOG.log(System.Logger.Level.INFO, channel.describe());
     }
+  }
+
+  /** Whether set elements are read over netlink (in-process, and no netlink failure so far). */
+  boolean listsOverNetlink() {
+    return channel instanceof NftLibrary && netlinkListing;
   }
 
   /** Which way the backend talks to nftables, one line; empty before the settings are read. */
@@ -343,15 +350,32 @@ public final class NftablesBackend implements FirewallBackend {
   }
 
   /**
-   * The elements of the named sets and maps ({@code "set NAME"}, {@code "map NAME"}), one JSON listing each: nft
-   * then fetches only that set's elements, not those of every set in the table (the admin's too, in the
-   * embedded and sets modes).
+   * The elements of the named sets and maps ({@code "set NAME"}, {@code "map NAME"}): in-process, one netlink dump
+   * each ({@link NftNetlink}); through the nft command, or should netlink fail, one JSON listing each, for which
+   * nft fetches only that set's elements, not those of every set in the table (the admin's too, in the embedded
+   * and sets modes).
    */
   private List<Listing.Entry> entries(List<String> sets) throws FirewallException {
     NftConfig c = started();
     List<Listing.Entry> out = new ArrayList<>();
     for (String set : sets) {
       String[] kindName = set.split(" ", 2);
+      SetKind.Named named = SetKind.parse(c.prefix(), kindName[1]);
+      if (channel instanceof NftLibrary && named != null && netlinkListing) {
+        try {
+          out.addAll(NftNetlink.elements(netns, c.family(), c.table(), kindName[1], named.kind(), named.v6()));
+          continue;
+        } catch (NftNetlink.Missing m) {
+          if (c.mode() == NftConfig.Mode.OWN) {
+            continue;
+          }
+          throw new FirewallException("list " + c.tableRef() + " " + kindName[1] + ": " + m.getMessage());
+        } catch (FirewallException e) {
+          netlinkListing = false; // libnftables' listing from now on, which reads the same dump, more slowly
+          LOG.log(System.Logger.Level.WARNING, "nftables: reading set elements over netlink failed (" + e.getMessage()
+              + "); listing through libnftables instead");
+        }
+      }
       NftChannel.Reply r = channel.list(true, "list", kindName[0], c.family(), c.table(), kindName[1]);
       if (!r.ok()) {
         if (c.mode() == NftConfig.Mode.OWN && r.errors().contains("No such file or directory")) {

@@ -60,6 +60,16 @@ enum SetKind {
     return dataType != null;
   }
 
+  /** The key's parts: {@code A} (an address of the set's family), {@code inet_proto}, {@code inet_service}. */
+  String[] keyTypes() {
+    return keyParts.clone();
+  }
+
+  /** The data's parts, as {@link #keyTypes}; none for a set. */
+  String[] dataTypes() {
+    return dataParts.clone();
+  }
+
   /** The set's name for IPv4 ({@code v6} false) or IPv6, with spa's prefix. */
   String name(String prefix, boolean v6) {
     return prefix + base + (v6 ? "6" : "4");

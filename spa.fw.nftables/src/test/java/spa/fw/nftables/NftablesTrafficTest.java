@@ -3,14 +3,23 @@ package spa.fw.nftables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static spa.fw.testkit.NetnsTopology.CLIENT_A4;
+import static spa.fw.testkit.NetnsTopology.CLIENT_A6;
+import static spa.fw.testkit.NetnsTopology.CLIENT_B4;
+import static spa.fw.testkit.NetnsTopology.CLIENT_B6;
+import static spa.fw.testkit.NetnsTopology.INNER4;
+import static spa.fw.testkit.NetnsTopology.INNER6;
 import static spa.fw.testkit.NetnsTopology.SERVER4;
+import static spa.fw.testkit.NetnsTopology.SERVER_INNER4;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import spa.core.Grant;
+import spa.core.Nat;
 import spa.core.Settings;
 
 /** The nftables scenarios through libnftables, in-process (the default), and its fallback. */
@@ -42,6 +51,59 @@ class NftablesTrafficTest extends NftablesTrafficScenarios {
     assertFiltered(net.connect(CLIENT_A4, SERVER4, 22));
     fw.flush();
     assertEquals(List.of(), fw.list());
+  }
+
+  /**
+   * The elements read over netlink are those of nft's own JSON listing, in every set and map that holds some:
+   * plain, IPv6, several ports, forwarded with and without masquerading or source NAT, and a ghost service.
+   */
+  @Test
+  void netlinkReadsEverySetAndMapAsNftListsThem() throws Exception {
+    NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22", "ENABLE_IPT_FORWARDING", "Y",
+        "ENABLE_IPT_LOCAL_NAT", "Y");
+    InetAddress inner4 = InetAddress.getByName(INNER4);
+    InetAddress inner6 = InetAddress.getByName(INNER6);
+    fw.openAll(List.of(grant(CLIENT_A4, "tcp/22,udp/53", null, Duration.ofSeconds(60)),
+        grant(CLIENT_A6, "tcp/22", null, Duration.ofSeconds(90)),
+        grant(CLIENT_B4, "tcp/55001", new Nat(Nat.Kind.FORWARD, inner4, 22, Nat.Snat.NONE, null, true),
+            Duration.ofSeconds(70)),
+        grant(CLIENT_B4, "tcp/55002", new Nat(Nat.Kind.FORWARD, inner4, 2222, Nat.Snat.MASQUERADE, null, true),
+            Duration.ofSeconds(70)),
+        grant(CLIENT_A4, "tcp/55003", new Nat(Nat.Kind.FORWARD, inner4, 22, Nat.Snat.SNAT,
+            InetAddress.getByName(SERVER_INNER4), true), Duration.ofSeconds(70)),
+        grant(CLIENT_B6, "tcp/2222", new Nat(Nat.Kind.FORWARD, inner6, 22, Nat.Snat.NONE, null, true),
+            Duration.ofSeconds(80)),
+        grant(CLIENT_A4, "tcp/80", new Nat(Nat.Kind.LOCAL, null, 22, Nat.Snat.NONE, null, true),
+            Duration.ofSeconds(100))));
+    int compared = 0;
+    for (SetKind kind : SetKind.values()) {
+      for (boolean v6 : List.of(false, true)) {
+        String name = kind.name("", v6);
+        List<Listing.Entry> byNetlink;
+        try {
+          byNetlink = NftNetlink.elements(net.server(), "inet", "spa", name, kind, v6);
+        } catch (NftNetlink.Missing m) {
+          continue;
+        }
+        List<Listing.Entry> byNft = Listing.entries(in("nft", "-j", "-p", "list", kind.isMap() ? "map" : "set",
+            "inet", "spa", name), "");
+        assertEquals(byNft.size(), byNetlink.size(), name);
+        Comparator<Listing.Entry> order = Comparator.comparing(e -> e.key().toString());
+        byNft = byNft.stream().sorted(order).toList();
+        byNetlink = byNetlink.stream().sorted(order).toList();
+        for (int i = 0; i < byNft.size(); i++) {
+          Listing.Entry a = byNft.get(i);
+          Listing.Entry b = byNetlink.get(i);
+          assertEquals(List.of(a.kind(), a.v6(), a.key(), a.data(), a.comment()),
+              List.of(b.kind(), b.v6(), b.key(), b.data(), b.comment()), name);
+          assertTrue(Math.abs(a.expiresSeconds() - b.expiresSeconds()) <= 1, a + " / " + b); // read a moment apart
+        }
+        compared += byNft.isEmpty() ? 0 : 1;
+      }
+    }
+    assertTrue(compared >= 8, "sets and maps with elements compared: " + compared);
+    assertEquals(7, fw.list().size());
+    assertTrue(fw.listsOverNetlink(), "the backend fell back to libnftables' listing");
   }
 
   /** A library that does not load leaves the nft command, which then does the work, and says why. */
