@@ -90,7 +90,7 @@ final class SecretKeys {
   private static PGPPrivateKey fromAgentFile(Path file, PGPPublicKey pub, char[] passphrase)
       throws IOException, Unavailable {
     JcePBEProtectionRemoverFactory remover = new JcePBEProtectionRemoverFactory(passphrase, DIGESTS).setProvider(BC);
-    byte[] text = saltAsHex(Files.readAllBytes(file));
+    byte[] text = protectionAsHex(Files.readAllBytes(file));
     if (Curve25519Secrets.handles(pub)) {
       try {
         return Curve25519Secrets.read(text, pub, remover);
@@ -124,34 +124,106 @@ final class SecretKeys {
 
 
   /**
-   * The key file with the protection's S2K salt written as {@code #hex#}: gpg writes the salt as a quoted string
-   * when its bytes happen to be printable, which Bouncy Castle 1.87 cannot read (it expects octets there).
+   * The key file with the protection's S2K salt and IV written as {@code #hex#}: in
+   * {@code (protected MODE ((sha1 SALT COUNT) IV) DATA)} gpg writes octets that happen to be printable as a quoted
+   * string, or as a bare token when they are letters and digits, which Bouncy Castle 1.87 cannot read (it expects
+   * octets there). Anything else is left as it is.
    */
-  static byte[] saltAsHex(byte[] file) {
-    byte[] marker = "(sha1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    int at = indexOf(file, marker);
+  static byte[] protectionAsHex(byte[] file) {
+    int at = indexOf(file, "(sha1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     if (at < 0) {
       return file;
     }
-    int i = at + marker.length;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(file.length + 64);
+    int salt = skipSpace(file, at + 5);
+    out.write(file, 0, salt);
+    int i = octetsAsHex(file, salt, out);
+    if (i == salt) { // already octets: written as it is
+      int e = atomEnd(file, salt);
+      if (e < 0) {
+        out.write(file, salt, file.length - salt);
+        return out.toByteArray();
+      }
+      out.write(file, salt, e - salt);
+      i = e;
+    }
+    int count = skipSpace(file, i);
+    int end = atomEnd(file, count);
+    int close = skipSpace(file, end);
+    if (end < 0 || close >= file.length || file[close] != ')') {
+      out.write(file, i, file.length - i);
+      return out.toByteArray();
+    }
+    int iv = skipSpace(file, close + 1);
+    out.write(file, i, iv - i);
+    i = octetsAsHex(file, iv, out);
+    out.write(file, i, file.length - i);
+    return out.toByteArray();
+  }
+
+  /**
+   * Writes the atom at {@code i} to {@code out}, as {@code #hex#} when it is a quoted string or a token; returns
+   * the index after it (or {@code i}, having written nothing, when it is neither).
+   */
+  private static int octetsAsHex(byte[] file, int i, java.io.ByteArrayOutputStream out) {
+    java.io.ByteArrayOutputStream octets = new java.io.ByteArrayOutputStream();
+    int next;
+    if (i < file.length && file[i] == '"') {
+      int q = unquote(file, i + 1, octets);
+      if (q >= file.length) {
+        return i;
+      }
+      next = q + 1;
+    } else if (i < file.length && isTokenStart(file[i])) {
+      next = i;
+      while (next < file.length && isTokenChar(file[next])) {
+        octets.write(file[next++]);
+      }
+    } else {
+      return i;
+    }
+    out.writeBytes(("#" + HexFormat.of().withUpperCase().formatHex(octets.toByteArray()) + "#")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return next;
+  }
+
+  /** The index after the atom at {@code i} (a quoted string, a token, or {@code #hex#}); -1 when there is none. */
+  private static int atomEnd(byte[] file, int i) {
+    if (i >= file.length) {
+      return -1;
+    }
+    if (file[i] == '"') {
+      int q = unquote(file, i + 1, new java.io.ByteArrayOutputStream());
+      return q >= file.length ? -1 : q + 1;
+    }
+    if (file[i] == '#') {
+      int h = i + 1;
+      while (h < file.length && file[h] != '#') {
+        h++;
+      }
+      return h >= file.length ? -1 : h + 1;
+    }
+    int t = i;
+    while (t < file.length && (isTokenChar(file[t]) || file[t] >= '0' && file[t] <= '9')) {
+      t++;
+    }
+    return t == i ? -1 : t;
+  }
+
+  private static int skipSpace(byte[] file, int i) {
     while (i < file.length && (file[i] == ' ' || file[i] == '\n' || file[i] == '\r' || file[i] == '\t')) {
       i++;
     }
-    if (i >= file.length || file[i] != '"') {
-      return file;
-    }
-    java.io.ByteArrayOutputStream salt = new java.io.ByteArrayOutputStream();
-    int j = unquote(file, i + 1, salt);
-    if (j >= file.length) {
-      return file;
-    }
-    byte[] hex = ("#" + HexFormat.of().withUpperCase().formatHex(salt.toByteArray()) + "#")
-        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] out = new byte[file.length - (j + 1 - i) + hex.length];
-    System.arraycopy(file, 0, out, 0, i);
-    System.arraycopy(hex, 0, out, i, hex.length);
-    System.arraycopy(file, j + 1, out, i + hex.length, file.length - j - 1);
-    return out;
+    return i;
+  }
+
+  /** A token of an advanced S-expression starts with a letter or one of {@code -./_:*+=}, never a digit. */
+  private static boolean isTokenStart(byte b) {
+    return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || "-./_:*+=".indexOf(b) >= 0;
+  }
+
+  private static boolean isTokenChar(byte b) {
+    return isTokenStart(b) || b >= '0' && b <= '9';
   }
 
   /**

@@ -42,9 +42,21 @@ class QuotedSaltTest {
     byte[] in = "(protected openpgp-s2k3-ocb-aes ((sha1 \"a\\\"b\\x41\\101\\n\" \"1024\")#00#)".getBytes(
         StandardCharsets.ISO_8859_1);
     assertArrayEquals("(protected openpgp-s2k3-ocb-aes ((sha1 #61226241410A# \"1024\")#00#)".getBytes(
-        StandardCharsets.ISO_8859_1), SecretKeys.saltAsHex(in));
-    byte[] hex = "((sha1 #0102# \"1\")".getBytes(StandardCharsets.ISO_8859_1);
-    assertArrayEquals(hex, SecretKeys.saltAsHex(hex));
+        StandardCharsets.ISO_8859_1), SecretKeys.protectionAsHex(in));
+    byte[] hex = "((sha1 #0102# \"1\")#0304#)".getBytes(StandardCharsets.ISO_8859_1);
+    assertArrayEquals(hex, SecretKeys.protectionAsHex(hex));
+  }
+
+  /** gpg writes an IV of printable octets as a quoted string too, and letters and digits as a bare token. */
+  @Test
+  void aQuotedOrTokenIvAndATokenSaltAreRewritten() {
+    byte[] quotedIv = "(protected openpgp-s2k3-ocb-aes ((sha1 #0102# \"65011712\") \"ab\\\"c\")#FF#)"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    assertArrayEquals("(protected openpgp-s2k3-ocb-aes ((sha1 #0102# \"65011712\") #61622263#)#FF#)"
+        .getBytes(StandardCharsets.ISO_8859_1), SecretKeys.protectionAsHex(quotedIv));
+    byte[] tokens = "((sha1 Ab9-x \"1024\")Zq1.)".getBytes(StandardCharsets.ISO_8859_1);
+    assertArrayEquals("((sha1 #4162392D78# \"1024\")#5A71312E#)".getBytes(StandardCharsets.ISO_8859_1),
+        SecretKeys.protectionAsHex(tokens));
   }
 
   private static byte[] resource(String name) throws Exception {
