@@ -13,20 +13,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A key file gpg 2.2 wrote with its S2K salt as a quoted string (its bytes happened to be printable), kept from a
- * test run: it unlocks with its passphrase ({@code a pass}) and not with another.
+ * Key files gpg wrote with their S2K salt, or their IV, as a quoted string (the bytes happened to allow it), kept
+ * from test runs: each unlocks with its passphrase ({@code a pass}) and not with another.
  */
 class QuotedSaltTest {
 
   @Test
   void keyWithAQuotedSaltUnlocks(@TempDir Path home) throws Exception {
+    assertUnlocksOnlyWithItsPassphrase(home, "quoted-salt", "5D9E57AE3E58FC758B1A56161A3797606BC34787");
+  }
+
+  /** The same for a key whose 12-byte OCB IV gpg wrote as a quoted string (about one key in 80 here). */
+  @Test
+  void keyWithAQuotedIvUnlocks(@TempDir Path home) throws Exception {
+    assertUnlocksOnlyWithItsPassphrase(home, "quoted-iv", "5BB48DB903E997FD12B921E6B3F6F6AE9C35424A");
+  }
+
+  private static void assertUnlocksOnlyWithItsPassphrase(Path home, String name, String grip) throws Exception {
     Path grips = Files.createDirectories(home.resolve("private-keys-v1.d"));
-    Files.write(grips.resolve("5D9E57AE3E58FC758B1A56161A3797606BC34787.key"), resource("quoted-salt.key"));
-    Files.write(home.resolve("pubring.gpg"), resource("quoted-salt.pub.asc"));
+    Files.write(grips.resolve(grip + ".key"), resource(name + ".key"));
+    Files.write(home.resolve("pubring.gpg"), resource(name + ".pub.asc"));
     PGPPublicKey key = null;
     for (var ring : Keyring.read(home).rings()) {
       for (PGPPublicKey k : ring) {
-        if (SecretKeys.keygrip(k).equals("5D9E57AE3E58FC758B1A56161A3797606BC34787")) {
+        if (SecretKeys.keygrip(k).equals(grip)) {
           key = k;
         }
       }
