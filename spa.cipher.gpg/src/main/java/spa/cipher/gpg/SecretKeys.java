@@ -204,7 +204,7 @@ final class SecretKeys {
       return h >= file.length ? -1 : h + 1;
     }
     int t = i;
-    while (t < file.length && (isTokenChar(file[t]) || file[t] >= '0' && file[t] <= '9')) {
+    while (t < file.length && isTokenChar(file[t])) { // a token, or a number
       t++;
     }
     return t == i ? -1 : t;

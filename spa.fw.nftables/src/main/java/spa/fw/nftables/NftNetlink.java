@@ -149,14 +149,14 @@ final class NftNetlink {
         throw new IllegalArgumentException("the kernel refused the listing: errno " + errno);
       }
       if (type == (NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWSETELEM)) {
-        b.position(start + 16 + 4); // past nfgenmsg
-        for (int at = b.position(); at + 4 <= end; at = b.position()) {
-          int alen = b.getShort() & 0xffff;
-          int atype = b.getShort() & 0x3fff;
-          if (atype == NFTA_SET_ELEM_LIST_ELEMENTS) {
-            elements(slice(b, at, alen), kind, v6, out);
+        for (Attribute list : attributes(window(b, start + 16 + 4, end))) { // past nlmsghdr and nfgenmsg
+          if (list.type() == NFTA_SET_ELEM_LIST_ELEMENTS) {
+            for (Attribute e : attributes(list.value())) {
+              if (e.type() == NFTA_LIST_ELEM) {
+                out.add(element(e.value(), kind, v6));
+              }
+            }
           }
-          b.position(Math.min(end, at + align(alen)));
         }
       }
       b.position(Math.min(b.limit(), align(end)));
@@ -164,24 +164,28 @@ final class NftNetlink {
     return false;
   }
 
-  /** The attribute's value, from the attribute starting at {@code at} of {@code alen} bytes. */
-  private static ByteBuffer slice(ByteBuffer b, int at, int alen) {
-    if (alen < 4 || at + alen > b.limit()) {
-      throw new IllegalArgumentException("attribute of " + alen + " bytes");
-    }
-    return b.duplicate().order(b.order()).limit(at + alen).position(at + 4).slice().order(b.order());
+  /** {@code b}'s bytes from {@code from} to {@code to} as a buffer of their own, in {@code b}'s byte order. */
+  private static ByteBuffer window(ByteBuffer b, int from, int to) {
+    return b.duplicate().limit(to).position(from).slice().order(b.order());
   }
 
-  private static void elements(ByteBuffer list, SetKind kind, boolean v6, List<Listing.Entry> out) {
-    while (list.remaining() >= 4) {
-      int at = list.position();
-      int alen = list.getShort() & 0xffff;
-      int atype = list.getShort() & 0x3fff;
-      if (atype == NFTA_LIST_ELEM) {
-        out.add(element(slice(list, at, alen), kind, v6));
+  /** One netlink attribute: its type (without the nested and byte-order flags) and its value. */
+  private record Attribute(int type, ByteBuffer value) {}
+
+  /** The attributes from {@code b}'s position to its limit, each padded to 4 bytes. */
+  private static List<Attribute> attributes(ByteBuffer b) {
+    List<Attribute> out = new ArrayList<>(6);
+    while (b.remaining() >= 4) {
+      int at = b.position();
+      int alen = b.getShort() & 0xffff;
+      int atype = b.getShort() & 0x3fff;
+      if (alen < 4 || at + alen > b.limit()) {
+        throw new IllegalArgumentException("attribute of " + alen + " bytes");
       }
-      list.position(Math.min(list.limit(), at + align(alen)));
+      out.add(new Attribute(atype, window(b, at + 4, at + alen)));
+      b.position(Math.min(b.limit(), at + align(alen)));
     }
+    return out;
   }
 
   private static Listing.Entry element(ByteBuffer e, SetKind kind, boolean v6) {
@@ -189,19 +193,14 @@ final class NftNetlink {
     List<String> data = List.of();
     Long expires = null;
     String comment = "";
-    while (e.remaining() >= 4) {
-      int at = e.position();
-      int alen = e.getShort() & 0xffff;
-      int atype = e.getShort() & 0x3fff;
-      ByteBuffer v = slice(e, at, alen);
-      switch (atype) {
-        case NFTA_SET_ELEM_KEY -> key = kind.protocolNames(parts(value(v), kind.keyTypes(), v6));
-        case NFTA_SET_ELEM_DATA -> data = parts(value(v), kind.dataTypes(), v6);
-        case NFTA_SET_ELEM_EXPIRATION -> expires = v.order(ByteOrder.BIG_ENDIAN).getLong() / 1000;
-        case NFTA_SET_ELEM_USERDATA -> comment = comment(v);
+    for (Attribute a : attributes(e)) {
+      switch (a.type()) {
+        case NFTA_SET_ELEM_KEY -> key = kind.protocolNames(parts(value(a.value()), kind.keyTypes(), v6));
+        case NFTA_SET_ELEM_DATA -> data = parts(value(a.value()), kind.dataTypes(), v6);
+        case NFTA_SET_ELEM_EXPIRATION -> expires = a.value().order(ByteOrder.BIG_ENDIAN).getLong() / 1000;
+        case NFTA_SET_ELEM_USERDATA -> comment = comment(a.value());
         default -> { }
       }
-      e.position(Math.min(e.limit(), at + align(alen)));
     }
     if (key == null) {
       throw new IllegalArgumentException("a set element without a key");
@@ -215,14 +214,10 @@ final class NftNetlink {
 
   /** The bytes of the NFTA_DATA_VALUE inside a key or data attribute. */
   private static ByteBuffer value(ByteBuffer nested) {
-    while (nested.remaining() >= 4) {
-      int at = nested.position();
-      int alen = nested.getShort() & 0xffff;
-      int atype = nested.getShort() & 0x3fff;
-      if (atype == NFTA_DATA_VALUE) {
-        return slice(nested, at, alen);
+    for (Attribute a : attributes(nested)) {
+      if (a.type() == NFTA_DATA_VALUE) {
+        return a.value();
       }
-      nested.position(Math.min(nested.limit(), at + align(alen)));
     }
     throw new IllegalArgumentException("a key or data without a value");
   }
@@ -231,8 +226,8 @@ final class NftNetlink {
    * A concatenation's parts in the listing's text: an address as a literal, a protocol and a service as numbers.
    * Each part of a concatenation fills a whole number of 32-bit registers, as the kernel lays them out.
    */
-  static List<String> parts(ByteBuffer v, String[] types, boolean v6) {
-    List<String> out = new ArrayList<>(types.length);
+  static List<String> parts(ByteBuffer v, List<String> types, boolean v6) {
+    List<String> out = new ArrayList<>(types.size());
     for (String type : types) {
       int width = switch (type) {
         case "A" -> v6 ? 16 : 4;

@@ -37,6 +37,8 @@ enum SetKind {
   /** The parts of the key and data types, split once: {@link #fits} runs for every listed element. */
   private final String[] keyParts;
   private final String[] dataParts;
+  private final List<String> keyTypes;
+  private final List<String> dataTypes;
 
   SetKind(String base, String keyType, String dataType) {
     this.base = base;
@@ -44,6 +46,8 @@ enum SetKind {
     this.dataType = dataType;
     this.keyParts = keyType.split(" \\. ");
     this.dataParts = dataType == null ? new String[0] : dataType.split(" \\. ");
+    this.keyTypes = List.of(keyParts);
+    this.dataTypes = List.of(dataParts);
   }
 
   /** Whether the configuration uses this set (sets of features that are off are not created). */
@@ -61,13 +65,13 @@ enum SetKind {
   }
 
   /** The key's parts: {@code A} (an address of the set's family), {@code inet_proto}, {@code inet_service}. */
-  String[] keyTypes() {
-    return keyParts.clone();
+  List<String> keyTypes() {
+    return keyTypes;
   }
 
   /** The data's parts, as {@link #keyTypes}; none for a set. */
-  String[] dataTypes() {
-    return dataParts.clone();
+  List<String> dataTypes() {
+    return dataTypes;
   }
 
   /** The set's name for IPv4 ({@code v6} false) or IPv6, with spa's prefix. */
