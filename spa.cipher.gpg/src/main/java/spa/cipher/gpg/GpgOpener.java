@@ -72,7 +72,6 @@ final class GpgOpener implements Decryptor.Keyed {
         return null;
       }
     }
-    SpaException failed = null;
     for (byte[] prefix : prefixes) {
       byte[] m = message(hmac, prefix, wire, off, body);
       if (m != null) {
@@ -80,13 +79,9 @@ final class GpgOpener implements Decryptor.Keyed {
         try {
           return openFor(m, recipient, keys.decryption().get(recipient));
         } catch (IOException | PGPException | RuntimeException e) {
-          // the next prefix may be the one: "hE" in place of a lost "hF" can pass for whole packets by chance
-          failed = SpaException.refused(DECRYPT, "GnuPG decryption failed: " + e.getMessage());
+          throw SpaException.refused(DECRYPT, "GnuPG decryption failed: " + e.getMessage());
         }
       }
-    }
-    if (failed != null) {
-      throw failed;
     }
     return null;
   }

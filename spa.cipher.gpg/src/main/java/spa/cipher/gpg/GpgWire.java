@@ -168,9 +168,6 @@ final class GpgWire {
             break;
           } else {
             i = skip(m, i + 1, 1L << (l0 & 0x1f)); // a partial body chunk, then more length octets
-            if (i < 0) {
-              return false;
-            }
           }
         }
       }
