@@ -25,9 +25,9 @@ import spa.core.spi.Decryptor;
 
 /**
  * Opens fwknop GnuPG packets for one stanza, cheapest check first: the HMAC when one is configured, then the
- * session-key packet's recipient id against the stanza's keys and the message's packet structure (a packet for
- * another key, or with bytes after its end, never reaches RSA), then decryption with integrity check, then the
- * first signature. Thread-safe (keeps no state per packet).
+ * session-key packet's recipient id against the stanza's keys and the message's shape (a packet for another key,
+ * or with anything after its encrypted data, never reaches a key operation), then decryption with integrity
+ * check, then the first signature. Thread-safe (keeps no state per packet).
  */
 final class GpgOpener implements Decryptor.Keyed {
   static final String DECRYPT = "gpg-decrypt";
@@ -88,7 +88,7 @@ final class GpgOpener implements Decryptor.Keyed {
 
   /**
    * The binary message when the wire text with {@code prefix} is one for this stanza: its HMAC verifies (when
-   * set), its session-key packet names one of the stanza's keys, and it is whole packets; else null.
+   * set), its session-key packet names one of the stanza's keys, and it has the shape of gpg's output; else null.
    */
   private byte[] message(GpgHmac hmac, byte[] prefix, byte[] wire, int off, int body) {
     byte[] text = null;
@@ -103,7 +103,7 @@ final class GpgOpener implements Decryptor.Keyed {
       return null;
     }
     byte[] m = GpgWire.binary(text != null ? text : GpgWire.prefixed(prefix, wire, off, body));
-    return m != null && GpgWire.wholePackets(m) ? m : null;
+    return m != null && GpgWire.wellFormed(m) ? m : null;
   }
 
   private Decryptor.Opened openFor(byte[] m, long recipient, PGPPrivateKey key)

@@ -118,64 +118,142 @@ final class GpgWire {
   }
 
   /**
-   * Whether the message is exactly a sequence of whole OpenPGP packets, nothing after the last: what gpg needs to
-   * decrypt it. A packet that carries an HMAC the stanza does not expect decodes to a message with bytes after
-   * its end, which gpg (and so fwknopd) refuses, and so does this server, before any key operation.
+   * Whether the message has exactly the shape gpg gives an encrypted message: one or more version 3 session-key
+   * packets, each whole and with exactly the fields its algorithm has, then one encrypted-data packet (tag 18 or
+   * 20) that ends where the message ends. Decided before any key operation, and the same way for every packet:
+   * a packet carrying an HMAC the stanza does not expect decodes to a message with the MAC's octets after its
+   * end, which is refused however those octets read; and of the prefixes a Curve25519 packet may have lost, only
+   * the right one gives a session-key packet whose length matches its fields.
    */
-  static boolean wholePackets(byte[] m) {
+  static boolean wellFormed(byte[] m) {
     int i = 0;
+    boolean sessionKey = false;
     while (i < m.length) {
       int b0 = m[i] & 0xff;
       if ((b0 & 0x80) == 0) {
         return false;
       }
-      if ((b0 & 0x40) == 0) { // old format
-        int type = b0 & 3;
-        if (type == 3) {
-          return false; // indeterminate length: gpgme's output never has one at the top level
-        }
-        int n = 1 << type;
-        if (i + 1 + n > m.length) {
+      int tag = (b0 & 0x40) != 0 ? b0 & 0x3f : b0 >>> 2 & 0x0f;
+      if (tag == 1) {
+        i = sessionKeyEnd(m, i);
+        if (i < 0) {
           return false;
         }
-        long len = 0;
-        for (int k = 1; k <= n; k++) {
-          len = len << 8 | (m[i + k] & 0xff);
-        }
-        i = skip(m, i + 1 + n, len);
-      } else { // new format, partial lengths allowed
-        i++;
-        while (true) {
-          if (i >= m.length) {
-            return false;
-          }
-          int l0 = m[i] & 0xff;
-          if (l0 < 192) {
-            i = skip(m, i + 1, l0);
-            break;
-          } else if (l0 < 224) {
-            if (i + 1 >= m.length) {
-              return false;
-            }
-            i = skip(m, i + 2, ((l0 - 192) << 8) + (m[i + 1] & 0xff) + 192);
-            break;
-          } else if (l0 == 255) {
-            if (i + 5 > m.length) {
-              return false;
-            }
-            long len = (m[i + 1] & 0xffL) << 24 | (m[i + 2] & 0xff) << 16 | (m[i + 3] & 0xff) << 8 | m[i + 4] & 0xff;
-            i = skip(m, i + 5, len);
-            break;
-          } else {
-            i = skip(m, i + 1, 1L << (l0 & 0x1f)); // a partial body chunk, then more length octets
-          }
-        }
-      }
-      if (i < 0) {
+        sessionKey = true;
+      } else if (tag == 18 || tag == 20) {
+        return sessionKey && dataEnd(m, i) == m.length;
+      } else {
         return false;
       }
     }
-    return true;
+    return false;
+  }
+
+  /** The offset after the session-key packet at {@code i}, or -1 when it is not whole or its fields do not fill it. */
+  private static int sessionKeyEnd(byte[] m, int i) {
+    int b0 = m[i] & 0xff;
+    int at;
+    long len;
+    if ((b0 & 0x40) == 0) { // old format: one, two or four length octets
+      int n = b0 & 3;
+      if (n == 3) {
+        return -1;
+      }
+      n = 1 << n;
+      at = i + 1 + n;
+      if (at > m.length) {
+        return -1;
+      }
+      len = 0;
+      for (int k = i + 1; k < at; k++) {
+        len = len << 8 | (m[k] & 0xff);
+      }
+    } else { // new format: no partial lengths for this packet
+      if (i + 1 >= m.length) {
+        return -1;
+      }
+      int l0 = m[i + 1] & 0xff;
+      if (l0 < 192) {
+        at = i + 2;
+        len = l0;
+      } else if (l0 < 224) {
+        at = i + 3;
+        len = at > m.length ? 0 : ((l0 - 192) << 8) + (m[i + 2] & 0xff) + 192;
+      } else if (l0 == 255) {
+        at = i + 6;
+        len = at > m.length ? 0 : (m[i + 2] & 0xffL) << 24 | (m[i + 3] & 0xff) << 16 | (m[i + 4] & 0xff) << 8
+            | m[i + 5] & 0xff;
+      } else {
+        return -1;
+      }
+    }
+    int end = skip(m, at, len);
+    if (end < 0 || len < 10 || m[at] != 3) {
+      return -1;
+    }
+    int f = at + 10; // version, key id, algorithm
+    f = switch (m[at + 9] & 0xff) {
+      case 1, 2 -> mpiEnd(m, f, end); // RSA
+      case 16 -> mpiEnd(m, mpiEnd(m, f, end), end); // Elgamal
+      case 18 -> octetsEnd(m, mpiEnd(m, f, end), end); // ECDH: ephemeral point, wrapped key
+      case 25 -> octetsEnd(m, f + 32 <= end ? f + 32 : -1, end); // X25519
+      case 26 -> octetsEnd(m, f + 56 <= end ? f + 56 : -1, end); // X448
+      default -> -1;
+    };
+    return f == end ? end : -1;
+  }
+
+  /** The offset after the multiprecision integer at {@code at}, or -1 when it does not fit before {@code end}. */
+  private static int mpiEnd(byte[] m, int at, int end) {
+    if (at < 0 || at + 2 > end) {
+      return -1;
+    }
+    int bits = (m[at] & 0xff) << 8 | m[at + 1] & 0xff;
+    int after = at + 2 + (bits + 7) / 8;
+    return after <= end ? after : -1;
+  }
+
+  /** The offset after the one-octet count and that many octets at {@code at}, or -1 when they pass {@code end}. */
+  private static int octetsEnd(byte[] m, int at, int end) {
+    if (at < 0 || at >= end) {
+      return -1;
+    }
+    int after = at + 1 + (m[at] & 0xff);
+    return after <= end ? after : -1;
+  }
+
+  /** The offset after the data packet at {@code i} (partial lengths allowed), or -1 when the message ends before. */
+  private static int dataEnd(byte[] m, int i) {
+    int b0 = m[i] & 0xff;
+    if ((b0 & 0x40) == 0) { // old format
+      int n = b0 & 3;
+      if (n == 3) {
+        return -1; // indeterminate length: gpg's output never has one at the top level
+      }
+      n = 1 << n;
+      if (i + 1 + n > m.length) {
+        return -1;
+      }
+      long len = 0;
+      for (int k = 1; k <= n; k++) {
+        len = len << 8 | (m[i + k] & 0xff);
+      }
+      return skip(m, i + 1 + n, len);
+    }
+    i++;
+    while (i >= 0 && i < m.length) {
+      int l0 = m[i] & 0xff;
+      if (l0 < 192) {
+        return skip(m, i + 1, l0);
+      } else if (l0 < 224) {
+        return i + 1 >= m.length ? -1 : skip(m, i + 2, ((l0 - 192) << 8) + (m[i + 1] & 0xff) + 192);
+      } else if (l0 == 255) {
+        return i + 5 > m.length ? -1 : skip(m, i + 5, (m[i + 1] & 0xffL) << 24 | (m[i + 2] & 0xff) << 16
+            | (m[i + 3] & 0xff) << 8 | m[i + 4] & 0xff);
+      }
+      i = skip(m, i + 1, 1L << (l0 & 0x1f)); // a partial body chunk, then more length octets
+    }
+    return -1;
   }
 
   /** The offset after {@code len} octets from {@code at}, or -1 when the message ends before. */
