@@ -90,17 +90,11 @@ final class Site implements AutoCloseable {
 
   /**
    * A TCP connection from client address {@code from} to {@code to}:{@code port}: REACHED with the service's
-   * banner and the peer it saw, REFUSED, or FILTERED (no answer within a second).
+   * banner and the peer it saw, REFUSED, FILTERED (no answer within a second), or SILENT (no banner).
    */
   Probe connect(String from, String to, int port) {
-    CommandResult r = runInClient(Command.of("nc", "-N", "-v", "-n", "-w", "1", "-s", from, to, String.valueOf(port))
-        .withTimeout(Duration.ofSeconds(5)));
-    if (r.ok() && !r.stdout().isBlank()) {
-      String[] words = r.stdout().strip().split("\\s+", 3);
-      return new Probe(Probe.Outcome.REACHED, words[0], words.length > 1 ? words[1] : "");
-    }
-    return new Probe(r.stderr().contains("refused") || r.stderr().contains("unreachable")
-        ? Probe.Outcome.REFUSED : Probe.Outcome.FILTERED, "", "");
+    return Probe.netcat(argv -> runInClient(Command.of(argv).withTimeout(Duration.ofSeconds(5))),
+        "nc", "-N", "-v", "-n", "-w", "1", "-s", from, to, String.valueOf(port));
   }
 
   /** One TCP connection attempt: from a client address to a server address and port. */

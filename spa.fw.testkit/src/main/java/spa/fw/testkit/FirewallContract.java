@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import spa.cmd.exec.CommandRunner;
+import spa.core.FirewallException;
 import spa.core.Grant;
 import spa.core.Nat;
 import spa.core.ProtoPort;
@@ -147,6 +148,19 @@ public abstract class FirewallContract extends BackendContract {
 
   public static void assertReached(String banner, Probe p) {
     assertTrue(p.reached(banner), "expected " + banner + ", got " + p);
+  }
+
+  /** As {@link #assertReached(String, Probe)}, naming the firewall's whole policy when it fails. */
+  public static void assertReached(String banner, Probe p, FirewallBackend fw) {
+    assertTrue(p.reached(banner), () -> "expected " + banner + ", got " + p + "; the policy:\n" + policyOf(fw));
+  }
+
+  private static String policyOf(FirewallBackend fw) {
+    try {
+      return fw.policy();
+    } catch (FirewallException | RuntimeException e) {
+      return "(not listed: " + e.getMessage() + ")";
+    }
   }
 
   public static void assertFiltered(Probe p) {
@@ -275,7 +289,7 @@ public abstract class FirewallContract extends BackendContract {
       fw.openAll(List.of(g));
       assertTrue(fw.intact(), String.join(" ", wipe));
       assertFiltered(net.connect(CLIENT_B4, SERVER4, 22));
-      assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+      assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22), fw);
     }
   }
 

@@ -194,15 +194,8 @@ public final class NetnsTopology implements AutoCloseable {
 
   /** Tries a TCP connection from namespace {@code ns}; waits at most one second for an answer. */
   public Probe connect(String ns, String from, String to, int port) {
-    CommandResult r = runnerIn(ns).run(Command.of("nc", "-v", "-n", "-w", "1", "-s", from, to, String.valueOf(port))
-        .withTimeout(Duration.ofSeconds(5)));
-    if (r.ok() && !r.stdout().isBlank()) {
-      String[] words = r.stdout().strip().split(" ", 2);
-      return new Probe(Probe.Outcome.REACHED, words[0], words.length > 1 ? words[1] : "");
-
-    }
-    return new Probe(r.stderr().contains("refused") || r.stderr().contains("unreachable")
-        ? Probe.Outcome.REFUSED : Probe.Outcome.FILTERED, "", "");
+    return Probe.netcat(argv -> runnerIn(ns).run(Command.of(argv).withTimeout(Duration.ofSeconds(5))),
+        "nc", "-v", "-n", "-w", "1", "-s", from, to, String.valueOf(port));
   }
 
   @Override
