@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import spa.core.FirewallException;
 import spa.core.Grant;
 import spa.core.spi.FirewallBackend;
@@ -37,13 +38,22 @@ public final class GrantManager implements AutoCloseable {
 
   /** How long a failed close waits before it is tried again. */
   private static final Duration CLOSE_RETRY = Duration.ofSeconds(5);
+  /** Expiries handled per turn of the timer, so that a burst of them never holds the lock for long. */
+  private static final int EXPIRIES_PER_TURN = 64;
   private final FirewallBackend backend;
   private final GrantJournal journal;
   private final Clock clock;
   private final Listener listener;
   private final Scheduler timer;
   private final Openings active = new Openings();
-  private final Map<Grant, Scheduler.Task> closings = new HashMap<>();
+  /**
+   * Every held grant by expiry, earliest first, and one timer task for the earliest: one array slot per grant
+   * rather than a timer task each. A grant extended or closed before its time stays queued until then, and is
+   * passed over because it is no longer held.
+   */
+  private final PriorityQueue<Due> expiries = new PriorityQueue<>();
+  private Scheduler.Task wakeUp;
+  private Instant wakeAt;
   /** The clock's time of the last {@link #openAll}, for {@link FirewallWatch}'s backstop. */
   private volatile long lastOpenMillis = Long.MIN_VALUE / 2;
 
@@ -156,7 +166,6 @@ public final class GrantManager implements AutoCloseable {
       Grant existing = active.find(target);
       if (failure == null) {
         if (existing != null) {
-          cancelClose(existing);
           active.remove(existing);
           if (existing.expires().isAfter(target.expires())) {
             target = target.withExpiry(existing.expires());
@@ -249,7 +258,6 @@ public final class GrantManager implements AutoCloseable {
         listener.failed("close", held, e);
         continue;
       }
-      cancelClose(held);
       active.remove(held);
       try {
         journal.closed(held);
@@ -264,10 +272,8 @@ public final class GrantManager implements AutoCloseable {
   /** Removes everything spa added in the firewall and forgets it (close the {@link FirewallWatch} first). */
   public synchronized void flush() throws FirewallException, IOException {
     run(backend::flush);
-    for (Scheduler.Task f : closings.values()) {
-      f.cancel();
-    }
-    closings.clear();
+    expiries.clear();
+    arm();
     active.clear();
     journal.store(List.of());
   }
@@ -279,28 +285,54 @@ public final class GrantManager implements AutoCloseable {
   }
 
 
+  /** A grant and when the timer next looks at it: its expiry, or a failed close's retry. */
+  private record Due(Instant at, Grant grant) implements Comparable<Due> {
+    @Override
+    public int compareTo(Due o) {
+      return at.compareTo(o.at);
+    }
+  }
+
   private void scheduleClose(Grant g) {
-    closings.put(g, timer.schedule(() -> expire(g), Duration.between(clock.instant(), g.expires())));
+    expiries.add(new Due(g.expires(), g));
+    arm();
   }
 
-  private void cancelClose(Grant g) {
-    Scheduler.Task f = closings.remove(g);
-    if (f != null) {
-      f.cancel();
+  /** Sets the timer for the earliest entry, unless it is already set for that time or earlier. */
+  private void arm() {
+    Due head = expiries.peek();
+    if (head == null || wakeUp == null || head.at().isBefore(wakeAt)) {
+      if (wakeUp != null) {
+        wakeUp.cancel();
+        wakeUp = null;
+      }
+      if (head != null) {
+        wakeAt = head.at();
+        wakeUp = timer.schedule(this::expireDue, Duration.between(clock.instant(), wakeAt));
+      }
     }
   }
 
-  private synchronized void expire(Grant g) {
+  /** Handles the entries now due, at most {@link #EXPIRIES_PER_TURN}; the timer comes back for the rest. */
+  private synchronized void expireDue() {
+    wakeUp = null;
+    Instant now = clock.instant();
+    for (int n = 0; n < EXPIRIES_PER_TURN && !expiries.isEmpty() && !expiries.peek().at().isAfter(now); n++) {
+      expire(expiries.poll().grant());
+    }
+    arm();
+  }
+
+  private void expire(Grant g) {
     if (!active.contains(g)) {
-      return;
+      return; // extended, revoked or flushed since
     }
-    closings.remove(g);
     if (!backend.kernelExpiry()) {
       try {
         run(() -> backend.close(g));
       } catch (FirewallException | RuntimeException e) {
         listener.failed("close", g, e);
-        closings.put(g, timer.schedule(() -> expire(g), CLOSE_RETRY));
+        expiries.add(new Due(clock.instant().plus(CLOSE_RETRY), g));
         return;
       }
     }

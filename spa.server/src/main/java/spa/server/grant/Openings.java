@@ -13,14 +13,18 @@ import spa.core.Grant;
  * thousands are open. Sources keep the order they came in. Not thread-safe; its owner locks.
  */
 final class Openings {
-  private final Map<InetAddress, List<Grant>> bySource = new LinkedHashMap<>();
+  /** Per source: its one grant, or a list of two or more (most sources have one: no list for them). */
+  private final Map<InetAddress, Object> bySource = new LinkedHashMap<>();
   private int size;
 
   /** The held grant for the same opening as {@code g}, or null. */
   Grant find(Grant g) {
-    List<Grant> same = bySource.get(g.source());
-    if (same != null) {
-      for (Grant h : same) {
+    Object held = bySource.get(g.source());
+    if (held instanceof Grant h) {
+      return h.sameOpening(g) ? h : null;
+    }
+    if (held != null) {
+      for (Grant h : grants(held)) {
         if (h.sameOpening(g)) {
           return h;
         }
@@ -32,20 +36,33 @@ final class Openings {
   /** Holds {@code g} in place of any grant for the same opening. */
   void put(Grant g) {
     removeSame(g);
-    bySource.computeIfAbsent(g.source(), k -> new ArrayList<>(1)).add(g);
+    bySource.merge(g.source(), g, (held, one) -> {
+      if (held instanceof Grant h) {
+        List<Grant> two = new ArrayList<>(2);
+        two.add(h);
+        two.add(g);
+        return two;
+      }
+      grants(held).add(g);
+      return held;
+    });
     size++;
   }
 
   /** Removes exactly {@code g}; false when it is not held. */
   boolean remove(Grant g) {
-    List<Grant> same = bySource.get(g.source());
-    if (same == null || !same.remove(g)) {
+    Object held = bySource.get(g.source());
+    if (held instanceof Grant h) {
+      if (!h.equals(g)) {
+        return false;
+      }
+      bySource.remove(g.source());
+    } else if (held == null || !grants(held).remove(g)) {
       return false;
+    } else if (grants(held).size() == 1) {
+      bySource.put(g.source(), grants(held).get(0));
     }
     size--;
-    if (same.isEmpty()) {
-      bySource.remove(g.source());
-    }
     return true;
   }
 
@@ -58,13 +75,19 @@ final class Openings {
   }
 
   boolean contains(Grant g) {
-    List<Grant> same = bySource.get(g.source());
-    return same != null && same.contains(g);
+    Object held = bySource.get(g.source());
+    return held instanceof Grant h ? h.equals(g) : held != null && grants(held).contains(g);
   }
 
   List<Grant> all() {
     List<Grant> out = new ArrayList<>(size);
-    bySource.values().forEach(out::addAll);
+    for (Object held : bySource.values()) {
+      if (held instanceof Grant h) {
+        out.add(h);
+      } else {
+        out.addAll(grants(held));
+      }
+    }
     return out;
   }
 
@@ -75,5 +98,10 @@ final class Openings {
   void clear() {
     bySource.clear();
     size = 0;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Grant> grants(Object held) {
+    return (List<Grant>) held;
   }
 }

@@ -1,9 +1,8 @@
 package spa.server.grant;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,15 +29,18 @@ public interface Scheduler extends AutoCloseable {
 
   /** A scheduler on one daemon thread named {@code name}. */
   static Scheduler thread(String name) {
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
       return t;
     });
+    timer.setRemoveOnCancelPolicy(true); // a task called off leaves the queue now, not at its time
     return new Scheduler() {
       @Override
       public Task schedule(Runnable task, Duration delay) {
-        return handle(timer.schedule(task, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS));
+        // to the nanosecond, as milliseconds would wake up to one early; centuries saturate
+        long nanos = delay.compareTo(Duration.ofDays(36_500)) > 0 ? Long.MAX_VALUE : Math.max(0, delay.toNanos());
+        return handle(timer.schedule(task, nanos, TimeUnit.NANOSECONDS));
       }
 
       @Override

@@ -69,6 +69,57 @@ class GrantManagerTest {
     }
   }
 
+  /**
+   * Hundreds of grants in no order of expiry, some extended, one revoked: each closes exactly at its own expiry
+   * (the timer looks at the earliest only, a bounded number at a time), and a close the firewall refuses is
+   * tried again until it succeeds. One timer task is pending however many grants are held.
+   */
+  @Test
+  void manyGrantsEachCloseAtTheirOwnExpiry() throws Exception {
+    TableBackend fw = new TableBackend(false);
+    try (GrantManager m = new GrantManager(fw, new GrantJournal(dir.resolve("grants")), clock, clock, events)) {
+      m.start();
+      java.util.Random random = new java.util.Random(7);
+      java.util.Map<String, Long> closesAt = new java.util.HashMap<>();
+      for (int i = 0; i < 300; i++) {
+        String src = "198.18." + (i / 250) + "." + (i % 250 + 1);
+        long ms = 1000 + random.nextInt(50) * 100L; // many share an expiry: more than one turn's worth at once
+        m.open(grant(src, ms));
+        closesAt.put(src, ms);
+      }
+      for (int i = 0; i < 300; i += 7) { // a re-knock extends: the earlier expiry must not close it
+        String src = "198.18." + (i / 250) + "." + (i % 250 + 1);
+        m.open(grant(src, 6000 + i));
+        closesAt.put(src, 6000L + i);
+      }
+      m.revoke(List.of(grant("198.18.0.2", 1)));
+      closesAt.remove("198.18.0.2");
+      assertEquals(1, clock.pending(), "one timer task for all the grants");
+      for (long t = 100; t <= 7000; t += 100) {
+        clock.advanceMillis(100);
+        final long now = t;
+        java.util.Set<String> open = new java.util.TreeSet<>();
+        fw.held.forEach(g -> open.add(g.source().getHostAddress()));
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        closesAt.forEach((src, at) -> {
+          if (at > now) {
+            expected.add(src);
+          }
+        });
+        assertEquals(expected, open, "at " + t + " ms");
+      }
+      // a close the firewall refuses stays open and is tried again
+      fw.failClose = true;
+      m.open(grant("198.18.9.9", 500));
+      clock.advanceMillis(500);
+      assertEquals(1, fw.held.size());
+      fw.failClose = false;
+      clock.advanceMillis(5000);
+      assertTrue(fw.held.isEmpty());
+      assertEquals(299 + 1, events.expired.size());
+    }
+  }
+
   @Test
   void restartReconcilesJournalWithFirewall() throws Exception {
     TableBackend fw = new TableBackend(false);
@@ -179,6 +230,7 @@ class GrantManagerTest {
     final List<Grant> held = new CopyOnWriteArrayList<>();
     final boolean kernel;
     boolean failOpen;
+    volatile boolean failClose;
     volatile boolean setUp = true;
     volatile boolean repairFails;
     int closes;
@@ -234,8 +286,11 @@ class GrantManagerTest {
     }
 
     @Override
-    public void close(Grant grant) {
+    public void close(Grant grant) throws FirewallException {
       closes++;
+      if (failClose) {
+        throw new FirewallException("nft: Device or resource busy");
+      }
       held.removeIf(grant::sameOpening);
     }
 
