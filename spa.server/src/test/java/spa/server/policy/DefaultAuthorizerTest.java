@@ -3,6 +3,7 @@ package spa.server.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static spa.server.testkit.TestKit.addr;
 
@@ -63,6 +64,21 @@ class DefaultAuthorizerTest {
     Grant shorter = assertInstanceOf(Decision.Open.class,
         decide(a, msg("10.0.0.5,tcp/22").clientTimeout(7).build())).grant();
     assertEquals(Instant.ofEpochSecond(NOW + 7), shorter.expires());
+  }
+
+  @Test
+  void knocksAskingTheSameAccessShareOneListAndOthersGetTheirOwn() throws Exception {
+    DefaultAuthorizer a = authorizer("", "SOURCE ANY\nKEY k\n");
+    Grant one = assertInstanceOf(Decision.Open.class, decide(a, msg("10.0.0.5,tcp/22,udp/53").build())).grant();
+    Grant two = assertInstanceOf(Decision.Open.class, decide(a, msg("10.0.0.6,tcp/22,udp/53").build())).grant();
+    assertSame(one.access(), two.access());
+    // same length, other ports; a prefix of the last; longer than the last
+    for (String access : List.of("tcp/22,udp/54", "tcp/22", "tcp/22,udp/53,tcp/2")) {
+      Grant g = assertInstanceOf(Decision.Open.class, decide(a, msg("10.0.0.7," + access).build())).grant();
+      assertEquals(ProtoPort.parseList(access, 1), g.access(), access);
+    }
+    assertEquals(List.of(new ProtoPort("tcp", 22), new ProtoPort("udp", 53)),
+        assertInstanceOf(Decision.Open.class, decide(a, msg("10.0.0.5,tcp/22,udp/53").build())).grant().access());
   }
 
   @Test
