@@ -119,7 +119,8 @@ read -r family table set < <(in_s nft -a list sets | awk '
   /type ipv4_addr \. inet_proto \. inet_service$/ && s != "" { print f, t, s; exit }')
 [ -n "${set:-}" ] || { in_s nft list ruleset >&2; die "no access set of spad's found"; }
 
-# listing: one line "L START_US END_US COUNT", then per element "SOURCE ADDED_US EXPIRES_US" (upper bounds)
+# listing: one line "L START_US END_US COUNT", then per element "SOURCE ADDED_US EXPIRES_US" (upper bounds), each
+# source once
 listing() {
   local a b
   a=$(now_us)
@@ -131,8 +132,9 @@ listing() {
         if (v ~ /ms$/) t += v * 1000; else if (v ~ /d$/) t += v * 86400e6; else if (v ~ /h$/) t += v * 3600e6
         else if (v ~ /m$/) t += v * 60e6; else t += v * 1e6 }
       return t }
-    { to = us($7); ex = us($9); e[NR] = sprintf("%s %.0f %.0f", $1, b - (to - ex), b + ex) }
-    END { printf "L %s %s %d\n", a, b, NR; for (i = 1; i <= NR; i++) print e[i] }'
+    seen[$1]++ { next }  # a dump that runs while the set grows may give an element twice
+    { to = us($7); ex = us($9); e[++n] = sprintf("%s %.0f %.0f", $1, b - (to - ex), b + ex) }
+    END { printf "L %s %s %d\n", a, b, n; for (i = 1; i <= n; i++) print e[i] }'
 }
 watch() { while :; do listing; sleep "$1"; done; }
 
