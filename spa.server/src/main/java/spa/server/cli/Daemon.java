@@ -273,7 +273,7 @@ public final class Daemon {
       open.add(0, new Maintenance(replays, window, System::currentTimeMillis, this::warn));
       e.start();
       // signals are handled from before the first packet on: "ready" means a SIGHUP reloads, not kills
-      cmd.hooks().install(e::stop, r::apply, cleanedUp);
+      cmd.hooks().install(e::stop, r::apply, cleanedUp).forEach(this::warn);
       CaptureSource.Capture running;
       try {
         running = Plugins.withContextLoader(capture.loader(), () -> capture.provider().start(g, e.sink()));

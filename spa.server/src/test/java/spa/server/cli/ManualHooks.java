@@ -1,5 +1,6 @@
 package spa.server.cli;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -10,9 +11,10 @@ public final class ManualHooks implements Hooks {
   private final CountDownLatch running = new CountDownLatch(1);
 
   @Override
-  public void install(Runnable stop, Runnable reload, CountDownLatch cleanedUp) {
+  public List<String> install(Runnable stop, Runnable reload, CountDownLatch cleanedUp) {
     this.stop = stop;
     this.reload = reload;
+    return List.of();
   }
 
   @Override

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import spa.server.testkit.TestKit;
 
-/** spad as its own process: SIGHUP reloads, SIGTERM stops cleanly (events flushed, pid file removed). */
+/**
+ * spad as its own process: SIGHUP reloads, SIGTERM stops cleanly (events flushed, pid file removed); started
+ * with SIGHUP ignored, it says so and how to reload instead.
+ */
 class SignalTest {
   @TempDir
   Path dir;
@@ -66,23 +69,33 @@ class SignalTest {
     }
   }
 
-  @Test
-  void hupReloadsAndTermStopsCleanly() throws Exception {
-    int port;
+  private int port;
+  private Path acc;
+  private Path run;
+  private String stanza;
+
+  /** The command that starts spad in the foreground on a free loopback port, with one stanza. */
+  private List<String> spad() throws Exception {
     try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
     Path conf = dir.resolve("fwknopd.conf");
-    Path acc = dir.resolve("access.conf");
-    Path run = dir.resolve("run");
+    acc = dir.resolve("access.conf");
+    run = dir.resolve("run");
     Files.writeString(conf, "UDPSERV_PORT " + port + "\nSPA_UDP_BIND_ADDRESS 127.0.0.1\n");
-    String stanza = "SOURCE ANY\nKEY " + TestKit.KEY + "\nHMAC_KEY " + TestKit.HMAC + "\n";
+    stanza = "SOURCE ANY\nKEY " + TestKit.KEY + "\nHMAC_KEY " + TestKit.HMAC + "\n";
     Files.writeString(acc, stanza);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "--module-path", System.getProperty("jdk.module.path"),
         "--enable-native-access=spa.server,com.sun.jna", "-m", "spa.server/spa.server.cli.SpadCommand", "-f", "-v", "-U",
         "-c", conf.toString(), "-a", acc.toString(), "-r", run.toString(), "-d", dir.resolve("digest.cache").toString(),
         "--firewall", "none", "--log-format", "json"));
+    return cmd;
+  }
+
+  @Test
+  void hupReloadsAndTermStopsCleanly() throws Exception {
+    List<String> cmd = spad();
     Process p = new ProcessBuilder(cmd).start();
     try {
       BlockingQueue<String> out = new LinkedBlockingQueue<>();
@@ -111,6 +124,27 @@ class SignalTest {
       assertFalse(Files.exists(run.resolve("spad.sock")), "control socket removed");
       assertTrue(Files.readString(dir.resolve("digest.cache")).lines().filter(l -> !l.startsWith("#")).count() == 2,
           "both replay records written before exit");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void startedUnderNohupSaysReloadIsThroughSpadR() throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/nohup"));
+    cmd.addAll(spad());
+    Process p = new ProcessBuilder(cmd).start();
+    try {
+      BlockingQueue<String> err = new LinkedBlockingQueue<>();
+      pump(p.getInputStream(), new LinkedBlockingQueue<>());
+      pump(p.getErrorStream(), err);
+      String warning = line(err, "SIGHUP");
+      assertTrue(warning.startsWith("spad: warning: SIGHUP does not reach spad") && warning.endsWith("reload with spad -R"),
+          warning);
+      line(err, "ready: capturing with udp");
+      p.destroy(); // SIGTERM still stops it
+      assertTrue(p.waitFor(20, TimeUnit.SECONDS), "spad did not stop on SIGTERM");
+      assertEquals(0, p.exitValue());
     } finally {
       p.destroyForcibly();
     }
