@@ -25,10 +25,11 @@ public final class UdpCapture implements CaptureSource.Capture {
   /** Largest payload taken from one datagram (fwknop's MAX_SPA_PACKET_LEN); the rest is discarded. */
   public static final int MAX_DATAGRAM = WireForm.MAX_LENGTH;
   /**
-   * Bytes of received datagrams that may wait for the hand-off: some 20 000 SPA-sized ones (the hand-off never
-   * waits; the kernel's 32 MiB socket buffer is the buffer that matters). Zeroed at start, so all of it is RSS.
+   * Bytes of received datagrams that may wait for the hand-off: some 4 000 SPA-sized ones (the hand-off never
+   * waits; the kernel's 32 MiB socket buffer is the buffer that matters). Zeroed at start, so all of it is RSS:
+   * 4 MiB cost 3 MB of idle RSS and dropped no fewer datagrams of a 100,000/s flood (none either way).
    */
-  static final int RING_BYTES = 4 << 20;
+  static final int RING_BYTES = 1 << 20;
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final System.Logger LOG = System.getLogger(UdpCapture.class.getName());
   /** What a socket cannot know: the destination address, reported as fwknopd reports it. */
