@@ -33,6 +33,13 @@ final class PluginUnits {
   /** The plugins in {@code roots}, in order, directory entries sorted; faults go to {@code problems}. */
   static List<Unit> find(List<Path> roots, ModuleLayer boot, List<String> problems) {
     List<Unit> units = new ArrayList<>();
+    // package to module, made once: the boot layer (the Java runtime's modules too) has over a thousand packages
+    Map<String, String> bootPackages = new HashMap<>(2048);
+    for (Module m : boot.modules()) {
+      for (String p : m.getPackages()) {
+        bootPackages.put(p, m.getName());
+      }
+    }
     for (Path root : roots) {
       List<Path> entries;
       try (Stream<Path> s = Files.list(root)) {
@@ -56,7 +63,7 @@ final class PluginUnits {
           continue; // a README or similar beside the plugins
         }
         String name = e.getFileName().toString().replaceFirst("\\.jar$", "");
-        Unit u = check(name, e, jars, boot, problems);
+        Unit u = check(name, e, jars, boot, bootPackages, problems);
         if (u != null) {
           units.add(u);
         }
@@ -70,7 +77,8 @@ final class PluginUnits {
   }
 
   /** The plugin if its jars can make a layer; otherwise null, with one line per fault in {@code problems}. */
-  private static Unit check(String name, Path origin, List<Path> jars, ModuleLayer boot, List<String> problems) {
+  private static Unit check(String name, Path origin, List<Path> jars, ModuleLayer boot,
+      Map<String, String> bootPackages, List<String> problems) {
     int before = problems.size();
     Map<String, ModuleReference> modules = new LinkedHashMap<>();
     for (Path jar : jars) {
@@ -98,12 +106,10 @@ final class PluginUnits {
     // modules that the boot layer also has are never loaded from here (the boot copy wins): not checked
     modules.keySet().removeIf(m -> boot.findModule(m).isPresent());
     Map<String, String> packages = new HashMap<>();
-    for (Module m : boot.modules()) {
-      m.getPackages().forEach(p -> packages.put(p, "boot-layer module " + m.getName()));
-    }
     for (ModuleReference r : modules.values()) {
       for (String p : r.descriptor().packages()) {
-        String other = packages.putIfAbsent(p, location(r));
+        String bootModule = bootPackages.get(p);
+        String other = bootModule != null ? "boot-layer module " + bootModule : packages.putIfAbsent(p, location(r));
         if (other != null) {
           problems.add(location(r) + ": package " + p + " is split: it is also in " + other);
         }
