@@ -1,5 +1,8 @@
 package spa.server.cli;
 
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import spa.core.ConfigException;
@@ -7,6 +10,7 @@ import spa.core.FirewallException;
 import spa.core.Settings;
 import spa.server.config.ConfigLoader;
 import spa.server.config.ServerConfig;
+import spa.server.config.Variables;
 import spa.server.engine.DecisionChain;
 import spa.server.replay.ReplayWindow;
 import spa.server.event.Event;
@@ -16,7 +20,8 @@ import spa.server.grant.GrantManager;
 /**
  * A reload (SIGHUP, {@code spad -R}): the configuration is read again and applied whole (policy, protected
  * ports, firewall settings) or refused whole, everything running staying in force and one {@code error}
- * event (reason {@code reload}) saying why.
+ * event (reason {@code reload}) saying why. Variables only start-up reads ({@link Variables#startOnly}) that
+ * changed are named in a warning and in the answer: they stay as they were until a restart.
  */
 final class Reload {
   /** The reason code of a refused reload's error event. */
@@ -33,10 +38,12 @@ final class Reload {
   private final Consumer<String> info;
   private final Consumer<String> warn;
   private Settings firewallSettings;
+  /** The daemon variables spad started with: what the start-only ones still are. */
+  private final Settings started;
 
   /**
    * @param firewall the running firewall, or null when nothing is opened (test mode, no firewall)
-   * @param firewallSettings what the firewall was started with
+   * @param firewallSettings what the firewall was started with: the daemon variables, with the stanzas' ports
    * @param replayWindow how long replay records are kept, widened to the new policy's age window
    * @param install puts a compiled chain in force in the engine
    * @param log a log only this reload writes to
@@ -49,6 +56,7 @@ final class Reload {
     this.compiler = compiler;
     this.firewall = firewall;
     this.firewallSettings = firewallSettings;
+    this.started = firewallSettings;
     this.replayWindow = replayWindow;
     this.install = install;
     this.log = log;
@@ -81,8 +89,22 @@ final class Reload {
     replayWindow.widen(chain.policy().server());
     install.accept(chain);
     String msg = "reloaded configuration: " + chain.policy().stanzas().size() + " access stanzas";
-    info.accept(msg);
+    List<String> later = startOnlyChanges(fs);
+    if (!later.isEmpty()) {
+      msg += "; " + String.join(", ", later) + " changed, which only a restart applies";
+      warn.accept(msg);
+    } else {
+      info.accept(msg);
+    }
     return "ok: " + msg;
+  }
+
+  /** The start-only variables whose value (or presence) differs in {@code now} from the start, sorted. */
+  private List<String> startOnlyChanges(Settings now) {
+    Set<String> names = new TreeSet<>(started.keys());
+    names.addAll(now.keys());
+    names.removeIf(n -> !Variables.startOnly(n) || started.get(n).equals(now.get(n)));
+    return List.copyOf(names);
   }
 
   private String refuse(String why) {

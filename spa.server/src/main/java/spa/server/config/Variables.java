@@ -193,6 +193,25 @@ public final class Variables {
   /** An inclusive range of whole numbers. */
   public record Range(long min, long max) {}
 
+  /**
+   * Daemon variables read only at start-up, which a reload cannot apply: the capture's, the engine's, the fleet's
+   * and replay store's, the run files', the plugin path, the firewall's choice and syslog's. The policy, the
+   * firewall's own settings and everything else a reload reads again are not here.
+   */
+  public static final Set<String> START_ONLY = Set.of(
+      "CAPTURE", "ENABLE_UDP_SERVER", "UDPSERV_PORT", "UDPSERV_SELECT_TIMEOUT", "SPA_UDP_BIND_ADDRESS",
+      "SPA_UDP_RECEIVE_BUFFER", "PCAP_INTF", "PCAP_FILE", "PCAP_FILTER", "PCAP_LOOP_SLEEP", "PCAP_DISPATCH_COUNT",
+      "SPA_PCAP_BUFFER_SIZE", "MAX_SNIFF_BYTES", "ENABLE_PCAP_PROMISC", "ENABLE_PCAP_ANY_DIRECTION", "ULOGD_PCAP_FILE",
+      "ULOGD_POLL_MILLIS", "SPA_WORKERS", "SPA_QUEUE_SIZE", "SPA_RATE_LIMIT", "SPA_DECRYPT_LIMIT", "LOG_EACH_DENY",
+      "ENABLE_SPA_OVER_HTTP", "ALLOW_ANY_USER_AGENT", "ENABLE_X_FORWARDED_FOR", "REPLAY_STORE", "DIGEST_FILE",
+      "FWKNOP_RUN_DIR", "FWKNOP_PID_FILE", "GRANT_JOURNAL", "SPA_PLUGIN_PATH", "FIREWALL", "FLUSH_IPT_AT_EXIT",
+      "SYSLOG_IDENTITY", "SYSLOG_FACILITY");
+
+  /** True for a variable a reload cannot apply ({@link #START_ONLY}, and every {@code FLEET_*} and {@code REDIS_*}). */
+  public static boolean startOnly(String name) {
+    return START_ONLY.contains(name) || name.startsWith("FLEET_") || name.startsWith("REDIS_");
+  }
+
   /** Variables whose values are durations in seconds (HOCON may write {@code 30s}, {@code 2m}). */
   public static final Set<String> DURATIONS = Set.of(
       "FW_ACCESS_TIMEOUT", "MAX_FW_TIMEOUT", "MAX_SPA_PACKET_AGE", "CMD_CYCLE_TIMER", "CMD_EXEC_TIMEOUT");

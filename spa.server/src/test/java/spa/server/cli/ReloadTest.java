@@ -121,6 +121,24 @@ class ReloadTest {
   }
 
   @Test
+  void startOnlyVariablesThatChangedAreNamedAndTheRestIsApplied() throws Exception {
+    Files.writeString(conf, "UDPSERV_PORT 62202\nSPA_WORKERS 1\nFLEET_ID b\nMAX_SPA_PACKET_AGE 60\n");
+    Files.writeString(access, SSH + "REQUIRE_USERNAME bob\n");
+    String reply = reload.apply();
+    assertEquals("ok: reloaded configuration: 1 access stanzas; FLEET_ID, SPA_WORKERS, UDPSERV_PORT changed, which"
+        + " only a restart applies", reply);
+    assertEquals(List.of(reply.substring(4)), warnings);
+    assertEquals("bob", installed.get().policy().stanzas().get(0).requireUser(), "the policy is applied");
+    assertEquals("", events.toString(), "not a refusal");
+
+    // still named on the next reload: they are still not in force; once back as they were, not named
+    warnings.clear();
+    assertTrue(reload.apply().contains("; FLEET_ID, SPA_WORKERS, UDPSERV_PORT changed"));
+    Files.writeString(conf, "MAX_SPA_PACKET_AGE 30\n");
+    assertEquals("ok: reloaded configuration: 1 access stanzas", reload.apply());
+  }
+
+  @Test
   void anUnchangedFirewallIsNotTouched() throws Exception {
     Files.writeString(access, SSH + "REQUIRE_USERNAME bob\n");
     assertTrue(reload.apply().startsWith("ok: "));
