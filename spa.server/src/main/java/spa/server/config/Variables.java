@@ -133,6 +133,7 @@ public final class Variables {
     m.put("SPA_QUEUE_SIZE", "65536"); // packets that may wait for a worker
     m.put("CMD_CYCLE_CLOSE_AT_EXIT", "N"); // Y: run cycle closes not yet due at exit; N: keep them for the next start
     // capture buffers, read by the udp and pcap plugins
+    m.put("SPA_UDP_BIND_ADDRESS", null); // udp capture: the one address to bind (default: the wildcard, IPv4 and IPv6)
     m.put("SPA_UDP_RECEIVE_BUFFER", "33554432"); // bytes of receive buffer; beyond net.core.rmem_max only as root (SO_RCVBUFFORCE)
     m.put("SPA_PCAP_BUFFER_SIZE", "33554432"); // bytes of libpcap's kernel buffer (live capture)
     m.put("GRANT_JOURNAL", null); // $FWKNOP_RUN_DIR/grants.journal: active grants, reconciled at start-up

@@ -153,4 +153,21 @@ class ConfigLoaderTest {
     assertTrue(warnings.get(1).startsWith(access + ":1: SOURCE: stanza #1 accepts ANY source without "
         + "REQUIRE_SOURCE_ADDRESS Y"), warnings.get(1));
   }
+
+  /** The capture plugins' own variables are known ones: only a misspelt name is "unknown". */
+  @Test
+  void theUdpCapturesBindAddressIsAKnownVariable() throws Exception {
+    Path conf = dir.resolve("fwknopd.conf");
+    Files.writeString(conf, "SPA_UDP_BIND_ADDRESS 127.0.0.1\nSPA_UDP_BIND_ADRESS 127.0.0.1\n");
+    Path access = dir.resolve("access.conf");
+    Files.writeString(access, "SOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY k\n");
+    for (Path p : List.of(conf, access)) {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+    java.util.ArrayList<String> warnings = new java.util.ArrayList<>();
+    Settings cli = Settings.builder("command line").put("ACCESS_FILE", access.toString()).build();
+    ServerConfig c = new ConfigLoader(warnings::add).load(new ConfigLoader.Sources(conf, List.of(), cli, null));
+    assertEquals(List.of(conf + ":2: SPA_UDP_BIND_ADRESS: unknown variable, passed to plugins only"), warnings);
+    assertEquals("127.0.0.1", c.globals().get("SPA_UDP_BIND_ADDRESS").orElseThrow());
+  }
 }
