@@ -16,4 +16,6 @@ module spa.server {
   uses spa.core.fleet.GrantBus;
 
   provides spa.core.replay.ReplayStore with spa.server.replay.LocalReplayStore;
+  // plugins' System.Logger messages become spad's own lines (and syslog's), not java.util.logging records
+  provides java.lang.System.LoggerFinder with spa.server.event.PluginLoggers;
 }

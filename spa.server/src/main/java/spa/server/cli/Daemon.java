@@ -26,6 +26,7 @@ import spa.server.engine.Stats;
 import spa.server.event.Event;
 import spa.server.event.EventFormat;
 import spa.server.event.EventOutput;
+import spa.server.event.PluginLoggers;
 import spa.server.event.SyslogChoice;
 import spa.server.event.SyslogSink;
 import spa.server.grant.FirewallWatch;
@@ -66,6 +67,7 @@ public final class Daemon {
     this.out = cmd.out();
     this.verbose = cmd.verbose;
     this.replay = new ReplayLoad(cmd.test, cmd.rotateDigestCache, this::info, this::warn);
+    PluginLoggers.route(this::notice, this::warn, verbose);
   }
 
   int run() {
@@ -407,6 +409,12 @@ public final class Daemon {
     if (verbose > 0) {
       err.println("spad: " + msg);
     }
+  }
+
+  /** A plugin's information (its start-up facts): shown whatever the verbosity. */
+  private void notice(String msg) {
+    toSyslog(SyslogSink.INFO, msg);
+    err.println("spad: " + msg);
   }
 
   private void warn(String msg) {
