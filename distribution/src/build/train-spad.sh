@@ -40,7 +40,7 @@ done
 i=0
 while [ "$i" -lt "$packets" ]; do
   i=$((i + 1))
-  HOME=$work "$image/bin/spa" --no-rc-file --no-save-args -A tcp/22 -a "198.18.0.$i" -D 127.0.0.1 -p "$port" \
+  HOME=$work "$image/bin/spa" --no-rc-file --no-save-args -A tcp/22 -a "198.18.$((i / 250)).$((i % 250 + 1))" -D 127.0.0.1 -p "$port" \
     --use-hmac --key-base64-rijndael "$key" --key-base64-hmac "$hmac" >/dev/null || die "spa could not send"
 done
 for _ in $(seq 100); do

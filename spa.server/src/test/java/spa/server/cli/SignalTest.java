@@ -95,7 +95,9 @@ class SignalTest {
 
   @Test
   void hupReloadsAndTermStopsCleanly() throws Exception {
-    List<String> cmd = spad();
+    // the signals as a service manager leaves them, even when this suite runs under nohup
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/env", "--default-signal=HUP,TERM,INT"));
+    cmd.addAll(spad());
     Process p = new ProcessBuilder(cmd).start();
     try {
       BlockingQueue<String> out = new LinkedBlockingQueue<>();
