@@ -49,8 +49,19 @@ public final class PluginLoggers extends System.LoggerFinder {
     @Override
     public void log(Level level, ResourceBundle bundle, String format, Object... params) {
       if (isLoggable(level)) {
-        emit(level, params == null || params.length == 0 ? format : MessageFormat.format(format, params));
+        emit(level, params == null || params.length == 0 ? format : MessageFormat.format(format, plain(params)));
       }
+    }
+
+    /** Numbers as Java writes them: MessageFormat's would be grouped and localised (62,201; 62.201). */
+    private static Object[] plain(Object[] params) {
+      Object[] out = params.clone();
+      for (int i = 0; i < out.length; i++) {
+        if (out[i] instanceof Number n) {
+          out[i] = n.toString();
+        }
+      }
+      return out;
     }
 
     private static void emit(Level level, String msg) {

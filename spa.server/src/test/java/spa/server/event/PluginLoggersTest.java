@@ -31,7 +31,7 @@ class PluginLoggersTest {
     System.Logger log = System.getLogger("spa.capture.example");
     log.log(System.Logger.Level.WARNING, "udp capture on port 62201: packet sink failed: boom");
     log.log(System.Logger.Level.ERROR, "cannot read {0} ({1} bytes)", "/var/log/ulogd.pcap", 24);
-    log.log(System.Logger.Level.INFO, "udp capture on port {0}: receive buffer {1} bytes", "62201", "33554432");
+    log.log(System.Logger.Level.INFO, "udp capture on port {0}: receive buffer {1} bytes", 62201, 33554432L);
     log.log(System.Logger.Level.DEBUG, "not shown at -v");
     log.log(System.Logger.Level.WARNING, "closing", new IOException("socket closed"));
     assertEquals(List.of("udp capture on port 62201: packet sink failed: boom",
