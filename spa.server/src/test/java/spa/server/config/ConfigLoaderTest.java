@@ -21,6 +21,19 @@ class ConfigLoaderTest {
     return new ConfigLoader(w -> { }).load(new ConfigLoader.Sources(conf, List.of(), cli, null));
   }
 
+  /** Loads fwknopd.conf {@code conf} and access.conf {@code access}, both mode 0600, its warnings into {@code warnings}. */
+  private ServerConfig loadPrivate(String conf, String access, List<String> warnings) throws Exception {
+    Path c = dir.resolve("fwknopd.conf");
+    Path a = dir.resolve("access.conf");
+    Files.writeString(c, conf);
+    Files.writeString(a, access);
+    for (Path p : List.of(c, a)) {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+    Settings cli = Settings.builder("command line").put("ACCESS_FILE", a.toString()).build();
+    return new ConfigLoader(warnings::add).load(new ConfigLoader.Sources(c, List.of(), cli, null));
+  }
+
   @Test
   void fwknopFilesDefaultsAndCommandLineLayer() throws Exception {
     Path conf = dir.resolve("fwknopd.conf");
@@ -134,17 +147,10 @@ class ConfigLoaderTest {
 
   @Test
   void anyStanzaWithoutRequireSourceAddressWarnsAndSkippedStanzasAreCounted() throws Exception {
-    Path conf = dir.resolve("fwknopd.conf");
-    Files.writeString(conf, "");
-    Path access = dir.resolve("access.conf");
-    Files.writeString(access, "SOURCE 198.18.0.1, any\nKEY k\n\nSOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY j\n\n"
-        + "SOURCE 198.18.0.2\nKEY i\n\nSOURCE 198.18.0.3\n%include_keys no-such.keys\n");
-    for (Path p : List.of(conf, access)) {
-      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    }
     java.util.ArrayList<String> warnings = new java.util.ArrayList<>();
-    Settings cli = Settings.builder("command line").put("ACCESS_FILE", access.toString()).build();
-    ServerConfig c = new ConfigLoader(warnings::add).load(new ConfigLoader.Sources(conf, List.of(), cli, null));
+    ServerConfig c = loadPrivate("", "SOURCE 198.18.0.1, any\nKEY k\n\nSOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY j\n\n"
+        + "SOURCE 198.18.0.2\nKEY i\n\nSOURCE 198.18.0.3\n%include_keys no-such.keys\n", warnings);
+    Path access = dir.resolve("access.conf");
     assertEquals(3, c.stanzas().size());
     assertEquals(1, c.skipped().size());
     assertEquals(2, warnings.size(), warnings.toString());
@@ -157,17 +163,11 @@ class ConfigLoaderTest {
   /** The capture plugins' own variables are known ones: only a misspelt name is "unknown". */
   @Test
   void theUdpCapturesBindAddressIsAKnownVariable() throws Exception {
-    Path conf = dir.resolve("fwknopd.conf");
-    Files.writeString(conf, "SPA_UDP_BIND_ADDRESS 127.0.0.1\nSPA_UDP_BIND_ADRESS 127.0.0.1\n");
-    Path access = dir.resolve("access.conf");
-    Files.writeString(access, "SOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY k\n");
-    for (Path p : List.of(conf, access)) {
-      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    }
     java.util.ArrayList<String> warnings = new java.util.ArrayList<>();
-    Settings cli = Settings.builder("command line").put("ACCESS_FILE", access.toString()).build();
-    ServerConfig c = new ConfigLoader(warnings::add).load(new ConfigLoader.Sources(conf, List.of(), cli, null));
-    assertEquals(List.of(conf + ":2: SPA_UDP_BIND_ADRESS: unknown variable, passed to plugins only"), warnings);
+    ServerConfig c = loadPrivate("SPA_UDP_BIND_ADDRESS 127.0.0.1\nSPA_UDP_BIND_ADRESS 127.0.0.1\n",
+        "SOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY k\n", warnings);
+    assertEquals(List.of(dir.resolve("fwknopd.conf") + ":2: SPA_UDP_BIND_ADRESS: unknown variable, passed to plugins only"),
+        warnings);
     assertEquals("127.0.0.1", c.globals().get("SPA_UDP_BIND_ADDRESS").orElseThrow());
   }
 }
