@@ -29,6 +29,8 @@ final class Netns {
     long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
     long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
   }
 
   private Netns() {}

@@ -14,6 +14,14 @@ interface NftChannel {
   Reply script(String script) throws FirewallException;
 
   /**
+   * Applies the element changes of {@code batch} to the sets of {@code c}'s table as one transaction, as the
+   * script {@link ElementBatch#script} would.
+   */
+  default Reply elements(NftConfig c, ElementBatch batch) throws FirewallException {
+    return script(batch.script(c.tableRef(), c.prefix()));
+  }
+
+  /**
    * Runs one listing command, such as {@code list table inet spa}, in nft's text or JSON output; JSON gives
    * protocols as numbers ({@code nft -j -p}).
    */

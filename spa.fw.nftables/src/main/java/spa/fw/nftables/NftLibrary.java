@@ -8,13 +8,18 @@ import spa.core.FirewallException;
 
 /**
  * nftables in-process through libnftables: one context (its own netlink socket and ruleset cache) with output
- * and errors captured in buffers, so a transaction costs a netlink round trip, not a process. libnftables
+ * and errors captured in buffers, so a transaction costs a netlink round trip, not a process. Element changes of
+ * up to {@link NftNetlink#MAX_WRITE_OPS} go straight to the kernel over a netlink socket of its own
+ * ({@link NftNetlink.Writer}), without libnftables' cache refill before every command; any answer but success or
+ * "File exists" has libnftables apply the same changes, and its reply is the answer. libnftables
  * contexts are not thread-safe: every call holds this object's lock, so the context is used from one thread at
  * a time whichever threads call (the actuator, the integrity check, a control request). The context is freed
  * when this object is no longer reachable.
  */
 final class NftLibrary implements NftChannel {
+  private static final System.Logger LOG = System.getLogger(NftLibrary.class.getName());
   private static final Cleaner CLEANER = Cleaner.create();
+  private static final Reply OK = new Reply(true, "", "", "ok");
   /** nftables.h: NFT_CTX_DEFAULT, and NFT_CTX_OUTPUT_JSON, _NUMERIC_PROTO and _TERSE among the output flags. */
   private static final int NFT_CTX_DEFAULT = 0;
   private static final int NFT_CTX_OUTPUT_JSON = 1 << 4;
@@ -47,14 +52,25 @@ final class NftLibrary implements NftChannel {
   private final Pointer ctx;
   private final String library;
   private final int plainFlags;
+  /** Element changes over netlink; null when its socket could not be opened. */
+  private final NftNetlink.Writer writer;
+  /** False once netlink failed a change that libnftables then applied: libnftables from then on. */
+  private volatile boolean netlinkWrites;
 
-  private NftLibrary(Api api, Pointer ctx, String library) {
+  private NftLibrary(Api api, Pointer ctx, String library, NftNetlink.Writer writer) {
     this.api = api;
     this.ctx = ctx;
     this.library = library;
+    this.writer = writer;
+    this.netlinkWrites = writer != null;
     this.plainFlags = api.nft_ctx_output_get_flags(ctx)
         & ~(NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_NUMERIC_PROTO | NFT_CTX_OUTPUT_TERSE);
-    CLEANER.register(this, () -> api.nft_ctx_free(ctx));
+    CLEANER.register(this, () -> {
+      api.nft_ctx_free(ctx);
+      if (writer != null) {
+        writer.close();
+      }
+    });
   }
 
   /**
@@ -80,12 +96,56 @@ final class NftLibrary implements NftChannel {
       api.nft_ctx_free(ctx);
       throw new FirewallException(library + ": cannot buffer its output");
     }
-    return new NftLibrary(api, ctx, library);
+    NftNetlink.Writer writer;
+    try {
+      writer = NftNetlink.Writer.open(netns);
+    } catch (FirewallException e) {
+      writer = null;
+      LOG.log(System.Logger.Level.WARNING, "nftables: " + e.getMessage() + "; set elements are written through "
+          + "libnftables");
+    }
+    return new NftLibrary(api, ctx, library, writer);
   }
 
   @Override
   public synchronized Reply script(String script) throws FirewallException {
     return run(script);
+  }
+
+  @Override
+  public synchronized Reply elements(NftConfig c, ElementBatch batch) {
+    if (!netlinkWrites || batch.ops().size() > NftNetlink.MAX_WRITE_OPS) {
+      return run(batch.script(c.tableRef(), c.prefix()));
+    }
+    int errno;
+    String why;
+    try {
+      errno = writer.write(c.family(), c.table(), c.prefix(), batch);
+      why = "errno " + errno;
+    } catch (FirewallException | IllegalArgumentException e) {
+      errno = -1; // not known to have been applied: libnftables applies it again (a create then says it exists)
+      why = e.getMessage();
+    }
+    if (errno == 0) {
+      return OK;
+    }
+    if (errno == NftNetlink.EEXIST) {
+      return new Reply(false, "", "File exists", "netlink: File exists");
+    }
+    // refused (nothing applied) or unanswered: libnftables applies the same changes, and says what is wrong if
+    // anything is; every batch the backend makes can be applied twice with the same outcome
+    Reply r = run(batch.script(c.tableRef(), c.prefix()));
+    if (r.ok()) {
+      netlinkWrites = false;
+      LOG.log(System.Logger.Level.WARNING, "nftables: writing set elements over netlink failed (" + why
+          + ") where libnftables succeeded; libnftables from now on");
+    }
+    return r;
+  }
+
+  /** Whether element changes go over netlink (the socket opened, and no failure that libnftables did not share). */
+  boolean writesOverNetlink() {
+    return netlinkWrites;
   }
 
   @Override

@@ -12,11 +12,15 @@ import spa.core.FirewallException;
 import spa.core.IpAddresses;
 
 /**
- * A set's elements read straight from the kernel: one {@code NFT_MSG_GETSETELEM} dump over a NETLINK_NETFILTER
- * socket, each element's key, data, time left and comment decoded by the set's kind. libnftables, asked to list a
- * set, reads the same dump but first builds its whole cache and then prints every element, ~1.6 s for 100,000
- * elements where this takes a tenth of that; {@code spad --fw-list} and the re-knock check use it when the backend
- * talks to nftables in-process. The elements come as {@link Listing.Entry}, exactly as the JSON listing gives them.
+ * Set elements read and written straight from the kernel over a NETLINK_NETFILTER socket, when the backend talks
+ * to nftables in-process. Reading: one {@code NFT_MSG_GETSETELEM} dump, each element's key, data, time left and
+ * comment decoded by the set's kind; libnftables, asked to list a set, reads the same dump but first builds its
+ * whole cache and then prints every element, ~1.6 s for 100,000 elements where this takes a tenth of that
+ * ({@code spad --fw-list} and the re-knock check). The elements come as {@link Listing.Entry}, exactly as the JSON
+ * listing gives them. Writing ({@link Writer}): an {@link ElementBatch} as one batch of {@code NFT_MSG_NEWSETELEM}
+ * and {@code NFT_MSG_DELSETELEM} messages, the ones nft sends for the same script, without the cache libnftables
+ * fills before every command (four dumps and two generation reads): ~200 us a grant, ~100 of them the kernel's
+ * commit, where libnftables takes ~375.
  */
 final class NftNetlink {
   private static final int AF_NETLINK = 16;
@@ -43,6 +47,26 @@ final class NftNetlink {
   private static final int UDATA_SET_ELEM_COMMENT = 0;
   private static final int ENOENT = 2;
   private static final int RECEIVE_BUFFER = 1 << 16;
+  private static final int NFNL_MSG_BATCH_BEGIN = 0x10;
+  private static final int NFNL_MSG_BATCH_END = 0x11;
+  private static final int NFT_MSG_DELSETELEM = 14;
+  private static final int NLM_F_ACK = 4;
+  private static final int NLM_F_EXCL = 0x200;
+  private static final int NLM_F_CREATE = 0x400;
+  private static final int NLA_F_NESTED = 0x8000;
+  private static final int NFTA_SET_ELEM_TIMEOUT = 4;
+  private static final int SOL_SOCKET = 1;
+  private static final int SO_RCVTIMEO = 20;
+  private static final long ANSWER_WAIT_SECONDS = 1;
+  private static final int EAGAIN = 11;
+  /** The kernel's answer to creating an element that is there, or adding a map element with other data. */
+  static final int EEXIST = 17;
+  /**
+   * Changes written in one batch at most: each is acknowledged in a message of its own, and all of them must fit
+   * the socket's receive buffer (the default's ~200 KB hold some 200). Larger batches go through libnftables,
+   * whose cache costs little next to them.
+   */
+  static final int MAX_WRITE_OPS = 64;
 
   /** The set (or its table) does not exist. */
   static final class Missing extends Exception {
@@ -63,12 +87,7 @@ final class NftNetlink {
   static List<Listing.Entry> elements(String netns, String family, String table, String set, SetKind kind,
       boolean v6) throws FirewallException, Missing {
     Netns.LibC c = Netns.libc();
-    int fd;
-    try {
-      fd = Netns.call(netns, () -> c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER));
-    } catch (FirewallException e) {
-      throw new FirewallException("netlink socket: " + e.getMessage());
-    }
+    int fd = socket(netns);
     try {
       byte[] request = request(familyCode(family), table, set);
       c.send(fd, request, request.length, 0);
@@ -89,6 +108,16 @@ final class NftNetlink {
     }
   }
 
+  /** A NETLINK_NETFILTER socket made in {@code netns} (null: this process's namespace). */
+  private static int socket(String netns) throws FirewallException {
+    Netns.LibC c = Netns.libc();
+    try {
+      return Netns.call(netns, () -> c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER));
+    } catch (FirewallException e) {
+      throw new FirewallException("netlink socket: " + e.getMessage());
+    }
+  }
+
   private static int familyCode(String family) {
     return switch (family) {
       case "inet" -> 1;
@@ -96,6 +125,218 @@ final class NftNetlink {
       case "ip6" -> 10;
       default -> throw new IllegalArgumentException("no netlink family for " + family);
     };
+  }
+
+  /**
+   * A NETLINK_NETFILTER socket for element changes, opened once, in a namespace when the backend is for one (the
+   * socket stays in it). Not thread-safe: the library channel calls it under its lock.
+   */
+  static final class Writer {
+    private final int fd;
+    private final byte[] answer = new byte[8192];
+    private int seq = 1;
+
+    private Writer(int fd) {
+      this.fd = fd;
+    }
+
+    /** @throws FirewallException one line when the socket cannot be opened */
+    static Writer open(String netns) throws FirewallException {
+      Netns.LibC c = Netns.libc();
+      int fd = socket(netns);
+      try {
+        // a bound on waiting for an answer the kernel should already have queued (see answer())
+        ByteBuffer timeval = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(ANSWER_WAIT_SECONDS)
+            .putLong(0);
+        c.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval.array(), 16);
+      } catch (LastErrorException e) {
+        c.close(fd);
+        throw new FirewallException("netlink socket: " + e.getMessage());
+      }
+      return new Writer(fd);
+    }
+
+    /**
+     * Applies {@code batch} to table {@code table} of {@code family} as one transaction, set names with
+     * {@code prefix}: 0 when the kernel committed it, else the errno of its first refusal (nothing was applied).
+     *
+     * @throws FirewallException one line when the socket fails or an answer is missing
+     * @throws IllegalArgumentException when an element cannot be written (a part netlink writing does not know)
+     */
+    int write(String family, String table, String prefix, ElementBatch batch) throws FirewallException {
+      Netns.LibC c = Netns.libc();
+      int first = seq;
+      int changes = batch.ops().size();
+      byte[] request = batchRequest(familyCode(family), table, prefix, batch, first);
+      seq += changes + 2;
+      try {
+        c.send(fd, request, request.length, 0);
+        return answer(c, first, changes);
+      } catch (LastErrorException e) {
+        throw new FirewallException("netlink: " + (e.getErrorCode() == EAGAIN ? "no answer" : e.getMessage()));
+      }
+    }
+
+    /**
+     * The answer to the batch that began at sequence {@code first}: the kernel handles a netlink request within
+     * send() and has queued one acknowledgement or refusal per change by its return, after a refusal of the commit
+     * (sequence {@code first}) should that fail. 0, or the first errno. Messages of other sequences (left by a call
+     * that failed) are skipped; SO_RCVTIMEO ends the wait should an answer be missing.
+     */
+    private int answer(Netns.LibC c, int first, int changes) {
+      int answered = 0;
+      int errno = 0;
+      while (answered < changes) {
+        int n = (int) c.recv(fd, answer, answer.length, 0);
+        ByteBuffer b = ByteBuffer.wrap(answer, 0, n).order(ByteOrder.nativeOrder());
+        while (b.remaining() >= 20) {
+          int start = b.position();
+          int len = b.getInt();
+          int type = b.getShort() & 0xffff;
+          b.getShort();
+          int s = b.getInt() - first;
+          b.getInt();
+          if (len < 16 || start + len > b.limit()) {
+            break;
+          }
+          if (type == NLMSG_ERROR && s >= 0 && s <= changes) {
+            int e = -b.getInt();
+            answered += s > 0 ? 1 : 0;
+            errno = errno == 0 ? e : errno;
+          }
+          b.position(Math.min(b.limit(), align(start + len)));
+        }
+      }
+      return errno;
+    }
+
+    void close() {
+      Netns.libc().close(fd);
+    }
+  }
+
+  /**
+   * A batch (begin, one message per change, end) applying {@code batch}, sequence numbers from {@code seq}; each
+   * change asks for an acknowledgement. The same messages as nft's for the same script: create is a new element
+   * with NLM_F_EXCL, add one without, delete names the key only.
+   */
+  static byte[] batchRequest(int family, String table, String prefix, ElementBatch batch, int seq) {
+    byte[] t = (table + "\0").getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(64 + batch.ops().size() * (400 + t.length + prefix.length())).order(ByteOrder.nativeOrder());
+    batchMark(b, NFNL_MSG_BATCH_BEGIN, seq);
+    int n = seq + 1;
+    for (ElementBatch.Op op : batch.ops()) {
+      Element e = op.element();
+      boolean delete = op.verb() == ElementBatch.Verb.DELETE;
+      int start = b.position();
+      int flags = NLM_F_REQUEST | NLM_F_ACK | switch (op.verb()) {
+        case CREATE -> NLM_F_CREATE | NLM_F_EXCL;
+        case ADD -> NLM_F_CREATE;
+        case DELETE -> 0;
+      };
+      b.putInt(0).putShort((short) (NFNL_SUBSYS_NFTABLES << 8 | (delete ? NFT_MSG_DELSETELEM : NFT_MSG_NEWSETELEM)))
+          .putShort((short) flags).putInt(n++).putInt(0);
+      b.put((byte) family).put((byte) 0).putShort((short) 0);
+      attribute(b, NFTA_SET_ELEM_LIST_TABLE, t);
+      attribute(b, NFTA_SET_ELEM_LIST_SET, (e.setName(prefix) + "\0").getBytes(StandardCharsets.UTF_8));
+      int list = nest(b, NFTA_SET_ELEM_LIST_ELEMENTS);
+      int elem = nest(b, NFTA_LIST_ELEM);
+      int key = nest(b, NFTA_SET_ELEM_KEY);
+      attribute(b, NFTA_DATA_VALUE, value(e.key(), e.kind().keyTypes(), e.v6()));
+      end(b, key);
+      if (!delete) {
+        if (e.kind().isMap()) {
+          int data = nest(b, NFTA_SET_ELEM_DATA);
+          attribute(b, NFTA_DATA_VALUE, value(e.data(), e.kind().dataTypes(), e.v6()));
+          end(b, data);
+        }
+        b.putShort((short) 12).putShort((short) NFTA_SET_ELEM_TIMEOUT)
+            .order(ByteOrder.BIG_ENDIAN).putLong(op.seconds() * 1000).order(ByteOrder.nativeOrder());
+        attribute(b, NFTA_SET_ELEM_USERDATA, commentRecord(op.comment()));
+      }
+      end(b, elem);
+      end(b, list);
+      b.putInt(start, b.position() - start);
+    }
+    batchMark(b, NFNL_MSG_BATCH_END, n);
+    return java.util.Arrays.copyOf(b.array(), b.position());
+  }
+
+  /** A batch's begin or end message: nfgenmsg with the nftables subsystem as resource id (big-endian). */
+  private static void batchMark(ByteBuffer b, int type, int seq) {
+    b.putInt(20).putShort((short) type).putShort((short) NLM_F_REQUEST).putInt(seq).putInt(0);
+    b.put((byte) 0).put((byte) 0).put((byte) 0).put((byte) NFNL_SUBSYS_NFTABLES);
+  }
+
+  /** Opens a nested attribute; {@link #end} writes its length. */
+  private static int nest(ByteBuffer b, int type) {
+    int at = b.position();
+    b.putShort((short) 0).putShort((short) (type | NLA_F_NESTED));
+    return at;
+  }
+
+  private static void end(ByteBuffer b, int at) {
+    b.putShort(at, (short) (b.position() - at));
+  }
+
+  /** libnftnl's user data with one record: the comment, NUL-terminated. */
+  private static byte[] commentRecord(String comment) {
+    byte[] text = comment.getBytes(StandardCharsets.UTF_8);
+    if (text.length > 254) {
+      throw new IllegalArgumentException("comment of " + text.length + " bytes");
+    }
+    byte[] u = new byte[text.length + 3];
+    u[0] = UDATA_SET_ELEM_COMMENT;
+    u[1] = (byte) (text.length + 1);
+    System.arraycopy(text, 0, u, 2, text.length);
+    return u;
+  }
+
+  /**
+   * A key's or data's parts in the kernel's layout, the inverse of {@link #parts}: in a concatenation each part
+   * fills whole 32-bit registers; a single part is its type's own width.
+   */
+  static byte[] value(List<String> parts, List<String> types, boolean v6) {
+    if (parts.size() != types.size()) {
+      throw new IllegalArgumentException(parts + " does not fit " + types);
+    }
+    boolean concat = types.size() > 1;
+    ByteBuffer v = ByteBuffer.allocate(types.size() * 16).order(ByteOrder.BIG_ENDIAN);
+    for (int i = 0; i < types.size(); i++) {
+      String p = parts.get(i);
+      int at = v.position();
+      int width;
+      switch (types.get(i)) {
+        case "A" -> {
+          InetAddress a = IpAddresses.literal(p);
+          byte[] bytes = a == null ? new byte[0] : a.getAddress();
+          if (bytes.length != (v6 ? 16 : 4)) {
+            throw new IllegalArgumentException("not an IPv" + (v6 ? 6 : 4) + " address: " + p);
+          }
+          v.put(bytes);
+          width = bytes.length;
+        }
+        case "inet_proto" -> {
+          v.put((byte) switch (p) {
+            case "tcp" -> 6;
+            case "udp" -> 17;
+            default -> throw new IllegalArgumentException("no protocol number for " + p);
+          });
+          width = 1;
+        }
+        case "inet_service" -> {
+          int port = Integer.parseInt(p);
+          if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + p);
+          }
+          v.putShort((short) port);
+          width = 2;
+        }
+        default -> throw new IllegalArgumentException("no encoding for " + types.get(i));
+      }
+      v.position(at + (concat ? align(width) : width));
+    }
+    return java.util.Arrays.copyOf(v.array(), v.position());
   }
 
   /** nlmsghdr, nfgenmsg and the table's and set's names: a dump of the set's elements. */

@@ -105,6 +105,11 @@ public final class NftablesBackend implements FirewallBackend {
     return channel instanceof NftLibrary && netlinkListing;
   }
 
+  /** Whether element changes go straight to the kernel over netlink (in-process, and no netlink failure so far). */
+  boolean writesOverNetlink() {
+    return channel instanceof NftLibrary l && l.writesOverNetlink();
+  }
+
   /** Which way the backend talks to nftables, one line; empty before the settings are read. */
   public String channel() {
     return channel == null ? "" : channel.describe();
@@ -169,17 +174,17 @@ public final class NftablesBackend implements FirewallBackend {
       return;
     }
     NftConfig c = started();
-    StringBuilder fresh = new StringBuilder();
-    StringBuilder replacing = new StringBuilder();
+    ElementBatch fresh = new ElementBatch();
+    ElementBatch replacing = new ElementBatch();
     for (Grant g : grants) {
-      openScripts(c, g, fresh, replacing);
+      openBatches(c, g, fresh, replacing);
     }
     if (fresh.isEmpty()) {
       return;
     }
-    NftChannel.Reply r = channel.script(fresh.toString());
+    NftChannel.Reply r = channel.elements(c, fresh);
     if (!r.ok() && r.errors().contains("File exists")) {
-      batch(replacing.toString(), "open " + grants.size() + " grants");
+      elements(c, replacing, "open " + grants.size() + " grants");
     } else if (!r.ok()) {
       throw new FirewallException("open " + grants.size() + " grants: " + r.failure());
     }
@@ -192,15 +197,12 @@ public final class NftablesBackend implements FirewallBackend {
     if (seconds <= 0) {
       return;
     }
-    List<Element> elements = Element.of(grant, c);
-    String comment = Element.comment(grant);
-    String t = c.tableRef();
-    StringBuilder fresh = new StringBuilder();
-    StringBuilder replacing = new StringBuilder();
-    openScripts(c, grant, fresh, replacing);
-    NftChannel.Reply r = channel.script(fresh.toString());
+    ElementBatch fresh = new ElementBatch();
+    ElementBatch replacing = new ElementBatch();
+    openBatches(c, grant, fresh, replacing);
+    NftChannel.Reply r = channel.elements(c, fresh);
     if (!r.ok() && r.errors().contains("File exists")) {
-      r = channel.script(replacing.toString());
+      r = channel.elements(c, replacing);
     }
     if (r.ok()) {
       return;
@@ -209,48 +211,40 @@ public final class NftablesBackend implements FirewallBackend {
       throw new FirewallException("open " + describe(grant) + ": " + r.failure());
     }
     // A map element with the same key but other data (a changed NAT target): delete what is there, then add.
+    List<Element> elements = Element.of(grant, c);
+    String comment = Element.comment(grant);
     Set<String> present = presentKeys(elements);
-    StringBuilder retry = new StringBuilder();
+    ElementBatch retry = new ElementBatch();
     for (Element e : elements) {
-      String set = e.setName(c.prefix());
-      if (present.contains(set + " " + e.keyText())) {
-        retry.append("delete element ").append(t).append(' ').append(set).append(" { ").append(e.keyText()).append(" }\n");
+      if (present.contains(e.setName(c.prefix()) + " " + e.keyText())) {
+        retry.delete(e);
       }
-      retry.append("add element ").append(t).append(' ').append(set).append(" { ").append(e.withTimeout(seconds, comment)).append(" }\n");
+      retry.add(e, seconds, comment);
     }
-    batch(retry.toString(), "open " + describe(grant));
+    elements(c, retry, "open " + describe(grant));
   }
 
   /**
-   * The scripts that open {@code grant}, appended to {@code fresh} and {@code replacing}; nothing when it has
-   * expired. {@code fresh}: one {@code create element} per element, which fails the whole transaction ("File
-   * exists") if any is already there, as on a re-knock; the caller then runs {@code replacing}: add (refreshes on
-   * kernels >= 6.12, a no-op before), delete, add for each element, so the element gets exactly the new timeout
-   * whatever the kernel (nft 1.0.6 cannot update an element's timeout in place) and never stacks. The elements
-   * are worked out once for both; each line is appended by {@link #line}, which keeps this method small enough
-   * for the JIT (inlined whole, it once took C2 130 MB of memory and failed, at 10,000 knocks/s).
+   * The changes that open {@code grant}, appended to {@code fresh} and {@code replacing}; nothing when it has
+   * expired. {@code fresh}: one create per element, which fails the whole transaction ("File exists") if any is
+   * already there, as on a re-knock; the caller then applies {@code replacing}: add (refreshes on kernels >= 6.12,
+   * a no-op before), delete, add for each element, so the element gets exactly the new timeout whatever the kernel
+   * (nft 1.0.6 cannot update an element's timeout in place) and never stacks. The elements are worked out once
+   * for both.
    */
-  private void openScripts(NftConfig c, Grant grant, StringBuilder fresh, StringBuilder replacing)
+  private void openBatches(NftConfig c, Grant grant, ElementBatch fresh, ElementBatch replacing)
       throws FirewallException {
     long seconds = secondsLeft(grant);
     if (seconds <= 0) {
       return;
     }
     String comment = Element.comment(grant);
-    String t = c.tableRef();
     for (Element e : Element.of(grant, c)) {
-      String body = e.withTimeout(seconds, comment);
-      String set = e.setName(c.prefix());
-      line(fresh, "create element ", t, set, body);
-      line(replacing, "add element ", t, set, body);
-      line(replacing, "delete element ", t, set, e.keyText());
-      line(replacing, "add element ", t, set, body);
+      fresh.create(e, seconds, comment);
+      replacing.add(e, seconds, comment);
+      replacing.delete(e);
+      replacing.add(e, seconds, comment);
     }
-  }
-
-  /** {@code VERB TABLE SET { ELEMENT }} and a newline. */
-  private static void line(StringBuilder b, String verb, String table, String set, String element) {
-    b.append(verb).append(table).append(' ').append(set).append(" { ").append(element).append(" }\n");
   }
 
   @Override
@@ -259,14 +253,12 @@ public final class NftablesBackend implements FirewallBackend {
     List<Element> elements = Element.of(grant, c);
     String comment = Element.comment(grant);
     // add then delete: succeeds whether or not the element is still there (it may have just expired)
-    StringBuilder b = new StringBuilder();
+    ElementBatch b = new ElementBatch();
     for (Element e : elements) {
-      String set = e.setName(c.prefix());
-      b.append("add element ").append(c.tableRef()).append(' ').append(set).append(" { ")
-          .append(e.withTimeout(1, comment)).append(" }\n");
-      b.append("delete element ").append(c.tableRef()).append(' ').append(set).append(" { ").append(e.keyText()).append(" }\n");
+      b.add(e, 1, comment);
+      b.delete(e);
     }
-    NftChannel.Reply r = channel.script(b.toString());
+    NftChannel.Reply r = channel.elements(c, b);
     if (r.ok()) {
       return;
     }
@@ -275,15 +267,14 @@ public final class NftablesBackend implements FirewallBackend {
     }
     // a map element under the same key with other data: delete exactly what is there
     Set<String> present = presentKeys(elements);
-    StringBuilder retry = new StringBuilder();
+    ElementBatch retry = new ElementBatch();
     for (Element e : elements) {
-      String set = e.setName(c.prefix());
-      if (present.contains(set + " " + e.keyText())) {
-        retry.append("delete element ").append(c.tableRef()).append(' ').append(set).append(" { ").append(e.keyText()).append(" }\n");
+      if (present.contains(e.setName(c.prefix()) + " " + e.keyText())) {
+        retry.delete(e);
       }
     }
     if (!retry.isEmpty()) {
-      batch(retry.toString(), "close " + describe(grant));
+      elements(c, retry, "close " + describe(grant));
     }
   }
 
@@ -416,6 +407,13 @@ public final class NftablesBackend implements FirewallBackend {
       throw new FirewallException("nftables backend used before start() or configure()");
     }
     return config;
+  }
+
+  private void elements(NftConfig c, ElementBatch b, String what) throws FirewallException {
+    NftChannel.Reply r = channel.elements(c, b);
+    if (!r.ok()) {
+      throw new FirewallException(what + ": " + r.failure());
+    }
   }
 
   private void batch(String script, String what) throws FirewallException {

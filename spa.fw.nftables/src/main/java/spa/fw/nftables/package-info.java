@@ -2,8 +2,10 @@
  * The nftables firewall backend ({@code nftables}): grants are elements of sets and maps that carry a kernel
  * timeout, added in one nft transaction per batch of grants, so an opening closes on time even if spad is
  * killed. The backend talks to the kernel in-process through libnftables (a context with buffered output and
- * errors), or, when the library does not load or {@code NFT_USE_LIBRARY} is N, through the nft command. The deployment modes, settings and complete example rulesets are in {@code docs/nftables.md} of
- * this module.
+ * errors), or, when the library does not load or {@code NFT_USE_LIBRARY} is N, through the nft command.
+ * In-process, a grant's element changes (up to 64 in a batch) and set listings go straight to the kernel over
+ * netlink, without libnftables' cache; whatever netlink refuses, libnftables does again and reports. The
+ * deployment modes, settings and complete example rulesets are in {@code docs/nftables.md} of this module.
  *
  * <p>Settings (fwknopd.conf names; the HOCON configuration uses the same keys):
  * <ul>

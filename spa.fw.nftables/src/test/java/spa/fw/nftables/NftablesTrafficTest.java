@@ -54,27 +54,14 @@ class NftablesTrafficTest extends NftablesTrafficScenarios {
   }
 
   /**
-   * The elements read over netlink are those of nft's own JSON listing, in every set and map that holds some:
-   * plain, IPv6, several ports, forwarded with and without masquerading or source NAT, and a ghost service.
+   * The elements read over netlink are those of nft's own JSON listing, in every set and map that holds some
+   * ({@link #everyKindOfGrant}).
    */
   @Test
   void netlinkReadsEverySetAndMapAsNftListsThem() throws Exception {
     NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22", "ENABLE_IPT_FORWARDING", "Y",
         "ENABLE_IPT_LOCAL_NAT", "Y");
-    InetAddress inner4 = InetAddress.getByName(INNER4);
-    InetAddress inner6 = InetAddress.getByName(INNER6);
-    fw.openAll(List.of(grant(CLIENT_A4, "tcp/22,udp/53", null, Duration.ofSeconds(60)),
-        grant(CLIENT_A6, "tcp/22", null, Duration.ofSeconds(90)),
-        grant(CLIENT_B4, "tcp/55001", new Nat(Nat.Kind.FORWARD, inner4, 22, Nat.Snat.NONE, null, true),
-            Duration.ofSeconds(70)),
-        grant(CLIENT_B4, "tcp/55002", new Nat(Nat.Kind.FORWARD, inner4, 2222, Nat.Snat.MASQUERADE, null, true),
-            Duration.ofSeconds(70)),
-        grant(CLIENT_A4, "tcp/55003", new Nat(Nat.Kind.FORWARD, inner4, 22, Nat.Snat.SNAT,
-            InetAddress.getByName(SERVER_INNER4), true), Duration.ofSeconds(70)),
-        grant(CLIENT_B6, "tcp/2222", new Nat(Nat.Kind.FORWARD, inner6, 22, Nat.Snat.NONE, null, true),
-            Duration.ofSeconds(80)),
-        grant(CLIENT_A4, "tcp/80", new Nat(Nat.Kind.LOCAL, null, 22, Nat.Snat.NONE, null, true),
-            Duration.ofSeconds(100))));
+    fw.openAll(everyKindOfGrant());
     int compared = 0;
     for (SetKind kind : SetKind.values()) {
       for (boolean v6 : List.of(false, true)) {
@@ -101,9 +88,87 @@ class NftablesTrafficTest extends NftablesTrafficScenarios {
         compared += byNft.isEmpty() ? 0 : 1;
       }
     }
-    assertTrue(compared >= 8, "sets and maps with elements compared: " + compared);
-    assertEquals(7, fw.list().size());
+    assertTrue(compared >= 10, "sets and maps with elements compared: " + compared);
+    assertEquals(everyKindOfGrant().size(), fw.list().size());
     assertTrue(fw.listsOverNetlink(), "the backend fell back to libnftables' listing");
+  }
+
+  /**
+   * Elements written over netlink are those the same grants give through an nft script, in every set and map: a
+   * second backend, through the nft command, writes the same grants after the first's are flushed, and nft lists
+   * both alike (key, data, comment, timeout).
+   */
+  @Test
+  void netlinkWritesEverySetAndMapAsAnNftScriptDoes() throws Exception {
+    NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22", "ENABLE_IPT_FORWARDING", "Y",
+        "ENABLE_IPT_LOCAL_NAT", "Y");
+    List<Grant> grants = everyKindOfGrant();
+    fw.openAll(grants);
+    assertTrue(fw.writesOverNetlink(), "the backend fell back to libnftables for element changes");
+    List<Listing.Entry> byNetlink = nftListing();
+    fw.flush();
+    NftablesBackend script = NftablesBackend.inNamespace(net.server(), net.runnerIn(net.server()), Clock.systemUTC());
+    script.start(Settings.of(pairs("NFT_PROTECTED_PORTS", "tcp/22", "ENABLE_IPT_FORWARDING", "Y",
+        "ENABLE_IPT_LOCAL_NAT", "Y", "NFT_USE_LIBRARY", "N"), "test.conf"));
+    script.openAll(grants);
+    List<Listing.Entry> byScript = nftListing();
+    assertEquals(byScript.size(), byNetlink.size());
+    assertTrue(byScript.stream().map(Listing.Entry::kind).distinct().count() >= 8, byScript.toString());
+    for (int i = 0; i < byScript.size(); i++) {
+      Listing.Entry a = byScript.get(i);
+      Listing.Entry b = byNetlink.get(i);
+      assertEquals(List.of(a.kind(), a.v6(), a.key(), a.data(), a.comment()),
+          List.of(b.kind(), b.v6(), b.key(), b.data(), b.comment()));
+      assertTrue(Math.abs(a.expiresSeconds() - b.expiresSeconds()) <= 2, a + " / " + b); // written a moment apart
+    }
+  }
+
+  /**
+   * A change the kernel refuses over netlink (its table is gone) is applied through libnftables, whose error is
+   * the one reported; netlink stays in use, and once the table is repaired the grant opens.
+   */
+  @Test
+  void aRefusedNetlinkChangeReportsLibnftablesErrorAndKeepsNetlink() throws Exception {
+    NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22");
+    in("nft", "delete", "table", "inet", "spa");
+    Grant g = grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(30));
+    spa.core.FirewallException e = org.junit.jupiter.api.Assertions.assertThrows(spa.core.FirewallException.class,
+        () -> fw.open(g));
+    assertTrue(e.getMessage().startsWith("open 198.18.0.2 tcp/22: libnftables: Error: "), e.getMessage());
+    assertTrue(e.getMessage().contains("No such file or directory"), e.getMessage());
+    assertTrue(fw.writesOverNetlink());
+    fw.repair();
+    fw.open(g);
+    assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+    assertTrue(fw.writesOverNetlink());
+  }
+
+  /** Grants that fill every set and map: plain, IPv6, several ports, forwarded with and without NAT, ghost. */
+  private static List<Grant> everyKindOfGrant() throws Exception {
+    InetAddress inner4 = InetAddress.getByName(INNER4);
+    InetAddress inner6 = InetAddress.getByName(INNER6);
+    return List.of(grant(CLIENT_A4, "tcp/22,udp/53", null, Duration.ofSeconds(60)),
+        grant(CLIENT_A6, "tcp/22", null, Duration.ofSeconds(90)),
+        grant(CLIENT_B4, "tcp/55001", new Nat(Nat.Kind.FORWARD, inner4, 22, Nat.Snat.NONE, null, true),
+            Duration.ofSeconds(70)),
+        grant(CLIENT_B4, "tcp/55002", new Nat(Nat.Kind.FORWARD, inner4, 2222, Nat.Snat.MASQUERADE, null, true),
+            Duration.ofSeconds(70)),
+        grant(CLIENT_A4, "tcp/55003", new Nat(Nat.Kind.FORWARD, inner4, 22, Nat.Snat.SNAT,
+            InetAddress.getByName(SERVER_INNER4), true), Duration.ofSeconds(70)),
+        grant(CLIENT_B6, "tcp/2222", new Nat(Nat.Kind.FORWARD, inner6, 22, Nat.Snat.NONE, null, true),
+            Duration.ofSeconds(80)),
+        grant(CLIENT_A4, "tcp/80", new Nat(Nat.Kind.LOCAL, null, 22, Nat.Snat.NONE, null, true),
+            Duration.ofSeconds(100)),
+        grant(CLIENT_B4, "tcp/22", new Nat(Nat.Kind.FORWARD_ALL, null, 0, Nat.Snat.MASQUERADE, null, false),
+            Duration.ofSeconds(75)),
+        grant(CLIENT_B6, "tcp/22", new Nat(Nat.Kind.FORWARD_ALL, null, 0, Nat.Snat.SNAT,
+            InetAddress.getByName(INNER6), false), Duration.ofSeconds(75)));
+  }
+
+  /** Every element of spa's sets and maps as nft lists them, in one order. */
+  private List<Listing.Entry> nftListing() throws Exception {
+    return Listing.entries(in("nft", "-j", "-p", "list", "table", "inet", "spa"), "").stream().sorted(Comparator.comparing((Listing.Entry e) -> e.kind().name() + e.v6() + e.key()))
+        .toList();
   }
 
   /** A library that does not load leaves the nft command, which then does the work, and says why. */
