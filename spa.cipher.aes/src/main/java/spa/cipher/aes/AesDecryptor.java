@@ -1,9 +1,17 @@
 package spa.cipher.aes;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import spa.core.ConfigException;
+import spa.core.MessageType;
 import spa.core.Settings;
 import spa.core.SpaException;
+import spa.core.SpaMessage;
+import spa.core.codec.SpaCodec;
 import spa.core.spi.Decryptor;
 
 /**
@@ -13,6 +21,8 @@ import spa.core.spi.Decryptor;
  * verified in constant time before anything is decrypted.
  */
 public final class AesDecryptor implements Decryptor {
+  /** Packets in {@link #sample()}: distinct enough that the JIT's profiles fit real traffic. */
+  private static final int SAMPLE_PACKETS = 64;
 
   @Override
   public String name() {
@@ -31,6 +41,34 @@ public final class AesDecryptor implements Decryptor {
       return new Opener(new RijndaelCodec(keys));
     } catch (GeneralSecurityException e) {
       throw stanza.invalid(AesKeys.HMAC_DIGEST_TYPE, "this JDK cannot do " + keys + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Access requests as fwknop's client seals them with the default settings (HMAC SHA-256, CBC), each with its
+   * own salt, random value and port, under fresh random keys.
+   */
+  @Override
+  public Sample sample() {
+    SecureRandom random = new SecureRandom();
+    byte[] key = new byte[32];
+    byte[] hmac = new byte[64];
+    random.nextBytes(key);
+    random.nextBytes(hmac);
+    Settings keys = Settings.builder("sample keys").put(AesKeys.KEY_BASE64, Base64.getEncoder().encodeToString(key))
+        .put(AesKeys.HMAC_KEY_BASE64, Base64.getEncoder().encodeToString(hmac)).build();
+    try {
+      var seal = new AesEncryptor().forKeys(keys);
+      long now = System.currentTimeMillis() / 1000;
+      List<byte[]> packets = new ArrayList<>(SAMPLE_PACKETS);
+      for (int i = 0; i < SAMPLE_PACKETS; i++) {
+        SpaMessage m = SpaMessage.builder().random(SpaCodec.randomValue(random)).user("spa").timestamp(now)
+            .type(MessageType.ACCESS).access("198.18.0." + (i + 1), "tcp/" + (22 + i * 997)).build();
+        packets.add(seal.encrypt(SpaCodec.encode(m)).getBytes(StandardCharsets.ISO_8859_1));
+      }
+      return new Sample(forStanza(keys), packets);
+    } catch (ConfigException | SpaException e) {
+      throw new IllegalStateException("aes sample: " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,7 @@
 package spa.core.spi;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import spa.core.ConfigException;
 import spa.core.Settings;
 import spa.core.SpaException;
@@ -19,6 +20,26 @@ public interface Decryptor {
 
   /** Prepares the keys of one stanza; fails with the place and key of a bad setting. */
   Keyed forStanza(Settings stanza) throws ConfigException;
+
+  /**
+   * Throwaway keys and distinct packets sealed with them, as this cipher's clients send them: spad opens and
+   * decodes them some thousands of times when it starts, on a thread of its own, so that the JIT has compiled the
+   * packet path before the first real packet (which would otherwise run interpreted, some 200 us slower). Null,
+   * the default, when the cipher offers none; the keys must never be a stanza's.
+   */
+  default Sample sample() {
+    return null;
+  }
+
+  /** See {@link #sample()}: keys and packets they open, each a wire string's bytes (one byte per character). */
+  record Sample(Keyed keyed, List<byte[]> packets) {
+    public Sample {
+      packets = List.copyOf(packets);
+      if (packets.isEmpty()) {
+        throw new IllegalArgumentException("a sample without packets");
+      }
+    }
+  }
 
   /**
    * A packet's plaintext and who sent it, as far as the cipher knows.

@@ -12,6 +12,7 @@ import spa.cmd.exec.ExecRunner;
 import spa.core.ConfigException;
 import spa.core.Settings;
 import spa.core.spi.CaptureSource;
+import spa.core.spi.Decryptor;
 import spa.core.spi.FirewallBackend;
 import spa.server.config.ConfigDump;
 import spa.server.config.ConfigLoader;
@@ -23,6 +24,7 @@ import spa.server.engine.Prefilter;
 import spa.server.engine.CommandActuator;
 import spa.server.engine.SerialActuator;
 import spa.server.engine.Stats;
+import spa.server.engine.WarmUp;
 import spa.server.event.Event;
 import spa.server.event.EventFormat;
 import spa.server.event.EventOutput;
@@ -291,6 +293,9 @@ public final class Daemon {
       err.println("spad: " + ready);
       toSyslog(SyslogSink.INFO, ready);
       cmd.hooks().ready();
+      if (!offline) {
+        WarmUp.start(() -> samples(policy), es.warmUp(), this::info, this::warn);
+      }
       try {
         e.awaitEnd();
       } catch (InterruptedException ex) {
@@ -395,6 +400,22 @@ public final class Daemon {
         warn("syslog: " + e.getMessage() + "; lines go to standard output and error only");
       }
     });
+  }
+
+  /** The sample packets of the ciphers the policy's stanzas use (plugin code, each run with its loader). */
+  private List<Decryptor.Sample> samples(Policy policy) {
+    java.util.Set<String> used = new java.util.HashSet<>();
+    policy.stanzas().forEach(s -> used.addAll(s.cipherNames()));
+    List<Decryptor.Sample> out = new ArrayList<>();
+    for (Plugins.Found<Decryptor> f : plugins.providers(Decryptor.class, Decryptor::name, new ArrayList<>())) {
+      if (used.contains(f.info().name())) {
+        Decryptor.Sample s = Plugins.withContextLoader(f.loader(), f.provider()::sample);
+        if (s != null) {
+          out.add(s);
+        }
+      }
+    }
+    return out;
   }
 
   private void toSyslog(int severity, String msg) {

@@ -131,6 +131,7 @@ public final class Variables {
     m.put("LOG_EACH_DENY", "N"); // Y: one event per refused unauthenticated packet, not a tally per source
     m.put("SPA_WORKERS", null); // decision threads; absent or 0 = one per processor
     m.put("SPA_QUEUE_SIZE", "65536"); // packets that may wait for a worker
+    m.put("SPA_WARM_UP", "10000"); // sample packets decided once ready, so the first knock runs compiled code; 0 = none
     m.put("CMD_CYCLE_CLOSE_AT_EXIT", "N"); // Y: run cycle closes not yet due at exit; N: keep them for the next start
     // capture buffers, read by the udp and pcap plugins
     m.put("SPA_UDP_BIND_ADDRESS", null); // udp capture: the one address to bind (default: the wildcard, IPv4 and IPv6)
@@ -203,7 +204,7 @@ public final class Variables {
       "CAPTURE", "ENABLE_UDP_SERVER", "UDPSERV_PORT", "UDPSERV_SELECT_TIMEOUT", "SPA_UDP_BIND_ADDRESS",
       "SPA_UDP_RECEIVE_BUFFER", "PCAP_INTF", "PCAP_FILE", "PCAP_FILTER", "PCAP_LOOP_SLEEP", "PCAP_DISPATCH_COUNT",
       "SPA_PCAP_BUFFER_SIZE", "MAX_SNIFF_BYTES", "ENABLE_PCAP_PROMISC", "ENABLE_PCAP_ANY_DIRECTION", "ULOGD_PCAP_FILE",
-      "ULOGD_POLL_MILLIS", "SPA_WORKERS", "SPA_QUEUE_SIZE", "SPA_RATE_LIMIT", "SPA_DECRYPT_LIMIT", "LOG_EACH_DENY",
+      "ULOGD_POLL_MILLIS", "SPA_WORKERS", "SPA_QUEUE_SIZE", "SPA_WARM_UP", "SPA_RATE_LIMIT", "SPA_DECRYPT_LIMIT", "LOG_EACH_DENY",
       "ENABLE_SPA_OVER_HTTP", "ALLOW_ANY_USER_AGENT", "ENABLE_X_FORWARDED_FOR", "REPLAY_STORE", "DIGEST_FILE",
       "FWKNOP_RUN_DIR", "FWKNOP_PID_FILE", "GRANT_JOURNAL", "SPA_PLUGIN_PATH", "FIREWALL", "FLUSH_IPT_AT_EXIT",
       "SYSLOG_IDENTITY", "SYSLOG_FACILITY");

@@ -162,7 +162,8 @@ class PolicyCompilerTest {
     assertEquals(0, d.ratePerSource());
     EngineSettings e = compile("SPA_WORKERS 3\nSPA_QUEUE_SIZE 1024\nSPA_RATE_LIMIT 2.5\nSPA_DECRYPT_LIMIT 5000\n"
         + "LOG_EACH_DENY Y\n", STANZA).engine();
-    assertEquals(new EngineSettings(3, 1024, 2.5, 5000, true, 30, false), e);
+    assertEquals(new EngineSettings(3, 1024, 2.5, 5000, true, 30, false, 10_000), e);
+    assertEquals(0, compile("SPA_WARM_UP 0\n", STANZA).engine().warmUp());
   }
 
   @Test
@@ -195,7 +196,7 @@ class PolicyCompilerTest {
     Path conf = dir.resolve("fwknopd.conf");
     for (String[] c : new String[][] {{"SPA_WORKERS abc", "SPA_WORKERS"}, {"SPA_RATE_LIMIT x", "SPA_RATE_LIMIT"},
         {"SPA_RATE_LIMIT NaN", "SPA_RATE_LIMIT"}, {"SPA_DECRYPT_LIMIT many", "SPA_DECRYPT_LIMIT"}, {"SPA_RATE_LIMIT 1e9", "SPA_RATE_LIMIT"},
-        {"SPA_QUEUE_SIZE -5", "SPA_QUEUE_SIZE"}}) {
+        {"SPA_QUEUE_SIZE -5", "SPA_QUEUE_SIZE"}, {"SPA_WARM_UP off", "SPA_WARM_UP"}}) {
       ConfigException e = fails("MAX_SPA_PACKET_AGE 60\n" + c[0] + "\n", STANZA);
       assertEquals(c[1], e.key(), c[0]);
       assertEquals(conf + ":2", e.origin(), c[0]);
@@ -208,5 +209,6 @@ class PolicyCompilerTest {
     assertTrue(fails("SPA_QUEUE_SIZE 0\n", STANZA).toString().endsWith("SPA_QUEUE_SIZE: 0 is outside 1..16777216"));
     assertTrue(fails("SPA_RATE_LIMIT 2000000\n", STANZA).toString()
         .endsWith("SPA_RATE_LIMIT: 2000000 is outside 0..1000000"));
+    assertTrue(fails("SPA_WARM_UP 2000000\n", STANZA).toString().endsWith("SPA_WARM_UP: 2000000 is outside 0..1000000"));
   }
 }
