@@ -59,6 +59,7 @@ final class NftNetlink {
   private static final int SO_RCVTIMEO = 20;
   private static final long ANSWER_WAIT_SECONDS = 1;
   private static final int EAGAIN = 11;
+  private static final int EINTR = 4;
   /** The kernel's answer to creating an element that is there, or adding a map element with other data. */
   static final int EEXIST = 17;
   /**
@@ -179,15 +180,16 @@ final class NftNetlink {
 
     /**
      * The answer to the batch that began at sequence {@code first}: the kernel handles a netlink request within
-     * send() and has queued one acknowledgement or refusal per change by its return, after a refusal of the commit
-     * (sequence {@code first}) should that fail. 0, or the first errno. Messages of other sequences (left by a call
-     * that failed) are skipped; SO_RCVTIMEO ends the wait should an answer be missing.
+     * send() and has queued one acknowledgement or refusal per change by its return; a refusal of the batch itself
+     * (sequence {@code first}: its commit failed, or the batch was not taken at all) comes first, and ends the wait:
+     * nothing was applied. 0, or the first errno. Messages of other sequences (the rest of an answer an earlier
+     * call stopped reading) are skipped; SO_RCVTIMEO ends the wait should an answer be missing.
      */
     private int answer(Netns.LibC c, int first, int changes) {
       int answered = 0;
       int errno = 0;
       while (answered < changes) {
-        int n = (int) c.recv(fd, answer, answer.length, 0);
+        int n = receive(c);
         ByteBuffer b = ByteBuffer.wrap(answer, 0, n).order(ByteOrder.nativeOrder());
         while (b.remaining() >= 20) {
           int start = b.position();
@@ -201,6 +203,9 @@ final class NftNetlink {
           }
           if (type == NLMSG_ERROR && s >= 0 && s <= changes) {
             int e = -b.getInt();
+            if (s == 0 && e != 0) {
+              return e;
+            }
             answered += s > 0 ? 1 : 0;
             errno = errno == 0 ? e : errno;
           }
@@ -208,6 +213,19 @@ final class NftNetlink {
         }
       }
       return errno;
+    }
+
+    /** One datagram of the answer; a signal that interrupts the wait does not end it. */
+    private int receive(Netns.LibC c) {
+      while (true) {
+        try {
+          return (int) c.recv(fd, answer, answer.length, 0);
+        } catch (LastErrorException e) {
+          if (e.getErrorCode() != EINTR) {
+            throw e;
+          }
+        }
+      }
     }
 
     void close() {
