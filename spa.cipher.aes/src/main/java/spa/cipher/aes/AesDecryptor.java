@@ -1,5 +1,6 @@
 package spa.cipher.aes;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -23,6 +24,7 @@ import spa.core.spi.Decryptor;
 public final class AesDecryptor implements Decryptor {
   /** Packets in {@link #sample()}: distinct enough that the JIT's profiles fit real traffic. */
   private static final int SAMPLE_PACKETS = 64;
+  private static final String SAMPLE_SOURCE = "198.18.0.1";
 
   @Override
   public String name() {
@@ -45,8 +47,8 @@ public final class AesDecryptor implements Decryptor {
   }
 
   /**
-   * Access requests as fwknop's client seals them with the default settings (HMAC SHA-256, CBC), each with its
-   * own salt, random value and port, under fresh random keys.
+   * Access requests for 198.18.0.1 as fwknop's client seals them with the default settings (HMAC SHA-256, CBC),
+   * each with its own salt, random value and port, under fresh random keys.
    */
   @Override
   public Sample sample() {
@@ -63,11 +65,11 @@ public final class AesDecryptor implements Decryptor {
       List<byte[]> packets = new ArrayList<>(SAMPLE_PACKETS);
       for (int i = 0; i < SAMPLE_PACKETS; i++) {
         SpaMessage m = SpaMessage.builder().random(SpaCodec.randomValue(random)).user("spa").timestamp(now)
-            .type(MessageType.ACCESS).access("198.18.0." + (i + 1), "tcp/" + (22 + i * 997)).build();
+            .type(MessageType.ACCESS).access(SAMPLE_SOURCE, "tcp/" + (22 + i * 997)).build();
         packets.add(seal.encrypt(SpaCodec.encode(m)).getBytes(StandardCharsets.ISO_8859_1));
       }
-      return new Sample(forStanza(keys), packets);
-    } catch (ConfigException | SpaException e) {
+      return new Sample(keys, InetAddress.getByAddress(new byte[] {(byte) 198, 18, 0, 1}), packets);
+    } catch (ConfigException | SpaException | java.net.UnknownHostException e) {
       throw new IllegalStateException("aes sample: " + e.getMessage(), e);
     }
   }

@@ -21,19 +21,21 @@ class SampleTest {
   void samplePacketsAreDistinctAccessRequestsThatOnlyTheSampleKeysOpen() throws Exception {
     Decryptor aes = new AesDecryptor();
     Decryptor.Sample s = aes.sample();
+    Decryptor.Keyed sampleKeys = aes.forStanza(s.keys());
     Decryptor.Keyed stanza = aes.forStanza(Settings.of(Map.of("KEY", "fwknoptest", "HMAC_KEY", "hmactest"), "t"));
     Set<String> seen = new HashSet<>();
     for (byte[] w : s.packets()) {
       assertEquals(true, seen.add(new String(w, java.nio.charset.StandardCharsets.ISO_8859_1)), "a packet twice");
-      Decryptor.Opened o = s.keyed().open(w, 0, w.length);
+      Decryptor.Opened o = sampleKeys.open(w, 0, w.length);
       assertNotNull(o);
       SpaMessage m = SpaCodec.decode(o.plaintext());
       assertEquals(MessageType.ACCESS, m.type());
+      assertEquals(s.source().getHostAddress(), m.allowIp());
       assertNull(stanza.open(w, 0, w.length), "a stanza's keys opened a sample packet");
     }
     assertEquals(64, seen.size());
     // each sample has keys of its own
     byte[] first = s.packets().get(0);
-    assertNull(aes.sample().keyed().open(first, 0, first.length));
+    assertNull(aes.forStanza(aes.sample().keys()).open(first, 0, first.length));
   }
 }

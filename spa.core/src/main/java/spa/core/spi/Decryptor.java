@@ -22,17 +22,24 @@ public interface Decryptor {
   Keyed forStanza(Settings stanza) throws ConfigException;
 
   /**
-   * Throwaway keys and distinct packets sealed with them, as this cipher's clients send them: spad opens and
-   * decodes them some thousands of times when it starts, on a thread of its own, so that the JIT has compiled the
-   * packet path before the first real packet (which would otherwise run interpreted, some 200 us slower). Null,
-   * the default, when the cipher offers none; the keys must never be a stanza's.
+   * Throwaway keys and distinct packets sealed with them, as this cipher's clients send them: when spad starts it
+   * decides them some thousands of times, on a thread of its own and against a stanza of their own, so that the
+   * JIT has compiled the packet path before the first real packet (which would otherwise run interpreted, some
+   * hundreds of microseconds slower). Null, the default, when the cipher offers none. The keys must be made for
+   * the sample, never a stanza's.
    */
   default Sample sample() {
     return null;
   }
 
-  /** See {@link #sample()}: keys and packets they open, each a wire string's bytes (one byte per character). */
-  record Sample(Keyed keyed, List<byte[]> packets) {
+  /**
+   * See {@link #sample()}.
+   *
+   * @param keys the settings of a stanza that opens the packets (its keys: no SOURCE or OPEN_PORTS)
+   * @param source the address every packet asks access for, which the warm-up makes them come from
+   * @param packets the packets, each a wire string's bytes (one byte per character), each an access request
+   */
+  record Sample(Settings keys, java.net.InetAddress source, List<byte[]> packets) {
     public Sample {
       packets = List.copyOf(packets);
       if (packets.isEmpty()) {

@@ -294,7 +294,7 @@ public final class Daemon {
       toSyslog(SyslogSink.INFO, ready);
       cmd.hooks().ready();
       if (!offline) {
-        WarmUp.start(() -> samples(policy), es.warmUp(), this::info, this::warn);
+        WarmUp.start(() -> samples(policy), es.warmUp(), format, this::info, this::warn);
       }
       try {
         e.awaitEnd();
@@ -402,16 +402,16 @@ public final class Daemon {
     });
   }
 
-  /** The sample packets of the ciphers the policy's stanzas use (plugin code, each run with its loader). */
-  private List<Decryptor.Sample> samples(Policy policy) {
+  /** The ciphers the policy's stanzas use that have samples (plugin code, each run with its loader). */
+  private List<WarmUp.Cipher> samples(Policy policy) {
     java.util.Set<String> used = new java.util.HashSet<>();
     policy.stanzas().forEach(s -> used.addAll(s.cipherNames()));
-    List<Decryptor.Sample> out = new ArrayList<>();
+    List<WarmUp.Cipher> out = new ArrayList<>();
     for (Plugins.Found<Decryptor> f : plugins.providers(Decryptor.class, Decryptor::name, new ArrayList<>())) {
       if (used.contains(f.info().name())) {
         Decryptor.Sample s = Plugins.withContextLoader(f.loader(), f.provider()::sample);
         if (s != null) {
-          out.add(s);
+          out.add(new WarmUp.Cipher(f.provider(), s));
         }
       }
     }

@@ -10,39 +10,49 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import spa.core.spi.Decryptor;
+import spa.server.event.EventFormat;
 import spa.server.testkit.TestKit;
 
-/** The start-up warm-up decides the ciphers' own samples, and says in one line what it did or why it stopped. */
+/**
+ * The start-up warm-up decides the ciphers' own samples through the workers' code, each accepted, and says in one
+ * line what it did or why it stopped.
+ */
 class WarmUpTest {
+  private static final EventFormat FORMAT = EventFormat.values()[0];
 
-  private static Decryptor.Sample aesSample() {
-    return TestKit.decryptors().stream().filter(d -> d.name().equals("aes")).findFirst().orElseThrow().sample();
+  private static WarmUp.Cipher aes() {
+    Decryptor d = TestKit.decryptors().stream().filter(c -> c.name().equals("aes")).findFirst().orElseThrow();
+    return new WarmUp.Cipher(d, d.sample());
   }
 
   @Test
   void samplesAreDecidedAndTheCountIsReported() throws Exception {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    WarmUp.start(() -> List.of(aesSample()), 300, lines::add, lines::add);
+    WarmUp.start(() -> List.of(aes(), aes()), 300, FORMAT, lines::add, lines::add);
     String line = lines.poll(20, TimeUnit.SECONDS);
     assertTrue(line != null && line.matches("warm-up: 300 sample packets decided in \\d+ ms"), line);
   }
 
   @Test
-  void aSampleWhoseKeysDoNotOpenItsPacketsStopsTheWarmUpWithOneLine() throws Exception {
-    Decryptor.Sample a = aesSample();
-    Decryptor.Sample wrong = new Decryptor.Sample(aesSample().keyed(), a.packets());
-    assertThrows(IllegalStateException.class, () -> WarmUp.run(List.of(wrong), 1));
+  void aSampleThatIsNotAcceptedStopsTheWarmUpWithOneLine() throws Exception {
+    WarmUp.Cipher a = aes();
+    // packets of one sample, keys of another: not one opens
+    WarmUp.Cipher wrong = new WarmUp.Cipher(a.decryptor(),
+        new Decryptor.Sample(aes().sample().keys(), a.sample().source(), a.sample().packets()));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> WarmUp.run(List.of(wrong), 1, FORMAT));
+    assertTrue(e.getMessage().startsWith("a sample packet was not accepted: Unauthenticated"), e.getMessage());
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    WarmUp.start(() -> List.of(wrong), 10, lines::add, lines::add);
-    assertEquals("warm-up stopped (knocks are decided all the same, more slowly at first): a sample packet did not "
-        + "open with its own keys", lines.poll(20, TimeUnit.SECONDS));
+    WarmUp.start(() -> List.of(wrong), 10, FORMAT, lines::add, lines::add);
+    String line = lines.poll(20, TimeUnit.SECONDS);
+    assertTrue(line != null && line.startsWith("warm-up stopped (knocks are decided all the same, more slowly at "
+        + "first): a sample packet was not accepted: "), line);
   }
 
   @Test
-  void noPacketsOrNoSamplesIsNoWarmUp() throws Exception {
+  void noPacketsOrNoCiphersIsNoWarmUp() throws Exception {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    WarmUp.start(() -> { throw new AssertionError("samples made for 0 packets"); }, 0, lines::add, lines::add);
-    WarmUp.start(List::of, 100, lines::add, lines::add);
+    WarmUp.start(() -> { throw new AssertionError("samples made for 0 packets"); }, 0, FORMAT, lines::add, lines::add);
+    WarmUp.start(List::of, 100, FORMAT, lines::add, lines::add);
     assertEquals(null, lines.poll(300, TimeUnit.MILLISECONDS));
   }
 }
