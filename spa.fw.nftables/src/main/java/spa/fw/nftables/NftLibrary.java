@@ -122,9 +122,11 @@ final class NftLibrary implements NftChannel {
     try {
       errno = writer.write(c.family(), c.table(), c.prefix(), batch);
       why = "errno " + errno;
-    } catch (FirewallException | IllegalArgumentException e) {
-      errno = -1; // not known to have been applied: libnftables applies it again (a create then says it exists)
-      why = e.getMessage();
+    } catch (FirewallException | RuntimeException e) {
+      // not written (an element netlink writing does not know), or not known to have been applied: libnftables
+      // applies it (again: a create then says it exists)
+      errno = -1;
+      why = e.toString();
     }
     if (errno == 0) {
       return OK;
