@@ -126,7 +126,7 @@ final class NftLibrary implements NftChannel {
       // not written (an element netlink writing does not know), or not known to have been applied: libnftables
       // applies it (again: a create then says it exists)
       errno = -1;
-      why = e.toString();
+      why = e instanceof FirewallException ? e.getMessage() : e.toString();
     }
     if (errno == 0) {
       return OK;
