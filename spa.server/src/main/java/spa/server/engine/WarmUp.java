@@ -7,6 +7,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import spa.core.ConfigException;
@@ -26,7 +28,8 @@ import spa.server.replay.ReplayGuard;
 /**
  * The packet path compiled before the first knock: the ciphers' sample packets (throwaway keys,
  * {@link Decryptor#sample()}) decided some thousands of times, on a daemon thread of its own once spad is ready,
- * by the code a worker runs (the prefilter, {@link Pipeline}, {@link Reporter}) against a policy of their own.
+ * by the code of spad's packet path ({@link Intake}, its queue, a {@link Worker} with its {@link Pipeline} and
+ * {@link Reporter}) against a policy of their own.
  * Knocks are rare, so without it every one runs interpreted (some hundreds of microseconds more, after tens of
  * knocks still). It shares nothing with the running engine: its replay guard only answers "new", its events go
  * nowhere, its counts are its own, and it has no actuator.
@@ -50,6 +53,9 @@ public final class WarmUp {
       return 0;
     }
   };
+
+  /** Packets the warm-up's queue holds: the intake waits for room, unlike a capture's. */
+  private static final int QUEUE = 256;
 
   private WarmUp() {}
 
@@ -82,46 +88,59 @@ public final class WarmUp {
   }
 
   /**
-   * Decides {@code packets} packets of the samples, in turn, each from its sample's source to loopback.
+   * Decides {@code packets} packets of the samples, in turn, each from its sample's source to loopback: this
+   * thread hands them to an {@link Intake} as a capture does, a {@link Worker} on a thread of its own takes them
+   * from the queue, as spad's do, and decides them against a policy with one stanza per sample.
    *
    * @throws ConfigException when a sample's keys do not make a stanza
    * @throws IllegalStateException when a sample packet is not accepted (a cipher's sample is wrong)
    */
   static void run(List<Cipher> ciphers, int packets, EventFormat format) throws ConfigException {
-    List<DecisionChain> chains = new ArrayList<>();
+    List<StanzaConfig> stanzas = new ArrayList<>();
+    List<Decryptor> decryptors = new ArrayList<>();
     List<Packet> wires = new ArrayList<>();
-    List<Integer> chainOf = new ArrayList<>();
     InetAddress dst = InetAddress.getLoopbackAddress();
     for (Cipher c : ciphers) {
-      Settings stanza = c.sample().keys().with(Settings.of(Map.of("SOURCE", "ANY"), "warm-up stanza"));
-      ServerConfig config = new ServerConfig(Settings.empty(), List.of(new StanzaConfig("warm-up", stanza)), List.of());
-      Policy policy = new PolicyCompiler(List.of(c.decryptor()), ZoneId::systemDefault).compile(config);
-      chains.add(new DecisionChain(policy, new DefaultAuthorizer(policy, NatResolver.system()), List.of()));
+      stanzas.add(new StanzaConfig("warm-up-" + stanzas.size(),
+          c.sample().keys().with(Settings.of(Map.of("SOURCE", "ANY"), "warm-up stanza"))));
+      if (!decryptors.contains(c.decryptor())) {
+        decryptors.add(c.decryptor());
+      }
       for (byte[] w : c.sample().packets()) {
         wires.add(new Packet(c.sample().source(), 40000 + wires.size(), dst, 62201, Packet.UDP, w, Instant.now()));
-        chainOf.add(chains.size() - 1);
       }
     }
-    Prefilter prefilter = new Prefilter(false, false, false);
-    Pipeline pipeline = new Pipeline(NEW, new KeyTrial(null, 0), null, 0);
-    Reporter reporter = new Reporter(new EventOutput(OutputStream.nullOutputStream(), format).newLog(true),
-        new Counts(), null, null);
-    for (int i = 0; i < packets; i++) {
-      int j = i % wires.size();
-      Packet p = wires.get(j);
-      long now = System.currentTimeMillis();
-      if (prefilter.check(p.payload()) != Prefilter.PASS) {
-        throw new IllegalStateException("a sample packet does not pass the prefilter");
+    Policy policy = new PolicyCompiler(decryptors, ZoneId::systemDefault).compile(
+        new ServerConfig(Settings.empty(), stanzas, List.of()));
+    DecisionChain chain = new DecisionChain(policy, new DefaultAuthorizer(policy, NatResolver.system()), List.of());
+    EventOutput nowhere = new EventOutput(OutputStream.nullOutputStream(), format);
+    BlockingQueue<Packet[]> queue = new ArrayBlockingQueue<>(QUEUE);
+    Intake intake = new Intake(new Prefilter(false, false, false), queue, false, 1, 0, System::currentTimeMillis,
+        nowhere.newLog(false), null, () -> { });
+    Counts counts = new Counts();
+    Worker worker = new Worker(queue, false, () -> chain, new Pipeline(NEW, new KeyTrial(null, 0), null, 0),
+        new Reporter(nowhere.newLog(true), counts, null, null), System::currentTimeMillis);
+    Thread w = new Thread(worker, "spa-warm-up-worker");
+    w.setDaemon(true);
+    w.start();
+    try {
+      for (int i = 0; i < packets; i++) {
+        while (queue.remainingCapacity() == 0) {
+          Thread.onSpinWait(); // the intake drops what a full queue cannot take; these must all be decided
+        }
+        intake.accept(wires.get(i % wires.size()));
       }
-      Outcome o = pipeline.process(chains.get(chainOf.get(j)), p, now);
-      if (!(o instanceof Outcome.Accepted)) {
-        throw new IllegalStateException("a sample packet was not accepted: " + o);
-      }
-      reporter.report(p, now, o);
-      if (j == wires.size() - 1) {
-        reporter.flush();
-      }
+      queue.put(Worker.POISON);
+      w.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      w.interrupt();
+      throw new IllegalStateException("interrupted");
     }
-    reporter.flush();
+    long accepted = counts.accepted.sum();
+    if (accepted != packets) {
+      throw new IllegalStateException(accepted + " of " + packets + " sample packets were accepted (refused: "
+          + counts.deniedByReason() + ", not queued: " + intake.ignored() + ")");
+    }
   }
 }
