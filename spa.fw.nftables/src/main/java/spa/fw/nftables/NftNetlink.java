@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import spa.core.FirewallException;
 import spa.core.IpAddresses;
+import spa.core.ProtoPort;
 
 /**
  * Set elements read and written straight from the kernel over a NETLINK_NETFILTER socket, when the backend talks
@@ -322,35 +323,25 @@ final class NftNetlink {
     ByteBuffer v = ByteBuffer.allocate(types.size() * 16).order(ByteOrder.BIG_ENDIAN);
     for (int i = 0; i < types.size(); i++) {
       String p = parts.get(i);
+      String type = types.get(i);
+      int width = width(type, v6);
       int at = v.position();
-      int width;
-      switch (types.get(i)) {
+      switch (type) {
         case "A" -> {
           InetAddress a = IpAddresses.literal(p);
-          byte[] bytes = a == null ? new byte[0] : a.getAddress();
-          if (bytes.length != (v6 ? 16 : 4)) {
+          if (a == null || a.getAddress().length != width) {
             throw new IllegalArgumentException("not an IPv" + (v6 ? 6 : 4) + " address: " + p);
           }
-          v.put(bytes);
-          width = bytes.length;
+          v.put(a.getAddress());
         }
-        case "inet_proto" -> {
-          v.put((byte) switch (p) {
-            case "tcp" -> 6;
-            case "udp" -> 17;
-            default -> throw new IllegalArgumentException("no protocol number for " + p);
-          });
-          width = 1;
-        }
-        case "inet_service" -> {
+        case "inet_proto" -> v.put((byte) new ProtoPort(p, 0).protocolNumber()); // tcp or udp, else refused
+        default -> {
           int port = Integer.parseInt(p);
           if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + p);
           }
           v.putShort((short) port);
-          width = 2;
         }
-        default -> throw new IllegalArgumentException("no encoding for " + types.get(i));
       }
       v.position(at + (concat ? align(width) : width));
     }
@@ -488,12 +479,7 @@ final class NftNetlink {
   static List<String> parts(ByteBuffer v, List<String> types, boolean v6) {
     List<String> out = new ArrayList<>(types.size());
     for (String type : types) {
-      int width = switch (type) {
-        case "A" -> v6 ? 16 : 4;
-        case "inet_proto" -> 1;
-        case "inet_service" -> 2;
-        default -> throw new IllegalArgumentException("no decoding for " + type);
-      };
+      int width = width(type, v6);
       if (v.remaining() < width) {
         throw new IllegalArgumentException(v.remaining() + " bytes left for a " + type);
       }
@@ -509,6 +495,16 @@ final class NftNetlink {
       throw new IllegalArgumentException(v.remaining() + " bytes after the last part of " + String.join(" . ", types));
     }
     return List.copyOf(out);
+  }
+
+  /** Bytes of one part of a key or data, before any padding to registers. */
+  private static int width(String type, boolean v6) {
+    return switch (type) {
+      case "A" -> v6 ? 16 : 4;
+      case "inet_proto" -> 1;
+      case "inet_service" -> 2;
+      default -> throw new IllegalArgumentException("no layout for " + type);
+    };
   }
 
   private static String address(ByteBuffer v, int width) {

@@ -140,6 +140,7 @@ class NftablesTrafficTest extends NftablesTrafficScenarios {
     fw.repair();
     fw.open(g);
     assertReached("ssh-server", net.connect(CLIENT_A4, SERVER4, 22));
+    assertFiltered(net.connect(CLIENT_B4, SERVER4, 22));
     assertTrue(fw.writesOverNetlink());
   }
 
