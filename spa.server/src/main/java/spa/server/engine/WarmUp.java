@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import spa.core.ConfigException;
@@ -126,7 +127,7 @@ public final class WarmUp {
     try {
       for (int i = 0; i < packets; i++) {
         while (queue.remainingCapacity() == 0) {
-          Thread.onSpinWait(); // the intake drops what a full queue cannot take; these must all be decided
+          LockSupport.parkNanos(100_000); // the intake drops what a full queue cannot take; these must all be decided
         }
         intake.accept(wires.get(i % wires.size()));
       }

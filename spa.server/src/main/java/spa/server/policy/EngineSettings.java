@@ -31,7 +31,7 @@ public record EngineSettings(int workers, int queueSize, double ratePerSource, d
   static final int DEFAULT_COMMAND_TIMEOUT = 30;
   static final int MAX_COMMAND_TIMEOUT = 86_400;
   /**
-   * SPA_WARM_UP when unset: enough for C2 to compile the AES packet path (~0.4 s, ~0.8 s of CPU with the JIT's
+   * SPA_WARM_UP when unset: enough for C2 to compile the AES packet path (~0.25 s, ~0.45 s of CPU with the JIT's
    * compilations; a knock after it is decided ~300 us sooner), and its largest value.
    */
   static final int DEFAULT_WARM_UP = 10_000;
