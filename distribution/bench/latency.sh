@@ -14,7 +14,8 @@
 # Each server gets WARMUP unmeasured knocks and then TRIALS measured ones, each a distinct packet from its own
 # client address (so no earlier opening helps). Packets are made beforehand by the fwknop client (-T -B).
 # The client (bench/Knock.java) sends the packet, then starts a fresh TCP connection every KNOCK_INTERVAL_US
-# microseconds (default 100) until one completes; a knock's figure is the send time of the first accepted
+# microseconds (default 100) until one completes (the sockets of the first 50 ms of attempts are opened and bound
+# before the packet is sent, so an attempt is one connect and costs the server's CPUs little); a knock's figure is the send time of the first accepted
 # attempt, from the same clock as the packet's send. Prints each server's median, p90 and p99 (nearest rank),
 # min and max, their ratio to fwknopd -U, and the mean interval the client achieved between attempts.
 #   distribution/bench/latency.sh [TRIALS] [WARMUP]      (defaults 50 and 5; needs root and a built image, or SPA_HOME)
