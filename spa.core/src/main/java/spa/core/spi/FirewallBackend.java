@@ -71,6 +71,16 @@ public interface FirewallBackend {
     }
   }
 
+  /**
+   * A stand-in for this started backend that runs the code of {@link #open}, {@link #openAll} and {@link #close}
+   * (making each change's messages or commands) but sends nothing and changes no firewall, for the daemon's
+   * warm-up: a first knock then does not run that code interpreted. It lists nothing. Null (the default): the
+   * backend has nothing worth rehearsing.
+   */
+  default FirewallBackend rehearsal() {
+    return null;
+  }
+
   /** Closes {@code grant}; closing one that is already gone is not an error. */
   void close(Grant grant) throws FirewallException;
 

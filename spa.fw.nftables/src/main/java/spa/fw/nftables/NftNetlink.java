@@ -120,7 +120,7 @@ final class NftNetlink {
     }
   }
 
-  private static int familyCode(String family) {
+  static int familyCode(String family) {
     return switch (family) {
       case "inet" -> 1;
       case "ip" -> 2;

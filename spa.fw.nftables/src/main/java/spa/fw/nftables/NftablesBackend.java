@@ -247,6 +247,29 @@ public final class NftablesBackend implements FirewallBackend {
     }
   }
 
+  /**
+   * This backend's settings over an {@link NftRehearsal}: opens and closes make the netlink batches (or scripts)
+   * this backend would send, and send nothing. Null before {@link #configure}.
+   */
+  @Override
+  public FirewallBackend rehearsal() {
+    NftConfig c = config;
+    if (c == null) {
+      return null;
+    }
+    NftablesBackend r = new NftablesBackend(runner, prefix, clock, netns, false);
+    r.config = c;
+    r.layout = layout;
+    r.channel = new NftRehearsal(writesOverNetlink());
+    r.netlinkListing = false;
+    return r;
+  }
+
+  /** Bytes a {@link #rehearsal} made so far; 0 for a backend that is not one. */
+  long rehearsed() {
+    return channel instanceof NftRehearsal r ? r.made() : 0;
+  }
+
   @Override
   public void close(Grant grant) throws FirewallException {
     NftConfig c = started();

@@ -44,6 +44,26 @@ class BatchTest {
     assertTrue(script.contains("198.18.0.201 . tcp . 22 timeout 30s"), script.lines().limit(3).toList().toString());
   }
 
+  /** A rehearsal of a backend that runs nft makes the scripts and runs nothing; before the settings there is none. */
+  @Test
+  void aRehearsalRunsNoCommand() throws Exception {
+    List<Command> ran = new ArrayList<>();
+    NftablesBackend b = new NftablesBackend(c -> {
+      ran.add(c);
+      return new CommandResult(c, CommandResult.Status.EXITED, 0, "", "", Duration.ZERO);
+    }, Clock.fixed(T, ZoneOffset.UTC));
+    assertEquals(null, b.rehearsal());
+    b.configure(Settings.of(Map.of("NFT_PROTECTED_PORTS", "tcp/22"), "t"));
+    NftablesBackend r = (NftablesBackend) b.rehearsal();
+    Grant g = new Grant(InetAddress.getByName("198.18.0.2"), null, List.of(new ProtoPort("tcp", 22)), null,
+        T.plusSeconds(30), "office");
+    r.open(g);
+    r.openAll(List.of(g, g.withExpiry(T.plusSeconds(40))));
+    r.close(g);
+    assertEquals(List.of(), ran);
+    assertTrue(r.rehearsed() > 100, "script bytes made: " + r.rehearsed());
+  }
+
   /** When an element is there already (a re-knock), the batch is run again as add, delete, add per grant. */
   @Test
   void aBatchWithAPresentElementIsRunAgainReplacingEach() throws Exception {

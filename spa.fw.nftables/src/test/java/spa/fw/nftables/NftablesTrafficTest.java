@@ -94,6 +94,30 @@ class NftablesTrafficTest extends NftablesTrafficScenarios {
   }
 
   /**
+   * A rehearsal goes through opening, re-opening and closing every kind of grant, making the netlink batches, and
+   * the firewall is untouched: nothing listed, the port still filtered.
+   */
+  @Test
+  void aRehearsalMakesTheBatchesAndChangesNothing() throws Exception {
+    NftablesBackend fw = started("NFT_PROTECTED_PORTS", "tcp/22", "ENABLE_IPT_FORWARDING", "Y",
+        "ENABLE_IPT_LOCAL_NAT", "Y");
+    String before = in("nft", "list", "table", "inet", "spa");
+    NftablesBackend r = (NftablesBackend) fw.rehearsal();
+    List<Grant> grants = everyKindOfGrant();
+    r.openAll(grants);
+    r.openAll(grants);
+    Grant g = grant(CLIENT_A4, "tcp/22", null, Duration.ofSeconds(30));
+    r.open(g);
+    long made = r.rehearsed();
+    r.close(g);
+    assertTrue(made > 1000 && r.rehearsed() > made, "bytes made: " + made + ", " + r.rehearsed());
+    assertEquals(before, in("nft", "list", "table", "inet", "spa"));
+    assertEquals(List.of(), fw.list());
+    assertFiltered(net.connect(CLIENT_A4, SERVER4, 22));
+    assertEquals(0, fw.rehearsed(), "the backend itself rehearses nothing");
+  }
+
+  /**
    * Elements written over netlink are those the same grants give through an nft script, in every set and map: a
    * second backend, through the nft command, writes the same grants after the first's are flushed, and nft lists
    * both alike (key, data, comment, timeout).

@@ -294,7 +294,8 @@ public final class Daemon {
       toSyslog(SyslogSink.INFO, ready);
       cmd.hooks().ready();
       if (!offline) {
-        WarmUp.start(() -> samples(policy), es.warmUp(), format, this::info, this::warn);
+        WarmUp.start(() -> samples(policy), es.warmUp(), () -> rehearsal(test ? null : firewall, es.warmUp()), format,
+            this::info, this::warn);
       }
       try {
         e.awaitEnd();
@@ -400,6 +401,20 @@ public final class Daemon {
         warn("syslog: " + e.getMessage() + "; lines go to standard output and error only");
       }
     });
+  }
+
+  /**
+   * The act path's rehearsal after the warm-up's decisions: a tenth as many knocks, through the firewall's
+   * stand-in (plugin code, run with its loader), its throwaway files under the temporary directory; null when
+   * there is no firewall or it has no stand-in.
+   */
+  private static WarmUp.Rehearsal rehearsal(Plugins.Found<FirewallBackend> firewall, int warmUp) {
+    if (firewall == null) {
+      return null;
+    }
+    FirewallBackend standIn = Plugins.withContextLoader(firewall.loader(), firewall.provider()::rehearsal);
+    return standIn == null ? null : new WarmUp.Rehearsal(standIn, firewall.info().name(),
+        Path.of(System.getProperty("java.io.tmpdir")), warmUp / 10);
   }
 
   /** The ciphers the policy's stanzas use that have samples (plugin code, each run with its loader). */

@@ -1,7 +1,11 @@
 package spa.server.engine;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -9,31 +13,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import spa.core.ConfigException;
+import spa.core.Grant;
 import spa.core.Packet;
 import spa.core.Settings;
 import spa.core.spi.Decryptor;
+import spa.core.spi.FirewallBackend;
 import spa.server.config.ServerConfig;
 import spa.server.config.StanzaConfig;
 import spa.server.event.EventFormat;
 import spa.server.event.EventOutput;
+import spa.server.grant.GrantJournal;
+import spa.server.grant.GrantManager;
 import spa.server.policy.DefaultAuthorizer;
 import spa.server.policy.NatResolver;
 import spa.server.policy.Policy;
 import spa.server.policy.PolicyCompiler;
+import spa.server.replay.DigestStore;
+import spa.server.replay.ReplayCache;
 import spa.server.replay.ReplayGuard;
+import spa.server.replay.Replays;
 
 /**
  * The packet path compiled before the first knock: the ciphers' sample packets (throwaway keys,
  * {@link Decryptor#sample()}) decided some thousands of times, on a daemon thread of its own once spad is ready,
  * by the code of spad's packet path ({@link Intake}, its queue, a {@link Worker} with its {@link Pipeline} and
  * {@link Reporter}) against a policy of their own.
+ * Then, when the firewall has a stand-in ({@link FirewallBackend#rehearsal}), some hundreds of knocks are
+ * rehearsed one at a time through the act path too ({@link #rehearse}: replay file, actuator, grant manager, the
+ * firewall's own code up to what it would send).
  * Knocks are rare, so without it every one runs interpreted (some hundreds of microseconds more, after tens of
- * knocks still). It shares nothing with the running engine: its replay guard only answers "new", its events go
- * nowhere, its counts are its own, and it has no actuator.
+ * knocks still). It shares nothing with the running engine: its replay guards, files, actuator and grant manager
+ * are its own, its events go nowhere, and its firewall changes nothing.
  */
 public final class WarmUp {
   /** A cipher and its sample. */
@@ -67,6 +82,15 @@ public final class WarmUp {
    */
   public static void start(Supplier<List<Cipher>> ciphers, int packets, EventFormat format, Consumer<String> done,
       Consumer<String> failed) {
+    start(ciphers, packets, () -> null, format, done, failed);
+  }
+
+  /**
+   * {@link #start(Supplier, int, EventFormat, Consumer, Consumer)}, then the act path's rehearsal that
+   * {@code rehearsal} gives (made on the warm-up thread; null: none), and one line for both.
+   */
+  public static void start(Supplier<List<Cipher>> ciphers, int packets, Supplier<Rehearsal> rehearsal,
+      EventFormat format, Consumer<String> done, Consumer<String> failed) {
     if (packets <= 0) {
       return;
     }
@@ -78,14 +102,68 @@ public final class WarmUp {
           return;
         }
         run(c, packets, format);
-        done.accept("warm-up: " + packets + " sample packets decided in " + (System.nanoTime() - t0) / 1_000_000
-            + " ms");
+        String line = "warm-up: " + packets + " sample packets decided in " + (System.nanoTime() - t0) / 1_000_000
+            + " ms";
+        Rehearsal r = rehearsal.get();
+        if (r != null && r.firewall() != null && r.knocks() > 0) {
+          long t1 = System.nanoTime();
+          line += "; " + rehearse(c, r, format) + " knocks rehearsed through the act path (" + r.firewallName()
+              + " sends nothing) in " + (System.nanoTime() - t1) / 1_000_000 + " ms";
+        }
+        done.accept(line);
+      } catch (IOException e) {
+        failed.accept("warm-up stopped (knocks are decided all the same, more slowly at first): rehearsal: "
+            + e.getMessage());
       } catch (ConfigException | RuntimeException e) {
         failed.accept("warm-up stopped (knocks are decided all the same, more slowly at first): " + e.getMessage());
       }
     }, "spa-warm-up");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * What the act path's rehearsal uses: the firewall's stand-in ({@link FirewallBackend#rehearsal}) and its name,
+   * a directory for a throwaway replay file and grant journal (made and deleted inside it), and how many knocks.
+   */
+  public record Rehearsal(FirewallBackend firewall, String firewallName, Path scratch, int knocks) {}
+
+  /** The samples' packets and a policy with one stanza per sample, for both parts of the warm-up. */
+  private record Bench(List<Packet> wires, DecisionChain chain, EventOutput nowhere) {
+    static Bench of(List<Cipher> ciphers, EventFormat format) throws ConfigException {
+      List<StanzaConfig> stanzas = new ArrayList<>();
+      List<Decryptor> decryptors = new ArrayList<>();
+      List<Packet> wires = new ArrayList<>();
+      InetAddress dst = InetAddress.getLoopbackAddress();
+      for (Cipher c : ciphers) {
+        stanzas.add(new StanzaConfig("warm-up-" + stanzas.size(),
+            c.sample().keys().with(Settings.of(Map.of("SOURCE", "ANY"), "warm-up stanza"))));
+        if (!decryptors.contains(c.decryptor())) {
+          decryptors.add(c.decryptor());
+        }
+        for (byte[] w : c.sample().packets()) {
+          wires.add(new Packet(c.sample().source(), 40000 + wires.size(), dst, 62201, Packet.UDP, w, Instant.now()));
+        }
+      }
+      Policy policy = new PolicyCompiler(decryptors, ZoneId::systemDefault).compile(
+          new ServerConfig(Settings.empty(), stanzas, List.of()));
+      DecisionChain chain = new DecisionChain(policy, new DefaultAuthorizer(policy, NatResolver.system()), List.of());
+      return new Bench(wires, chain, new EventOutput(OutputStream.nullOutputStream(), format));
+    }
+
+    Intake intake(BlockingQueue<Packet[]> queue) {
+      return new Intake(new Prefilter(false, false, false), queue, false, 1, 0, System::currentTimeMillis,
+          nowhere.newLog(false), null, () -> { });
+    }
+
+    Thread worker(BlockingQueue<Packet[]> queue, ReplayGuard guard, Counts counts, Actuator actuator) {
+      Worker worker = new Worker(queue, false, () -> chain, new Pipeline(guard, new KeyTrial(null, 0), null, 0),
+          new Reporter(nowhere.newLog(true), counts, null, actuator), System::currentTimeMillis);
+      Thread w = new Thread(worker, "spa-warm-up-worker");
+      w.setDaemon(true);
+      w.start();
+      return w;
+    }
   }
 
   /**
@@ -97,39 +175,17 @@ public final class WarmUp {
    * @throws IllegalStateException when a sample packet is not accepted (a cipher's sample is wrong)
    */
   static void run(List<Cipher> ciphers, int packets, EventFormat format) throws ConfigException {
-    List<StanzaConfig> stanzas = new ArrayList<>();
-    List<Decryptor> decryptors = new ArrayList<>();
-    List<Packet> wires = new ArrayList<>();
-    InetAddress dst = InetAddress.getLoopbackAddress();
-    for (Cipher c : ciphers) {
-      stanzas.add(new StanzaConfig("warm-up-" + stanzas.size(),
-          c.sample().keys().with(Settings.of(Map.of("SOURCE", "ANY"), "warm-up stanza"))));
-      if (!decryptors.contains(c.decryptor())) {
-        decryptors.add(c.decryptor());
-      }
-      for (byte[] w : c.sample().packets()) {
-        wires.add(new Packet(c.sample().source(), 40000 + wires.size(), dst, 62201, Packet.UDP, w, Instant.now()));
-      }
-    }
-    Policy policy = new PolicyCompiler(decryptors, ZoneId::systemDefault).compile(
-        new ServerConfig(Settings.empty(), stanzas, List.of()));
-    DecisionChain chain = new DecisionChain(policy, new DefaultAuthorizer(policy, NatResolver.system()), List.of());
-    EventOutput nowhere = new EventOutput(OutputStream.nullOutputStream(), format);
+    Bench bench = Bench.of(ciphers, format);
     BlockingQueue<Packet[]> queue = new ArrayBlockingQueue<>(QUEUE);
-    Intake intake = new Intake(new Prefilter(false, false, false), queue, false, 1, 0, System::currentTimeMillis,
-        nowhere.newLog(false), null, () -> { });
+    Intake intake = bench.intake(queue);
     Counts counts = new Counts();
-    Worker worker = new Worker(queue, false, () -> chain, new Pipeline(NEW, new KeyTrial(null, 0), null, 0),
-        new Reporter(nowhere.newLog(true), counts, null, null), System::currentTimeMillis);
-    Thread w = new Thread(worker, "spa-warm-up-worker");
-    w.setDaemon(true);
-    w.start();
+    Thread w = bench.worker(queue, NEW, counts, null);
     try {
       for (int i = 0; i < packets; i++) {
         while (queue.remainingCapacity() == 0) {
           LockSupport.parkNanos(100_000); // the intake drops what a full queue cannot take; these must all be decided
         }
-        intake.accept(wires.get(i % wires.size()));
+        intake.accept(bench.wires().get(i % bench.wires().size()));
       }
       queue.put(Worker.POISON);
       w.join();
@@ -142,6 +198,117 @@ public final class WarmUp {
     if (accepted != packets) {
       throw new IllegalStateException(accepted + " of " + packets + " sample packets were accepted (refused: "
           + counts.deniedByReason() + ", not queued: " + intake.ignored() + ")");
+    }
+  }
+
+  /**
+   * Rehearses the act path {@code r.knocks()} times, one knock at a time as they come: each sample packet goes
+   * through an {@link Intake}, a {@link Worker} whose replay guard is a real replay file's (in the scratch
+   * directory; every packet counts as new there), and a {@link SerialActuator} whose {@link GrantManager} (its
+   * journal in the scratch directory too) opens through the firewall's stand-in; the next knock waits for the
+   * grant. Three grants in four are then revoked, so that most knocks make a new opening and some extend one,
+   * as real knocks do.
+   *
+   * @return the grants made
+   * @throws IllegalStateException when a knock is not granted within a second, saying what was counted
+   */
+  static int rehearse(List<Cipher> ciphers, Rehearsal r, EventFormat format) throws ConfigException, IOException {
+    Bench bench = Bench.of(ciphers, format);
+    Path dir = Files.createTempDirectory(Files.createDirectories(r.scratch()), "spa-warm-up-");
+    ReplayCache cache = new ReplayCache();
+    Replays replays = new Replays(cache, DigestStore.open(dir.resolve("digest.cache"), cache, Long.MIN_VALUE, null));
+    GrantManager grants = new GrantManager(r.firewall(), new GrantJournal(dir.resolve("grants.journal")),
+        Clock.systemUTC(), NO_LISTENER);
+    BlockingQueue<Packet[]> queue = new ArrayBlockingQueue<>(QUEUE);
+    Intake intake = bench.intake(queue);
+    Counts counts = new Counts();
+    Fresh fresh = new Fresh(replays);
+    SerialActuator act = new SerialActuator(grants, r.firewallName(), null, fresh, bench.nowhere(),
+        System::currentTimeMillis, QUEUE);
+    BlockingQueue<Grant> granted = new ArrayBlockingQueue<>(1);
+    act.onGranted(granted::offer);
+    Thread w = bench.worker(queue, fresh, counts, act);
+    int made = 0;
+    try {
+      for (int i = 0; i < r.knocks(); i++) {
+        intake.accept(bench.wires().get(i % bench.wires().size()));
+        Grant g = granted.poll(1, TimeUnit.SECONDS);
+        if (g == null) {
+          throw new IllegalStateException("rehearsal: knock " + (i + 1) + " of " + r.knocks() + " was not granted"
+              + " within a second (accepted: " + counts.accepted.sum() + ", refused: " + counts.deniedByReason()
+              + ", not queued: " + intake.ignored() + ")");
+        }
+        made++;
+        if (i % 4 != 3) {
+          grants.revoke(List.of(g));
+        }
+      }
+      return made;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    } finally {
+      queue.offer(Worker.POISON);
+      try {
+        w.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      act.close();
+      grants.close();
+      replays.close();
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /** Failures in a rehearsal are its own; they are seen as missing grants. */
+  private static final GrantManager.Listener NO_LISTENER = new GrantManager.Listener() {
+    @Override
+    public void expired(Grant grant) {}
+
+    @Override
+    public void failed(String operation, Grant grant, Exception cause) {}
+  };
+
+  /**
+   * A real replay guard to which every packet is new: the digest is changed by a count before it is looked up
+   * and recorded (the samples repeat). Records are written, not forced: forcing runs beside the firewall change,
+   * not before it, and the file is thrown away.
+   */
+  private static final class Fresh implements ReplayGuard {
+    private final Replays replays;
+    private long count;
+
+    Fresh(Replays replays) {
+      this.replays = replays;
+    }
+
+    @Override
+    public Seen firstSeen(byte[] sha256, Packet packet, long epochSecond) {
+      byte[] d = sha256.clone();
+      long n = ++count;
+      for (int i = 0; i < 8; i++) {
+        d[i] ^= (byte) (n >>> (8 * i));
+      }
+      return replays.firstSeen(d, packet, epochSecond);
+    }
+
+    @Override
+    public void written(long sequence) throws IOException {
+      replays.written(sequence);
+    }
+
+    @Override
+    public void durable(long sequence) {}
+
+    @Override
+    public int size() {
+      return replays.size();
     }
   }
 }

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import spa.core.spi.Decryptor;
 import spa.server.event.EventFormat;
 import spa.server.testkit.TestKit;
@@ -47,6 +50,42 @@ class WarmUpTest {
     String line = lines.poll(20, TimeUnit.SECONDS);
     assertTrue(line != null && line.startsWith("warm-up stopped (knocks are decided all the same, more slowly at "
         + "first): 0 of 10 sample packets were accepted"), line);
+  }
+
+  /**
+   * The act path's rehearsal: each knock is granted through the stand-in before the next is sent, three in four
+   * are revoked (new openings, and some extended), and its replay file and journal are gone afterwards.
+   */
+  @Test
+  void knocksAreRehearsedThroughTheActPathOneAtATime(@TempDir Path scratch) throws Exception {
+    GrantBatchingTest.SlowBackend standIn = new GrantBatchingTest.SlowBackend();
+    int made = WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", scratch, 40), FORMAT);
+    assertEquals(40, made);
+    assertEquals(40, standIn.calls.size(), "one firewall operation per knock: " + standIn.calls);
+    assertTrue(standIn.calls.stream().allMatch(c -> c.size() == 1), standIn.calls.toString());
+    try (var left = Files.list(scratch)) {
+      assertEquals(List.of(), left.toList());
+    }
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    WarmUp.start(() -> List.of(aes()), 100, () -> new WarmUp.Rehearsal(new GrantBatchingTest.SlowBackend(), "slow",
+        scratch, 10), FORMAT, lines::add, lines::add);
+    String line = lines.poll(20, TimeUnit.SECONDS);
+    assertTrue(line != null && line.matches("warm-up: 100 sample packets decided in \\d+ ms; 10 knocks rehearsed "
+        + "through the act path \\(slow sends nothing\\) in \\d+ ms"), line);
+  }
+
+  /** A stand-in that refuses stops the rehearsal at the first knock, with one line saying what was counted. */
+  @Test
+  void aRefusedRehearsalSaysWhichKnockWasNotGranted(@TempDir Path scratch) throws Exception {
+    GrantBatchingTest.SlowBackend standIn = new GrantBatchingTest.SlowBackend();
+    standIn.refuse = aes().sample().source().getHostAddress();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", scratch, 5), FORMAT));
+    assertEquals("rehearsal: knock 1 of 5 was not granted within a second (accepted: 1, refused: {}, not queued: {})",
+        e.getMessage());
+    try (var left = Files.list(scratch)) {
+      assertEquals(List.of(), left.toList());
+    }
   }
 
   @Test
