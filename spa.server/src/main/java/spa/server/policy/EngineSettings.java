@@ -16,7 +16,8 @@ import spa.core.Settings;
  * @param cycleCloseAtExit CMD_CYCLE_CLOSE_AT_EXIT: Y runs the cycle closes not yet due when spad stops; N (the
  *     default) keeps them journaled for the next start
  * @param warmUp SPA_WARM_UP: sample packets (throwaway keys) a live spad decides once it is ready, so that the
- *     JIT compiles the packet path before the first knock; 0: none
+ *     JIT compiles the packet path before the first knock, and a tenth as many knocks rehearsed through the act
+ *     path when the firewall has a stand-in; 0: none
  */
 public record EngineSettings(int workers, int queueSize, double ratePerSource, double decryptLimit,
     boolean logEachDeny, int commandTimeout, boolean cycleCloseAtExit, int warmUp) {
