@@ -1,4 +1,8 @@
 import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -36,6 +40,7 @@ public final class Knock {
   private static final int READY = 500;
 
   public static void main(String[] args) throws Exception {
+    preciseSleeps();
     InetAddress server = InetAddress.getByName(args[0]);
     int udpPort = Integer.parseInt(args[1]);
     InetSocketAddress target = new InetSocketAddress(server, Integer.parseInt(args[2]));
@@ -143,6 +148,24 @@ public final class Knock {
           a.channel.close();
         }
       }
+    }
+  }
+
+  /**
+   * Asks the kernel to wake this thread on time (prctl PR_SET_TIMERSLACK, 1 ns) instead of up to 50 us late, the
+   * default slack: the attempts then keep nearer their cadence. Without it (no prctl) the figures are coarser only.
+   */
+  private static void preciseSleeps() {
+    try {
+      Linker linker = Linker.nativeLinker();
+      MethodHandle prctl = linker.downcallHandle(linker.defaultLookup().find("prctl").orElseThrow(),
+          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+      int rc = (int) prctl.invokeExact(29, 1L); // PR_SET_TIMERSLACK
+      if (rc != 0) {
+        System.err.println("Knock: prctl(PR_SET_TIMERSLACK) returned " + rc + "; default timer slack");
+      }
+    } catch (Throwable e) {
+      System.err.println("Knock: cannot set the timer slack (" + e + "); default timer slack");
     }
   }
 

@@ -15,7 +15,8 @@
 # client address (so no earlier opening helps). Packets are made beforehand by the fwknop client (-T -B).
 # The client (bench/Knock.java) sends the packet, then starts a fresh TCP connection every KNOCK_INTERVAL_US
 # microseconds (default 100) until one completes (the sockets of the first 50 ms of attempts are opened and bound
-# before the packet is sent, so an attempt is one connect and costs the server's CPUs little); a knock's figure is the send time of the first accepted
+# before the packet is sent, so an attempt is one connect and costs the server's CPUs little; its timer slack is
+# 1 ns, so a park of 80 us takes ~103 us, not ~154); a knock's figure is the send time of the first accepted
 # attempt, from the same clock as the packet's send. Prints each server's median, p90 and p99 (nearest rank),
 # min and max, their ratio to fwknopd -U, and the mean interval the client achieved between attempts.
 #   distribution/bench/latency.sh [TRIALS] [WARMUP]      (defaults 50 and 5; needs root and a built image, or SPA_HOME)
@@ -156,7 +157,7 @@ measure() {
       --key-base64-rijndael "$key" --key-base64-hmac "$hmac" -B "$dir/packet-$i" >/dev/null
     args+=("$from=$dir/packet-$i")
   done
-  in_c "$JAVA_HOME/bin/java" -Xshare:auto -cp "$work/classes" Knock "$SERVER" "$UDP_PORT" 22 "$INTERVAL_US" "${args[@]}" \
+  in_c "$JAVA_HOME/bin/java" -Xshare:auto --enable-native-access=ALL-UNNAMED -cp "$work/classes" Knock "$SERVER" "$UDP_PORT" 22 "$INTERVAL_US" "${args[@]}" \
     >"$dir/latency.raw"
   if grep -q timeout "$dir/latency.raw"; then
     cat "$dir/server.log" >&2
