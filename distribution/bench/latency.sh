@@ -21,6 +21,7 @@
 # min and max, their ratio to fwknopd -U, and the mean interval the client achieved between attempts.
 #   distribution/bench/latency.sh [TRIALS] [WARMUP]      (defaults 50 and 5; needs root and a built image, or SPA_HOME)
 # BENCH_SYSTEMS="spad-udp fwknopd-udp ..." picks the servers (default: the four above, in that order).
+# BENCH_SPAD_CONF="SPA_WARM_UP 50000;" adds lines to spad's fwknopd.conf (every spad server).
 # BENCH_KEEP=1 keeps the work directory (each server's log, packets and raw figures) and prints where it is.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -123,6 +124,7 @@ start() {
       spad-udp-nft) echo "NFT_PROTECTED_PORTS tcp/22;"; echo "NFT_USE_LIBRARY N;" ;;
       spad-pcap) echo "PCAP_INTF c0;"; echo "NFT_PROTECTED_PORTS tcp/22;" ;;
     esac
+    case $name in spad-*) [ -z "${BENCH_SPAD_CONF:-}" ] || printf '%s\n' "$BENCH_SPAD_CONF" ;; esac
   } >"$dir/fwknopd.conf"
   chmod 600 "$dir/fwknopd.conf"
   local argv
