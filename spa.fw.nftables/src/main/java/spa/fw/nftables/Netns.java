@@ -1,7 +1,6 @@
 package spa.fw.nftables;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,32 +15,40 @@ final class Netns {
   private static final int O_RDONLY = 0;
   private static final int CLONE_NEWNET = 0x40000000;
 
-  /** The part of libc the nftables plugin uses. */
-  interface LibC extends Library {
-    int open(String path, int flags) throws LastErrorException;
+  /**
+   * The part of libc the nftables plugin uses, mapped directly (JNA registers the natives when the class is first
+   * used): a call is a JNI call, without the proxy and per-call argument conversion of an interface mapping, which
+   * run interpreted at a knock's send and answer until hundreds of knocks have compiled them.
+   */
+  static final class LibC {
+    static {
+      Native.register(LibC.class, "c");
+    }
 
-    int setns(int fd, int nstype) throws LastErrorException;
+    native int open(String path, int flags) throws LastErrorException;
 
-    int close(int fd) throws LastErrorException;
+    native int setns(int fd, int nstype) throws LastErrorException;
 
-    int socket(int domain, int type, int protocol) throws LastErrorException;
+    native int close(int fd) throws LastErrorException;
 
-    long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+    native int socket(int domain, int type, int protocol) throws LastErrorException;
 
-    long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+    native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
-    int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
+    native long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    native int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
   }
 
   private Netns() {}
 
-  /** libc, loaded on first use. */
+  /** libc, registered on first use. */
   static LibC libc() {
     return Holder.C;
   }
 
   private static final class Holder {
-    static final LibC C = Native.load("c", LibC.class);
+    static final LibC C = new LibC();
   }
 
   /**
