@@ -9,6 +9,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
+import java.util.Map;
 import java.util.OptionalInt;
 import spa.core.ConfigException;
 import spa.core.Settings;
@@ -46,6 +47,12 @@ public final class UdpCaptureSource implements CaptureSource {
 
   @Override
   public UdpCapture start(Settings settings, Sink sink) throws ConfigException, IOException {
+    return start(settings, sink, System.Logger.Level.INFO);
+  }
+
+  /** {@link #start}, saying what the receive buffer is at {@code level}. */
+  private UdpCapture start(Settings settings, Sink sink, System.Logger.Level level) throws ConfigException,
+      IOException {
     int port = port(settings);
     int receiveBuffer = receiveBuffer(settings);
     InetAddress bind = bindAddress(settings);
@@ -62,7 +69,7 @@ public final class UdpCaptureSource implements CaptureSource {
     }
     KernelDrops kernel = KernelDrops.find(port);
     try {
-      LOG.log(System.Logger.Level.INFO, "udp capture on port " + port + ": "
+      LOG.log(level, "udp capture on port " + port + ": "
           + ReceiveBuffer.apply(channel, receiveBuffer, kernel == null ? OptionalInt.empty() : kernel.fd()));
     } catch (IOException | RuntimeException e) {
       channel.close();
@@ -73,6 +80,13 @@ public final class UdpCaptureSource implements CaptureSource {
           + " kernel drops are not counted");
     }
     return new UdpCapture(channel, port, kernel, sink, UdpCapture.RING_BYTES);
+  }
+
+  /** A socket bound to 127.0.0.1 {@code port}, with a small receive buffer: the warm-up sends one datagram at a time. */
+  @Override
+  public UdpCapture rehearsal(Settings settings, int port, Sink sink) throws ConfigException, IOException {
+    return start(settings.with(Settings.of(Map.of(PORT, String.valueOf(port), BIND_ADDRESS, "127.0.0.1",
+        RECEIVE_BUFFER, String.valueOf(MIN_RECEIVE_BUFFER * 16)), "warm-up")), sink, System.Logger.Level.DEBUG);
   }
 
   static int port(Settings s) throws ConfigException {

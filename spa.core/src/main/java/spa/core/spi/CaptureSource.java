@@ -21,6 +21,16 @@ public interface CaptureSource {
    */
   Capture start(Settings settings, Sink sink) throws ConfigException, IOException;
 
+  /**
+   * For the daemon's warm-up: starts this kind of capture, as {@link #start} would with {@code settings}, but on
+   * loopback only, taking what is sent to 127.0.0.1 port {@code port} (a port nothing else uses) and nothing else,
+   * and saying nothing in the log, so that the capture's code is compiled before the first knock. Null (the
+   * default): this capture has no such rehearsal.
+   */
+  default Capture rehearsal(Settings settings, int port, Sink sink) throws ConfigException, IOException {
+    return null;
+  }
+
   /** Receives packets. */
   interface Sink {
     void accept(Packet packet);

@@ -294,8 +294,8 @@ public final class Daemon {
       toSyslog(SyslogSink.INFO, ready);
       cmd.hooks().ready();
       if (!offline) {
-        WarmUp.start(() -> samples(policy), es.warmUp(), () -> rehearsal(test ? null : firewall, es.warmUp()), format,
-            this::info, this::warn);
+        WarmUp.start(() -> samples(policy), es.warmUp(),
+            () -> rehearsal(test ? null : firewall, capture, g, es.warmUp()), format, this::info, this::warn);
       }
       try {
         e.awaitEnd();
@@ -404,16 +404,19 @@ public final class Daemon {
   }
 
   /**
-   * The act path's rehearsal after the warm-up's decisions: a tenth as many knocks, through the firewall's
-   * stand-in (plugin code, run with its loader), its throwaway files under the temporary directory; null when
-   * there is no firewall or it has no stand-in.
+   * The act path's rehearsal after the warm-up's decisions: a tenth as many knocks, from the capture's loopback
+   * rehearsal when it has one, through the firewall's stand-in (plugin code, each run with its loader), its
+   * throwaway files under the temporary directory; null when there is no firewall or it has no stand-in.
    */
-  private static WarmUp.Rehearsal rehearsal(Plugins.Found<FirewallBackend> firewall, int warmUp) {
+  private static WarmUp.Rehearsal rehearsal(Plugins.Found<FirewallBackend> firewall,
+      Plugins.Found<CaptureSource> capture, Settings g, int warmUp) {
     if (firewall == null) {
       return null;
     }
     FirewallBackend standIn = Plugins.withContextLoader(firewall.loader(), firewall.provider()::rehearsal);
-    return standIn == null ? null : new WarmUp.Rehearsal(standIn, firewall.info().name(),
+    WarmUp.LoopbackCapture loopback = (port, sink) -> Plugins.withContextLoader(capture.loader(),
+        () -> capture.provider().rehearsal(g, port, sink));
+    return standIn == null ? null : new WarmUp.Rehearsal(standIn, firewall.info().name(), loopback,
         Path.of(System.getProperty("java.io.tmpdir")), warmUp / 10);
   }
 

@@ -3,6 +3,9 @@ package spa.server.engine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +24,7 @@ import spa.core.ConfigException;
 import spa.core.Grant;
 import spa.core.Packet;
 import spa.core.Settings;
+import spa.core.spi.CaptureSource;
 import spa.core.spi.Decryptor;
 import spa.core.spi.FirewallBackend;
 import spa.server.config.ServerConfig;
@@ -124,9 +128,17 @@ public final class WarmUp {
 
   /**
    * What the act path's rehearsal uses: the firewall's stand-in ({@link FirewallBackend#rehearsal}) and its name,
-   * a directory for a throwaway replay file and grant journal (made and deleted inside it), and how many knocks.
+   * the capture's loopback rehearsal or null, a directory for a throwaway replay file and grant journal (made and
+   * deleted inside it), and how many knocks.
    */
-  public record Rehearsal(FirewallBackend firewall, String firewallName, Path scratch, int knocks) {}
+  public record Rehearsal(FirewallBackend firewall, String firewallName, LoopbackCapture capture, Path scratch,
+      int knocks) {}
+
+  /** Starts the capture's rehearsal ({@link CaptureSource#rehearsal}) on 127.0.0.1 {@code port}; null: none. */
+  @FunctionalInterface
+  public interface LoopbackCapture {
+    CaptureSource.Capture start(int port, CaptureSource.Sink sink) throws Exception;
+  }
 
   /** The samples' packets and a policy with one stanza per sample, for both parts of the warm-up. */
   private record Bench(List<Packet> wires, DecisionChain chain, EventOutput nowhere) {
@@ -203,7 +215,7 @@ public final class WarmUp {
 
   /**
    * Rehearses the act path {@code r.knocks()} times, one knock at a time as they come: each sample packet goes
-   * through an {@link Intake}, a {@link Worker} whose replay guard is a real replay file's (in the scratch
+   * as a datagram to the capture's loopback rehearsal (when there is one, else straight) to an {@link Intake}, a {@link Worker} whose replay guard is a real replay file's (in the scratch
    * directory; every packet counts as new there), and a {@link SerialActuator} whose {@link GrantManager} (its
    * journal in the scratch directory too) opens through the firewall's stand-in; the next knock waits for the
    * grant. Three grants in four are then revoked, so that most knocks make a new opening and some extend one,
@@ -229,9 +241,29 @@ public final class WarmUp {
     act.onGranted(granted::offer);
     Thread w = bench.worker(queue, fresh, counts, act);
     int made = 0;
+    CaptureSource.Capture capture = null;
+    DatagramChannel out = null;
     try {
+      InetSocketAddress to = null;
+      if (r.capture() != null) {
+        int port = freeLoopbackPort();
+        try {
+          capture = r.capture().start(port, intake::accept);
+        } catch (Exception e) {
+          throw new IOException("capture on 127.0.0.1 port " + port + ": " + e.getMessage(), e);
+        }
+        if (capture != null) {
+          out = DatagramChannel.open();
+          to = new InetSocketAddress(LOOPBACK, port);
+        }
+      }
       for (int i = 0; i < r.knocks(); i++) {
-        intake.accept(bench.wires().get(i % bench.wires().size()));
+        Packet p = bench.wires().get(i % bench.wires().size());
+        if (out != null) {
+          out.send(ByteBuffer.wrap(p.payload()), to);
+        } else {
+          intake.accept(p);
+        }
         Grant g = granted.poll(1, TimeUnit.SECONDS);
         if (g == null) {
           throw new IllegalStateException("rehearsal: knock " + (i + 1) + " of " + r.knocks() + " was not granted"
@@ -248,6 +280,12 @@ public final class WarmUp {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
     } finally {
+      if (capture != null) {
+        capture.close();
+      }
+      if (out != null) {
+        out.close();
+      }
       queue.offer(Worker.POISON);
       try {
         w.join(1000);
@@ -265,6 +303,16 @@ public final class WarmUp {
       Files.deleteIfExists(dir);
     }
   }
+
+  /** A UDP port on 127.0.0.1 that was free a moment ago. */
+  private static int freeLoopbackPort() throws IOException {
+    try (DatagramChannel probe = DatagramChannel.open()) {
+      probe.bind(new InetSocketAddress(LOOPBACK, 0));
+      return ((InetSocketAddress) probe.getLocalAddress()).getPort();
+    }
+  }
+
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   /** Failures in a rehearsal are its own; they are seen as missing grants. */
   private static final GrantManager.Listener NO_LISTENER = new GrantManager.Listener() {

@@ -59,7 +59,7 @@ class WarmUpTest {
   @Test
   void knocksAreRehearsedThroughTheActPathOneAtATime(@TempDir Path scratch) throws Exception {
     GrantBatchingTest.SlowBackend standIn = new GrantBatchingTest.SlowBackend();
-    int made = WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", scratch, 40), FORMAT);
+    int made = WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", null, scratch, 40), FORMAT);
     assertEquals(40, made);
     assertEquals(40, standIn.calls.size(), "one firewall operation per knock: " + standIn.calls);
     assertTrue(standIn.calls.stream().allMatch(c -> c.size() == 1), standIn.calls.toString());
@@ -68,10 +68,30 @@ class WarmUpTest {
     }
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     WarmUp.start(() -> List.of(aes()), 100, () -> new WarmUp.Rehearsal(new GrantBatchingTest.SlowBackend(), "slow",
-        scratch, 10), FORMAT, lines::add, lines::add);
+        null, scratch, 10), FORMAT, lines::add, lines::add);
     String line = lines.poll(20, TimeUnit.SECONDS);
     assertTrue(line != null && line.matches("warm-up: 100 sample packets decided in \\d+ ms; 10 knocks rehearsed "
         + "through the act path \\(slow sends nothing\\) in \\d+ ms"), line);
+  }
+
+  /** With the UDP capture's rehearsal, each knock reaches the intake as a datagram to a loopback socket of its own. */
+  @Test
+  void knocksReachTheRehearsalThroughTheCapturesLoopbackSocket(@TempDir Path scratch) throws Exception {
+    GrantBatchingTest.SlowBackend standIn = new GrantBatchingTest.SlowBackend();
+    List<Integer> ports = new java.util.ArrayList<>();
+    WarmUp.LoopbackCapture udp = (port, sink) -> {
+      ports.add(port);
+      return java.util.ServiceLoader.load(spa.core.spi.CaptureSource.class).stream()
+          .map(java.util.ServiceLoader.Provider::get).filter(c -> c.name().equals("udp")).findFirst().orElseThrow()
+          .rehearsal(spa.core.Settings.empty(), port, sink);
+    };
+    assertEquals(20, WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", udp, scratch, 20), FORMAT));
+    assertEquals(20, standIn.calls.size());
+    assertEquals(1, ports.size());
+    // the socket is closed again: its port can be bound
+    try (java.nio.channels.DatagramChannel again = java.nio.channels.DatagramChannel.open()) {
+      again.bind(new java.net.InetSocketAddress("127.0.0.1", ports.get(0)));
+    }
   }
 
   /** A stand-in that refuses stops the rehearsal at the first knock, with one line saying what was counted. */
@@ -80,7 +100,7 @@ class WarmUpTest {
     GrantBatchingTest.SlowBackend standIn = new GrantBatchingTest.SlowBackend();
     standIn.refuse = aes().sample().source().getHostAddress();
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", scratch, 5), FORMAT));
+        () -> WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", null, scratch, 5), FORMAT));
     assertEquals("rehearsal: knock 1 of 5 was not granted within a second (accepted: 1, refused: {}, not queued: {})",
         e.getMessage());
     try (var left = Files.list(scratch)) {
