@@ -111,8 +111,10 @@ public final class WarmUp {
         Rehearsal r = rehearsal.get();
         if (r != null && r.firewall() != null && r.knocks() > 0) {
           long t1 = System.nanoTime();
-          line += "; " + rehearse(c, r, format) + " knocks rehearsed through the act path (" + r.firewallName()
-              + " sends nothing) in " + (System.nanoTime() - t1) / 1_000_000 + " ms";
+          Rehearsed d = rehearse(c, r, format);
+          line += "; " + d.knocks() + " knocks rehearsed through " + (d.captured() ? "the capture and " : "")
+              + "the act path (" + r.firewallName() + " sends nothing) in " + (System.nanoTime() - t1) / 1_000_000
+              + " ms" + (d.captureNote() == null ? "" : " (capture not rehearsed: " + d.captureNote() + ")");
         }
         done.accept(line);
       } catch (IOException e) {
@@ -215,16 +217,17 @@ public final class WarmUp {
 
   /**
    * Rehearses the act path {@code r.knocks()} times, one knock at a time as they come: each sample packet goes
-   * as a datagram to the capture's loopback rehearsal (when there is one, else straight) to an {@link Intake}, a {@link Worker} whose replay guard is a real replay file's (in the scratch
+   * as a datagram to the capture's loopback rehearsal (when there is one, else straight) to an {@link Intake},
+   * a {@link Worker} whose replay guard is a real replay file's (in the scratch
    * directory; every packet counts as new there), and a {@link SerialActuator} whose {@link GrantManager} (its
    * journal in the scratch directory too) opens through the firewall's stand-in; the next knock waits for the
    * grant. Three grants in four are then revoked, so that most knocks make a new opening and some extend one,
-   * as real knocks do.
+   * as real knocks do. When the capture's rehearsal cannot start, cannot be sent to, or delivers nothing of the
+   * first knock within a second, the knocks go straight to the intake, and the result says why.
    *
-   * @return the grants made
    * @throws IllegalStateException when a knock is not granted within a second, saying what was counted
    */
-  static int rehearse(List<Cipher> ciphers, Rehearsal r, EventFormat format) throws ConfigException, IOException {
+  static Rehearsed rehearse(List<Cipher> ciphers, Rehearsal r, EventFormat format) throws ConfigException, IOException {
     Bench bench = Bench.of(ciphers, format);
     Path dir = Files.createTempDirectory(Files.createDirectories(r.scratch()), "spa-warm-up-");
     ReplayCache cache = new ReplayCache();
@@ -243,28 +246,45 @@ public final class WarmUp {
     int made = 0;
     CaptureSource.Capture capture = null;
     DatagramChannel out = null;
+    String note = null;
     try {
       InetSocketAddress to = null;
       if (r.capture() != null) {
         int port = freeLoopbackPort();
         try {
           capture = r.capture().start(port, intake::accept);
+          if (capture != null) {
+            out = DatagramChannel.open();
+            to = new InetSocketAddress(LOOPBACK, port);
+          }
         } catch (Exception e) {
-          throw new IOException("capture on 127.0.0.1 port " + port + ": " + e.getMessage(), e);
-        }
-        if (capture != null) {
-          out = DatagramChannel.open();
-          to = new InetSocketAddress(LOOPBACK, port);
+          note = "127.0.0.1 port " + port + ": " + e.getMessage();
         }
       }
       for (int i = 0; i < r.knocks(); i++) {
         Packet p = bench.wires().get(i % bench.wires().size());
+        Grant g = null;
         if (out != null) {
-          out.send(ByteBuffer.wrap(p.payload()), to);
-        } else {
-          intake.accept(p);
+          try {
+            out.send(ByteBuffer.wrap(p.payload()), to);
+            g = granted.poll(1, TimeUnit.SECONDS);
+          } catch (IOException e) {
+            note = "cannot send to " + to + ": " + e.getMessage();
+          }
+          if (g == null && i == 0 && note == null) {
+            note = "nothing sent to " + to + " was captured within a second";
+          }
+          if (note != null) {
+            capture.close();
+            out.close();
+            capture = null;
+            out = null;
+          }
         }
-        Grant g = granted.poll(1, TimeUnit.SECONDS);
+        if (out == null && g == null) {
+          intake.accept(p);
+          g = granted.poll(1, TimeUnit.SECONDS);
+        }
         if (g == null) {
           throw new IllegalStateException("rehearsal: knock " + (i + 1) + " of " + r.knocks() + " was not granted"
               + " within a second (accepted: " + counts.accepted.sum() + ", refused: " + counts.deniedByReason()
@@ -275,7 +295,7 @@ public final class WarmUp {
           grants.revoke(List.of(g));
         }
       }
-      return made;
+      return new Rehearsed(made, capture != null, note);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
@@ -303,6 +323,12 @@ public final class WarmUp {
       Files.deleteIfExists(dir);
     }
   }
+
+  /**
+   * What {@link #rehearse} did: the knocks granted, whether they came through the capture, and why not when its
+   * rehearsal was given but not used (else null).
+   */
+  record Rehearsed(int knocks, boolean captured, String captureNote) {}
 
   /** A UDP port on 127.0.0.1 that was free a moment ago. */
   private static int freeLoopbackPort() throws IOException {

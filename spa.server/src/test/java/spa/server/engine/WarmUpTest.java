@@ -59,8 +59,9 @@ class WarmUpTest {
   @Test
   void knocksAreRehearsedThroughTheActPathOneAtATime(@TempDir Path scratch) throws Exception {
     GrantBatchingTest.SlowBackend standIn = new GrantBatchingTest.SlowBackend();
-    int made = WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", null, scratch, 40), FORMAT);
-    assertEquals(40, made);
+    WarmUp.Rehearsed made = WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", null, scratch, 40),
+        FORMAT);
+    assertEquals(new WarmUp.Rehearsed(40, false, null), made);
     assertEquals(40, standIn.calls.size(), "one firewall operation per knock: " + standIn.calls);
     assertTrue(standIn.calls.stream().allMatch(c -> c.size() == 1), standIn.calls.toString());
     try (var left = Files.list(scratch)) {
@@ -85,13 +86,35 @@ class WarmUpTest {
           .map(java.util.ServiceLoader.Provider::get).filter(c -> c.name().equals("udp")).findFirst().orElseThrow()
           .rehearsal(spa.core.Settings.empty(), port, sink);
     };
-    assertEquals(20, WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", udp, scratch, 20), FORMAT));
+    assertEquals(new WarmUp.Rehearsed(20, true, null),
+        WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", udp, scratch, 20), FORMAT));
     assertEquals(20, standIn.calls.size());
     assertEquals(1, ports.size());
     // the socket is closed again: its port can be bound
     try (java.nio.channels.DatagramChannel again = java.nio.channels.DatagramChannel.open()) {
       again.bind(new java.net.InetSocketAddress("127.0.0.1", ports.get(0)));
     }
+  }
+
+  /**
+   * A capture rehearsal that cannot start, or captures nothing, leaves the knocks to go straight to the intake, and
+   * the result says why.
+   */
+  @Test
+  void aCaptureThatFailsOrSeesNothingLeavesTheKnocksToTheIntake(@TempDir Path scratch) throws Exception {
+    WarmUp.LoopbackCapture broken = (port, sink) -> {
+      throw new java.io.IOException("no such interface");
+    };
+    WarmUp.Rehearsed r = WarmUp.rehearse(List.of(aes()),
+        new WarmUp.Rehearsal(new GrantBatchingTest.SlowBackend(), "slow", broken, scratch, 8), FORMAT);
+    assertEquals(8, r.knocks());
+    assertTrue(!r.captured() && r.captureNote().matches("127\\.0\\.0\\.1 port \\d+: no such interface"), r.toString());
+    WarmUp.LoopbackCapture deaf = (port, sink) -> () -> { };
+    r = WarmUp.rehearse(List.of(aes()),
+        new WarmUp.Rehearsal(new GrantBatchingTest.SlowBackend(), "slow", deaf, scratch, 8), FORMAT);
+    assertEquals(8, r.knocks());
+    assertTrue(!r.captured() && r.captureNote().matches("nothing sent to .* was captured within a second"),
+        r.toString());
   }
 
   /** A stand-in that refuses stops the rehearsal at the first knock, with one line saying what was counted. */
