@@ -252,7 +252,7 @@ public final class Daemon {
       Actuator actuator = test ? Actuator.none()
           : new SerialActuator(grants, firewall == null ? "none" : firewall.info().name(),
               new ExecRunner(ExecRunner.DEFAULT_ENVIRONMENT, ExecRunner.COMMAND_MAX_OUTPUT), replays, journal, events,
-              System::currentTimeMillis, 10_000,
+              Engine.SYSTEM_MILLIS, 10_000,
               new CommandActuator.Settings(Duration.ofSeconds(es.commandTimeout()), es.cycleCloseAtExit()));
       open.add(0, actuator);
       if (actuator instanceof SerialActuator serial) {
@@ -266,7 +266,7 @@ public final class Daemon {
           es.ratePerSource(), es.decryptLimit(), es.logEachDeny());
       Prefilter prefilter = new Prefilter(g.flag("ENABLE_SPA_OVER_HTTP", false), g.flag("ALLOW_ANY_USER_AGENT", false),
           g.flag("ENABLE_X_FORWARDED_FOR", false));
-      Engine e = new Engine(options, chain, guard, actuator, events, prefilter, System::currentTimeMillis);
+      Engine e = new Engine(options, chain, guard, actuator, events, prefilter, Engine.SYSTEM_MILLIS);
       engine = e;
       if (FleetChoice.wanted(g)) {
         startFleet(g, grants, actuator, () -> e.policy().policy(), events).ifPresent(f -> open.add(0, f));

@@ -53,7 +53,13 @@ public final class Engine {
       double rateLimit, double decryptLimit, boolean logEachDeny) {}
 
   private final Options options;
-  private volatile DecisionChain chain;
+  /**
+   * The system clock in milliseconds, as the daemon gives it to its engine and actuator and the warm-up to its own:
+   * one class, so that the JIT's profiles of the warm-up hold for the daemon's packet path.
+   */
+  public static final LongSupplier SYSTEM_MILLIS = System::currentTimeMillis;
+
+  private final ChainRef chain;
   private final ReplayGuard guard;
   private final Actuator actuator;
   private final EventOutput events;
@@ -75,7 +81,7 @@ public final class Engine {
   public Engine(Options options, DecisionChain chain, ReplayGuard guard, Actuator actuator,
       EventOutput events, Prefilter prefilter, LongSupplier clock) {
     this.options = options;
-    this.chain = chain;
+    this.chain = new ChainRef(chain);
     this.guard = guard;
     this.actuator = actuator;
     this.events = events;
@@ -97,11 +103,11 @@ public final class Engine {
 
   /** Replaces the policy (configuration reload); packets in flight finish with the one they started with. */
   public void policy(DecisionChain next) {
-    this.chain = next;
+    chain.set(next);
   }
 
   public DecisionChain policy() {
-    return chain;
+    return chain.get();
   }
 
   /** Starts the worker threads, and the timer that reports tallied refusals. */
@@ -109,7 +115,7 @@ public final class Engine {
     for (int i = 0; i < Math.max(1, options.workers()); i++) {
       Pipeline pipeline = new Pipeline(guard, keys, rateLimiter, options.rateLimit());
       Reporter reporter = new Reporter(events.newLog(true), counts, tally, options.testMode() ? null : actuator);
-      Thread t = new Thread(new Worker(queue, options.offline(), this::policy, pipeline, reporter, clock),
+      Thread t = new Thread(new Worker(queue, options.offline(), chain, pipeline, reporter, clock),
           "spad-worker-" + i);
       t.setDaemon(true);
       workers.add(t);

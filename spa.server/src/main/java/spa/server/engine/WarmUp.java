@@ -166,13 +166,13 @@ public final class WarmUp {
     }
 
     Intake intake(BlockingQueue<Packet[]> queue) {
-      return new Intake(new Prefilter(false, false, false), queue, false, 1, 0, System::currentTimeMillis,
+      return new Intake(new Prefilter(false, false, false), queue, false, 1, 0, Engine.SYSTEM_MILLIS,
           nowhere.newLog(false), null, () -> { });
     }
 
     Thread worker(BlockingQueue<Packet[]> queue, ReplayGuard guard, Counts counts, Actuator actuator) {
-      Worker worker = new Worker(queue, false, () -> chain, new Pipeline(guard, new KeyTrial(null, 0), null, 0),
-          new Reporter(nowhere.newLog(true), counts, null, actuator), System::currentTimeMillis);
+      Worker worker = new Worker(queue, false, new ChainRef(chain), new Pipeline(guard, new KeyTrial(null, 0), null, 0),
+          new Reporter(nowhere.newLog(true), counts, null, actuator), Engine.SYSTEM_MILLIS);
       Thread w = new Thread(worker, "spa-warm-up-worker");
       w.setDaemon(true);
       w.start();
@@ -218,8 +218,9 @@ public final class WarmUp {
   /**
    * Rehearses the act path {@code r.knocks()} times, one knock at a time as they come: each sample packet goes
    * as a datagram to the capture's loopback rehearsal (when there is one, else straight) to an {@link Intake},
-   * a {@link Worker} whose replay guard is a real replay file's (in the scratch
-   * directory; every packet counts as new there), and a {@link SerialActuator} whose {@link GrantManager} (its
+   * a {@link Worker} whose replay guard is a {@link Replays} with a file in the scratch directory (emptied
+   * whenever the samples come round again, so every packet is new; its records are written and forced as a knock's
+   * are, beside the firewall change), and a {@link SerialActuator} whose {@link GrantManager} (its
    * journal in the scratch directory too) opens through the firewall's stand-in; the next knock waits for the
    * grant. Three grants in four are then revoked, so that most knocks make a new opening and some extend one,
    * as real knocks do. When the capture's rehearsal cannot start, cannot be sent to, or delivers nothing of the
@@ -237,12 +238,11 @@ public final class WarmUp {
     BlockingQueue<Packet[]> queue = new ArrayBlockingQueue<>(QUEUE);
     Intake intake = bench.intake(queue);
     Counts counts = new Counts();
-    Fresh fresh = new Fresh(replays);
-    SerialActuator act = new SerialActuator(grants, r.firewallName(), null, fresh, bench.nowhere(),
-        System::currentTimeMillis, QUEUE);
+    SerialActuator act = new SerialActuator(grants, r.firewallName(), null, replays, bench.nowhere(),
+        Engine.SYSTEM_MILLIS, QUEUE);
     BlockingQueue<Grant> granted = new ArrayBlockingQueue<>(1);
     act.onGranted(granted::offer);
-    Thread w = bench.worker(queue, fresh, counts, act);
+    Thread w = bench.worker(queue, replays, counts, act);
     int made = 0;
     CaptureSource.Capture capture = null;
     DatagramChannel out = null;
@@ -293,6 +293,9 @@ public final class WarmUp {
         made++;
         if (i % 4 != 3) {
           grants.revoke(List.of(g));
+        }
+        if ((i + 1) % bench.wires().size() == 0) {
+          replays.prune(Long.MAX_VALUE); // the samples come round again: new to the guard once more
         }
       }
       return new Rehearsed(made, capture != null, note);
@@ -349,40 +352,5 @@ public final class WarmUp {
     public void failed(String operation, Grant grant, Exception cause) {}
   };
 
-  /**
-   * A real replay guard to which every packet is new: the digest is changed by a count before it is looked up
-   * and recorded (the samples repeat). Records are written, not forced: forcing runs beside the firewall change,
-   * not before it, and the file is thrown away.
-   */
-  private static final class Fresh implements ReplayGuard {
-    private final Replays replays;
-    private long count;
 
-    Fresh(Replays replays) {
-      this.replays = replays;
-    }
-
-    @Override
-    public Seen firstSeen(byte[] sha256, Packet packet, long epochSecond) {
-      byte[] d = sha256.clone();
-      long n = ++count;
-      for (int i = 0; i < 8; i++) {
-        d[i] ^= (byte) (n >>> (8 * i));
-      }
-      return replays.firstSeen(d, packet, epochSecond);
-    }
-
-    @Override
-    public void written(long sequence) throws IOException {
-      replays.written(sequence);
-    }
-
-    @Override
-    public void durable(long sequence) {}
-
-    @Override
-    public int size() {
-      return replays.size();
-    }
-  }
 }
