@@ -153,7 +153,7 @@ watch "$INTERVAL" >"$work/listings.txt" &
 watch_pid=$!
 half=$(awk -v n="$N" -v r="$RATE" 'BEGIN { printf "%.3f", n / r / 2 }')
 sleep "$half"
-in_c "$JAVA_HOME/bin/java" -cp "$work/classes" Knock "$SERVER" "$UDP_PORT" 22 100 "$OTHER=$work/other.pkt" \
+in_c "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$work/classes" Knock "$SERVER" "$UDP_PORT" 22 100 "$OTHER=$work/other.pkt" \
   >"$work/other.us"
 wait "$sender_pid" || { cat "$work/sender.log" >&2; die "the sender failed"; }
 cat "$work/sender.log"
