@@ -17,6 +17,7 @@ import spa.cmd.exec.CommandResult;
 import spa.core.Grant;
 import spa.core.ProtoPort;
 import spa.core.Settings;
+import spa.fw.testkit.RecordingRunner;
 
 /** Many grants become one nft process, counted with a recording runner. */
 class BatchTest {
@@ -47,11 +48,8 @@ class BatchTest {
   /** A rehearsal of a backend that runs nft makes the scripts and runs nothing; before the settings there is none. */
   @Test
   void aRehearsalRunsNoCommand() throws Exception {
-    List<Command> ran = new ArrayList<>();
-    NftablesBackend b = new NftablesBackend(c -> {
-      ran.add(c);
-      return new CommandResult(c, CommandResult.Status.EXITED, 0, "", "", Duration.ZERO);
-    }, Clock.fixed(T, ZoneOffset.UTC));
+    RecordingRunner ran = RecordingRunner.answeringOk();
+    NftablesBackend b = new NftablesBackend(ran, Clock.fixed(T, ZoneOffset.UTC));
     assertEquals(null, b.rehearsal());
     b.configure(Settings.of(Map.of("NFT_PROTECTED_PORTS", "tcp/22"), "t"));
     NftablesBackend r = (NftablesBackend) b.rehearsal();
@@ -60,7 +58,7 @@ class BatchTest {
     r.open(g);
     r.openAll(List.of(g, g.withExpiry(T.plusSeconds(40))));
     r.close(g);
-    assertEquals(List.of(), ran);
+    assertEquals(List.of(), ran.calls());
     assertTrue(r.rehearsed() > 100, "script bytes made: " + r.rehearsed());
   }
 

@@ -105,13 +105,14 @@ public final class WarmUp {
         if (c.isEmpty()) {
           return;
         }
-        run(c, packets, format);
+        Bench bench = Bench.of(c, format);
+        run(bench, packets);
         String line = "warm-up: " + packets + " sample packets decided in " + (System.nanoTime() - t0) / 1_000_000
             + " ms";
         Rehearsal r = rehearsal.get();
         if (r != null && r.firewall() != null && r.knocks() > 0) {
           long t1 = System.nanoTime();
-          Rehearsed d = rehearse(c, r, format);
+          Rehearsed d = rehearse(bench, r);
           line += "; " + d.knocks() + " knocks rehearsed through " + (d.captured() ? "the capture and " : "")
               + "the act path (" + r.firewallName() + " sends nothing) in " + (System.nanoTime() - t1) / 1_000_000
               + " ms" + (d.captureNote() == null ? "" : " (capture not rehearsed: " + d.captureNote() + ")");
@@ -142,8 +143,8 @@ public final class WarmUp {
     CaptureSource.Capture start(int port, CaptureSource.Sink sink) throws Exception;
   }
 
-  /** The samples' packets and a policy with one stanza per sample, for both parts of the warm-up. */
-  private record Bench(List<Packet> wires, DecisionChain chain, EventOutput nowhere) {
+  /** The samples' packets and a policy with one stanza per sample, made once for both parts of the warm-up. */
+  record Bench(List<Packet> wires, DecisionChain chain, EventOutput nowhere) {
     static Bench of(List<Cipher> ciphers, EventFormat format) throws ConfigException {
       List<StanzaConfig> stanzas = new ArrayList<>();
       List<Decryptor> decryptors = new ArrayList<>();
@@ -185,11 +186,9 @@ public final class WarmUp {
    * thread hands them to an {@link Intake} as a capture does, a {@link Worker} on a thread of its own takes them
    * from the queue, as spad's do, and decides them against a policy with one stanza per sample.
    *
-   * @throws ConfigException when a sample's keys do not make a stanza
    * @throws IllegalStateException when a sample packet is not accepted (a cipher's sample is wrong)
    */
-  static void run(List<Cipher> ciphers, int packets, EventFormat format) throws ConfigException {
-    Bench bench = Bench.of(ciphers, format);
+  static void run(Bench bench, int packets) {
     BlockingQueue<Packet[]> queue = new ArrayBlockingQueue<>(QUEUE);
     Intake intake = bench.intake(queue);
     Counts counts = new Counts();
@@ -228,8 +227,7 @@ public final class WarmUp {
    *
    * @throws IllegalStateException when a knock is not granted within a second, saying what was counted
    */
-  static Rehearsed rehearse(List<Cipher> ciphers, Rehearsal r, EventFormat format) throws ConfigException, IOException {
-    Bench bench = Bench.of(ciphers, format);
+  static Rehearsed rehearse(Bench bench, Rehearsal r) throws IOException {
     Path dir = Files.createTempDirectory(Files.createDirectories(r.scratch()), "spa-warm-up-");
     ReplayCache cache = new ReplayCache();
     Replays replays = new Replays(cache, DigestStore.open(dir.resolve("digest.cache"), cache, Long.MIN_VALUE, null));
@@ -244,44 +242,19 @@ public final class WarmUp {
     act.onGranted(granted::offer);
     Thread w = bench.worker(queue, replays, counts, act);
     int made = 0;
-    CaptureSource.Capture capture = null;
-    DatagramChannel out = null;
-    String note = null;
+    Route route = new Route(intake, r.capture());
     try {
-      InetSocketAddress to = null;
-      if (r.capture() != null) {
-        int port = freeLoopbackPort();
-        try {
-          capture = r.capture().start(port, intake::accept);
-          if (capture != null) {
-            out = DatagramChannel.open();
-            to = new InetSocketAddress(LOOPBACK, port);
-          }
-        } catch (Exception e) {
-          note = "127.0.0.1 port " + port + ": " + e.getMessage();
-        }
-      }
       for (int i = 0; i < r.knocks(); i++) {
         Packet p = bench.wires().get(i % bench.wires().size());
         Grant g = null;
-        if (out != null) {
-          try {
-            out.send(ByteBuffer.wrap(p.payload()), to);
-            g = granted.poll(1, TimeUnit.SECONDS);
-          } catch (IOException e) {
-            note = "cannot send to " + to + ": " + e.getMessage();
-          }
-          if (g == null && i == 0 && note == null) {
-            note = "nothing sent to " + to + " was captured within a second";
-          }
-          if (note != null) {
-            capture.close();
-            out.close();
-            capture = null;
-            out = null;
+        if (route.captured()) {
+          route.send(p);
+          g = route.captured() ? granted.poll(1, TimeUnit.SECONDS) : null;
+          if (g == null && i == 0 && route.captured()) {
+            route.fallBack("nothing sent to " + route.to + " was captured within a second");
           }
         }
-        if (out == null && g == null) {
+        if (g == null && !route.captured()) {
           intake.accept(p);
           g = granted.poll(1, TimeUnit.SECONDS);
         }
@@ -298,17 +271,12 @@ public final class WarmUp {
           replays.prune(Long.MAX_VALUE); // the samples come round again: new to the guard once more
         }
       }
-      return new Rehearsed(made, capture != null, note);
+      return new Rehearsed(made, route.captured(), route.note);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
     } finally {
-      if (capture != null) {
-        capture.close();
-      }
-      if (out != null) {
-        out.close();
-      }
+      route.close();
       queue.offer(Worker.POISON);
       try {
         w.join(1000);
@@ -324,6 +292,67 @@ public final class WarmUp {
         }
       }
       Files.deleteIfExists(dir);
+    }
+  }
+
+  /**
+   * Where the rehearsal's knocks go: as datagrams to the capture's loopback rehearsal while it works, else (none
+   * given, or it failed: {@link #note} says why) straight to the intake.
+   */
+  private static final class Route implements AutoCloseable {
+    private CaptureSource.Capture capture;
+    private DatagramChannel out;
+    final InetSocketAddress to;
+    String note;
+
+    Route(Intake intake, LoopbackCapture loopback) throws IOException {
+      if (loopback == null) {
+        to = null;
+        return;
+      }
+      int port = freeLoopbackPort();
+      to = new InetSocketAddress(LOOPBACK, port);
+      try {
+        capture = loopback.start(port, intake::accept);
+        if (capture != null) {
+          out = DatagramChannel.open();
+        }
+      } catch (Exception e) {
+        fallBack("127.0.0.1 port " + port + ": " + e.getMessage());
+      }
+    }
+
+    boolean captured() {
+      return out != null;
+    }
+
+    void send(Packet p) {
+      try {
+        out.send(ByteBuffer.wrap(p.payload()), to);
+      } catch (IOException e) {
+        fallBack("cannot send to " + to + ": " + e.getMessage());
+      }
+    }
+
+    void fallBack(String why) {
+      note = why;
+      close();
+    }
+
+    @Override
+    public void close() {
+      if (capture != null) {
+        capture.close();
+        capture = null;
+      }
+      if (out != null) {
+        try {
+          out.close();
+        } catch (IOException e) {
+          // a datagram socket that was only sent from: nothing is lost
+        }
+        out = null;
+      }
     }
   }
 

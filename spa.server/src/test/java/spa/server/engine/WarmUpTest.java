@@ -29,6 +29,10 @@ class WarmUpTest {
     return new WarmUp.Cipher(d, d.sample());
   }
 
+  private static WarmUp.Bench bench(WarmUp.Cipher c) throws Exception {
+    return WarmUp.Bench.of(List.of(c), FORMAT);
+  }
+
   @Test
   void samplesAreDecidedAndTheCountIsReported() throws Exception {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -43,7 +47,7 @@ class WarmUpTest {
     // packets of one sample, keys of another: not one opens
     WarmUp.Cipher wrong = new WarmUp.Cipher(a.decryptor(),
         new Decryptor.Sample(aes().sample().keys(), a.sample().source(), a.sample().packets()));
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> WarmUp.run(List.of(wrong), 1, FORMAT));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> WarmUp.run(bench(wrong), 1));
     assertTrue(e.getMessage().startsWith("0 of 1 sample packets were accepted (refused: {auth=1}"), e.getMessage());
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     WarmUp.start(() -> List.of(wrong), 10, FORMAT, lines::add, lines::add);
@@ -59,8 +63,7 @@ class WarmUpTest {
   @Test
   void knocksAreRehearsedThroughTheActPathOneAtATime(@TempDir Path scratch) throws Exception {
     GrantBatchingTest.SlowBackend standIn = new GrantBatchingTest.SlowBackend();
-    WarmUp.Rehearsed made = WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", null, scratch, 40),
-        FORMAT);
+    WarmUp.Rehearsed made = WarmUp.rehearse(bench(aes()), new WarmUp.Rehearsal(standIn, "slow", null, scratch, 40));
     assertEquals(new WarmUp.Rehearsed(40, false, null), made);
     assertEquals(40, standIn.calls.size(), "one firewall operation per knock: " + standIn.calls);
     assertTrue(standIn.calls.stream().allMatch(c -> c.size() == 1), standIn.calls.toString());
@@ -87,7 +90,7 @@ class WarmUpTest {
           .rehearsal(spa.core.Settings.empty(), port, sink);
     };
     assertEquals(new WarmUp.Rehearsed(20, true, null),
-        WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", udp, scratch, 20), FORMAT));
+        WarmUp.rehearse(bench(aes()), new WarmUp.Rehearsal(standIn, "slow", udp, scratch, 20)));
     assertEquals(20, standIn.calls.size());
     assertEquals(1, ports.size());
     // the socket is closed again: its port can be bound
@@ -105,13 +108,13 @@ class WarmUpTest {
     WarmUp.LoopbackCapture broken = (port, sink) -> {
       throw new java.io.IOException("no such interface");
     };
-    WarmUp.Rehearsed r = WarmUp.rehearse(List.of(aes()),
-        new WarmUp.Rehearsal(new GrantBatchingTest.SlowBackend(), "slow", broken, scratch, 8), FORMAT);
+    WarmUp.Rehearsed r = WarmUp.rehearse(bench(aes()),
+        new WarmUp.Rehearsal(new GrantBatchingTest.SlowBackend(), "slow", broken, scratch, 8));
     assertEquals(8, r.knocks());
     assertTrue(!r.captured() && r.captureNote().matches("127\\.0\\.0\\.1 port \\d+: no such interface"), r.toString());
     WarmUp.LoopbackCapture deaf = (port, sink) -> () -> { };
-    r = WarmUp.rehearse(List.of(aes()),
-        new WarmUp.Rehearsal(new GrantBatchingTest.SlowBackend(), "slow", deaf, scratch, 8), FORMAT);
+    r = WarmUp.rehearse(bench(aes()),
+        new WarmUp.Rehearsal(new GrantBatchingTest.SlowBackend(), "slow", deaf, scratch, 8));
     assertEquals(8, r.knocks());
     assertTrue(!r.captured() && r.captureNote().matches("nothing sent to .* was captured within a second"),
         r.toString());
@@ -123,7 +126,7 @@ class WarmUpTest {
     GrantBatchingTest.SlowBackend standIn = new GrantBatchingTest.SlowBackend();
     standIn.refuse = aes().sample().source().getHostAddress();
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> WarmUp.rehearse(List.of(aes()), new WarmUp.Rehearsal(standIn, "slow", null, scratch, 5), FORMAT));
+        () -> WarmUp.rehearse(bench(aes()), new WarmUp.Rehearsal(standIn, "slow", null, scratch, 5)));
     assertEquals("rehearsal: knock 1 of 5 was not granted within a second (accepted: 1, refused: {}, not queued: {})",
         e.getMessage());
     try (var left = Files.list(scratch)) {
