@@ -34,7 +34,9 @@ final class PlaintextDecoder {
       throw SpaException.message(null, "only " + (colons + 1) + " fields, at least 7 needed");
     }
     byte[] b = plaintext.getBytes(StandardCharsets.ISO_8859_1); // printable ASCII: one byte per char
-    DigestType digestType = verifyDigest(b, lastColon, len);
+    // one scratch array for the digest check and then for the fields' decoding
+    byte[] scratch = new byte[Math.max(lastColon * 3 / 4, DIGEST_SCRATCH)];
+    DigestType digestType = verifyDigest(b, lastColon, len, scratch);
 
     Cursor cur = new Cursor(b, lastColon);
     cur.next();
@@ -47,7 +49,6 @@ final class PlaintextDecoder {
     if (cur.length() == 0 || cur.length() > SpaFields.MAX_USER_B64) {
       throw SpaException.message("username", "base64 length " + cur.length() + " outside 1.." + SpaFields.MAX_USER_B64);
     }
-    byte[] scratch = new byte[lastColon * 3 / 4];
     String user = b64Field("username", b, cur, scratch);
     SpaFields.checkUsername(user);
 
@@ -156,8 +157,14 @@ final class PlaintextDecoder {
     return b64Field("server_auth", b, from, to, scratch);
   }
 
-  /** Checks the digest {@code b[lastColon+1, len)} against the text before it; returns its type. */
-  private static DigestType verifyDigest(byte[] b, int lastColon, int len) throws SpaException {
+  /** What {@link #verifyDigest} needs of its scratch array: a digest, then its base64. */
+  private static final int DIGEST_SCRATCH = Digests.MAX_LENGTH + Base64s.encodedLength(Digests.MAX_LENGTH);
+
+  /**
+   * Checks the digest {@code b[lastColon+1, len)} against the text before it; returns its type. {@code scratch}
+   * holds at least {@link #DIGEST_SCRATCH} bytes.
+   */
+  private static DigestType verifyDigest(byte[] b, int lastColon, int len, byte[] scratch) throws SpaException {
     int digestLen = len - lastColon - 1;
     DigestType first;
     DigestType second = null;
@@ -175,20 +182,20 @@ final class PlaintextDecoder {
       }
       default -> throw SpaException.message("digest", "length " + digestLen + " matches no digest type");
     }
-    byte[] d = new byte[Digests.MAX_LENGTH];
-    byte[] b64 = new byte[Base64s.encodedLength(Digests.MAX_LENGTH)];
-    if (digestMatches(first, b, lastColon, d, b64)) {
+    if (digestMatches(first, b, lastColon, scratch)) {
       return first;
     }
-    if (second != null && digestMatches(second, b, lastColon, d, b64)) {
+    if (second != null && digestMatches(second, b, lastColon, scratch)) {
       return second;
     }
     throw SpaException.message("digest", "does not match the message");
   }
 
-  private static boolean digestMatches(DigestType type, byte[] b, int lastColon, byte[] d, byte[] b64) {
-    int n = Base64s.encode(d, 0, Digests.digest(type, b, 0, lastColon, d, 0), b64, 0);
-    return Digests.constantTimeEquals(b64, 0, b, lastColon + 1, n);
+  /** The digest goes to {@code scratch[0..]}, its base64 after {@link Digests#MAX_LENGTH}. */
+  private static boolean digestMatches(DigestType type, byte[] b, int lastColon, byte[] scratch) {
+    int at = Digests.MAX_LENGTH;
+    int n = Base64s.encode(scratch, 0, Digests.digest(type, b, 0, lastColon, scratch, 0), scratch, at);
+    return Digests.constantTimeEquals(scratch, at, b, lastColon + 1, n);
   }
 
   private static void checkFieldLength(String field, int b64Length) throws SpaException {

@@ -43,6 +43,17 @@ class SpaFieldsTest {
   }
 
   @Test
+  void ipv4ValueIsTheAddressOfWhatIsAccepted() {
+    assertEquals(0x0A000005L, SpaFields.ipv4("10.0.0.5"));
+    assertEquals(0xFFFFFFFFL, SpaFields.ipv4("255.255.255.255"));
+    assertEquals(0xC6120102L, SpaFields.ipv4("198.18.1.2"));
+    assertEquals(0L, SpaFields.ipv4("0.0.0.0"));
+    assertEquals(-1L, SpaFields.ipv4("10.0.0.256"));
+    assertEquals(-1L, SpaFields.ipv4("10.0.0.05"));
+    assertEquals(-1L, SpaFields.ipv4("1.2.3"));
+  }
+
+  @Test
   void ipv4AgreesWithTheSpelledOutRuleOnRandomText() {
     SplittableRandom r = new SplittableRandom(9);
     String chars = "0123456789..a";

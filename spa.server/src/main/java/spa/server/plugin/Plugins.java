@@ -87,7 +87,9 @@ public final class Plugins {
         ModuleLayer.Controller ctl =
             ModuleLayer.defineModulesWithOneLoader(cf, List.of(boot), ClassLoader.getSystemClassLoader());
         for (String m : nativeAccess) {
-          ctl.layer().findModule(m).ifPresent(mod -> enableNativeAccess(ctl, mod));
+          // findModule looks in the parents too: a module the boot layer holds has its access from the command line
+          ctl.layer().findModule(m).filter(mod -> mod.getLayer() == ctl.layer())
+              .ifPresent(mod -> enableNativeAccess(ctl, mod));
         }
         layers.add(new Layer(u.name(), u.origin(), ctl.layer()));
       } catch (FindException | ResolutionException | LayerInstantiationException | SecurityException e) {

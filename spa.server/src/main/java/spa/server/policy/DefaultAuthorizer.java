@@ -60,10 +60,11 @@ public final class DefaultAuthorizer implements Authorizer {
         return new Decision.Deny(Reasons.ALLOW_IP, "allow IP 0.0.0.0 (client -s) but the stanza has REQUIRE_SOURCE_ADDRESS");
       }
       allow = p.src();
-    } else if (IpLiterals.isV4(allowText)) {
-      allow = IpLiterals.v4(allowText);
     } else {
-      return new Decision.Deny(Reasons.BAD_MESSAGE, "allow IP is not an IPv4 address");
+      allow = IpLiterals.v4(allowText);
+      if (allow == null) {
+        return new Decision.Deny(Reasons.BAD_MESSAGE, "allow IP is not an IPv4 address");
+      }
     }
     if (s.requireUser() != null && !s.requireUser().equals(m.user())) {
       return new Decision.Deny(Reasons.USER, "username '" + m.user() + "' is not the required one");

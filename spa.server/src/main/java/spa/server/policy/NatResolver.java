@@ -13,8 +13,9 @@ public interface NatResolver {
   static NatResolver system() {
     return (host, dns) -> {
       try {
-        if (IpLiterals.isV4(host)) {
-          return IpLiterals.v4(host);
+        InetAddress v4 = IpLiterals.v4(host);
+        if (v4 != null) {
+          return v4;
         }
         if (host.indexOf(':') >= 0) {
           return host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')

@@ -67,6 +67,18 @@ class DefaultAuthorizerTest {
   }
 
   @Test
+  void anAllowIpThatIsNoDottedQuadIsRefusedAndOneThatIsOpensForItself() throws Exception {
+    DefaultAuthorizer a = authorizer("", "SOURCE ANY\nKEY k\n");
+    for (String bad : List.of("10.0.0.05", "10.0.0.256", "10.0.0", "fd00::1", "10.0.0.5.6")) {
+      assertEquals(Reasons.BAD_MESSAGE, reason(decide(a, msg(bad + ",tcp/22").build())), bad);
+    }
+    Grant g = assertInstanceOf(Decision.Open.class, decide(a, msg("198.19.255.254,tcp/22").build())).grant();
+    assertEquals(addr("198.19.255.254"), g.source());
+    Grant own = assertInstanceOf(Decision.Open.class, decide(a, msg("0.0.0.0,tcp/22").build())).grant();
+    assertEquals(addr("203.0.113.7"), own.source());
+  }
+
+  @Test
   void knocksAskingTheSameAccessShareOneListAndOthersGetTheirOwn() throws Exception {
     DefaultAuthorizer a = authorizer("", "SOURCE ANY\nKEY k\n");
     Grant one = assertInstanceOf(Decision.Open.class, decide(a, msg("10.0.0.5,tcp/22,udp/53").build())).grant();
