@@ -4,6 +4,7 @@
 #            on the command line, no rc file): wall time, CPU (user + system) and peak RSS from /usr/bin/time
 #   server   spad -f -t -U and fwknopd -f -t -U (UDP capture on loopback, test mode): time from start until the UDP
 #            port is bound, CPU used until then, and RSS 2 s later (idle)
+#   idle     spad's RSS 2 s and 10 s after ready, before the flood
 #   flood    spad -f -t -U under FLOOD_RATE garbage datagrams a second (bench/Flood.java, distinct datagrams of SPA
 #            size) for FLOOD_SECONDS: its RSS every second; the peak, and the growth from the largest RSS of the
 #            first minute to the largest of the last (first and last third when the flood is shorter than 3 minutes)
@@ -154,6 +155,9 @@ echo "ratios spa/fwknop (wall medians): -T $(ratio "$(median "$work/spa-T" 1)" "
 start_server spad
 sleep 2
 idle=$(rss_kb "$server_pid")
+# and once the JVM has settled: the compilers' scratch memory goes back to the system about every 5 s
+sleep 8
+settled=$(rss_kb "$server_pid")
 "$JAVA_HOME/bin/java" "$here/Flood.java" 127.0.0.1 "$port" "$FLOOD_RATE" 2 $((FLOOD_SECONDS * 1000)) \
   > "$work/flood.out" 2>&1 &
 flood_pid=$!
@@ -177,6 +181,7 @@ first=$(head -n "$window" "$work/flood-rss" | sort -n | tail -1)
 last=$(tail -n "$window" "$work/flood-rss" | sort -n | tail -1)
 peak=$(sort -n "$work/flood-rss" | tail -1)
 echo
+echo "idle: spad RSS $(mb "$idle") MB 2 s after ready, $(mb "$settled") MB 10 s after"
 echo "flood: $sent garbage datagrams in $FLOOD_SECONDS s ($((sent / FLOOD_SECONDS))/s asked $FLOOD_RATE/s) to spad -t -U"
 echo "flood: spad RSS idle $(mb "$idle") MB, peak $(mb "$peak") MB; largest of the first $window s $(mb "$first") MB," \
   "of the last $window s $(mb "$last") MB: growth $(mb $((last - first))) MB"

@@ -46,6 +46,10 @@ class FootprintScriptIT {
     assertTrue(flood.find(), out);
     long sent = Long.parseLong(flood.group(1));
     assertTrue(sent > 20_000, "the flood sent " + sent);
+    Matcher idle = Pattern.compile("(?m)^idle: spad RSS ([0-9.]+) MB 2 s after ready, ([0-9.]+) MB 10 s after$")
+        .matcher(out);
+    assertTrue(idle.find(), out);
+    assertTrue(Double.parseDouble(idle.group(1)) > 1 && Double.parseDouble(idle.group(2)) > 1, idle.group());
     Matcher rss = Pattern.compile("(?m)^flood: spad RSS idle ([0-9.]+) MB, peak ([0-9.]+) MB;").matcher(out);
     assertTrue(rss.find(), out);
     assertTrue(Double.parseDouble(rss.group(1)) > 1 && Double.parseDouble(rss.group(2)) > 1, rss.group());
