@@ -27,7 +27,8 @@ final class PlaintextDecoder {
       throw SpaException.message(null, "plaintext length " + len + " outside " + SpaFields.MIN_PLAINTEXT + ".."
           + (SpaFields.MAX_PLAINTEXT_EXCLUSIVE - 1));
     }
-    long scanned = scan(plaintext);
+    int[] at = new int[Cursor.KEPT];
+    long scanned = scan(plaintext, at);
     int colons = (int) (scanned >>> 32);
     int lastColon = (int) scanned;
     if (colons < 6) {
@@ -38,7 +39,7 @@ final class PlaintextDecoder {
     byte[] scratch = new byte[Math.max(lastColon * 3 / 4, DIGEST_SCRATCH)];
     DigestType digestType = verifyDigest(b, lastColon, len, scratch);
 
-    Cursor cur = new Cursor(b, lastColon);
+    Cursor cur = new Cursor(b, lastColon, at, colons - 1);
     cur.next();
     if (cur.length() < RANDOM_DIGITS) {
       throw SpaException.message("random", "shorter than 16 characters");
@@ -53,10 +54,10 @@ final class PlaintextDecoder {
     SpaFields.checkUsername(user);
 
     cur.next();
-    if (cur.length() == 0 || cur.length() > 12 || !allDigits(b, cur.from, cur.to)) {
+    long timestamp = cur.length() > 12 ? -1 : digits(b, cur.from, cur.to);
+    if (timestamp < 0) {
       throw SpaException.message("timestamp", "must be 1 to 12 decimal digits");
     }
-    long timestamp = parseDigits(b, cur.from, cur.to);
     if (timestamp > MAX_TIMESTAMP) {
       throw SpaException.message("timestamp", "beyond 32 bits");
     }
@@ -68,10 +69,10 @@ final class PlaintextDecoder {
     String version = plaintext.substring(cur.from, cur.to);
 
     cur.next();
-    if (cur.length() == 0 || cur.length() > 2 || !allDigits(b, cur.from, cur.to)) {
+    int typeCode = cur.length() > 2 ? -1 : (int) digits(b, cur.from, cur.to);
+    if (typeCode < 0) {
       throw SpaException.message("message_type", "must be 1 or 2 digits");
     }
-    int typeCode = (int) parseDigits(b, cur.from, cur.to);
     if (typeCode > 6) {
       throw SpaException.message("message_type", "unknown type " + typeCode);
     }
@@ -109,16 +110,15 @@ final class PlaintextDecoder {
       if (!cur.hasNext()) {
         throw SpaException.message("client_timeout", "missing for type " + typeCode);
       }
-      cur.rest();
-      int colon = indexOf(b, ':', cur.from, cur.to);
+      int colon = cur.rest();
       if (colon >= 0) {
         serverAuth = serverAuth(b, cur.from, colon, scratch);
         cur.from = colon + 1;
       }
-      if (cur.length() > 6 || !allDigits(b, cur.from, cur.to)) {
+      clientTimeout = cur.length() > 6 ? -1 : (int) digits(b, cur.from, cur.to);
+      if (clientTimeout < 0) {
         throw SpaException.message("client_timeout", "must be decimal digits");
       }
-      clientTimeout = (int) parseDigits(b, cur.from, cur.to);
       if (clientTimeout > SpaFields.MAX_CLIENT_TIMEOUT) {
         throw SpaException.message("client_timeout", clientTimeout + " beyond " + SpaFields.MAX_CLIENT_TIMEOUT);
       }
@@ -133,10 +133,11 @@ final class PlaintextDecoder {
 
   /**
    * Refuses a non-printable character; returns the number of colons (high half) and the index of the last
-   * (low half, -1 for none). A method of its own so that its loop, hot before {@link #decode} is compiled,
-   * does not make the compiler build all of {@code decode} twice (once to enter it inside the loop).
+   * (low half, -1 for none), and puts the indexes of the first {@code at.length} colons in {@code at}, so that the
+   * fields are found in this one pass. A method of its own so that its loop, hot before {@link #decode} is
+   * compiled, does not make the compiler build all of {@code decode} twice (once to enter it inside the loop).
    */
-  private static long scan(String plaintext) throws SpaException {
+  private static long scan(String plaintext, int[] at) throws SpaException {
     int colons = 0;
     int lastColon = -1;
     for (int i = 0; i < plaintext.length(); i++) {
@@ -145,6 +146,9 @@ final class PlaintextDecoder {
         throw SpaException.message(null, "non-printable character " + SpaFields.describe(c));
       }
       if (c == ':') {
+        if (colons < at.length) {
+          at[colons] = i;
+        }
         colons++;
         lastColon = i;
       }
@@ -219,20 +223,18 @@ final class PlaintextDecoder {
     return new String(scratch, 0, n, StandardCharsets.ISO_8859_1);
   }
 
-  private static boolean allDigits(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] < '0' || b[i] > '9') {
-        return false;
-      }
+  /** The value of {@code b[from, to)} when it is 1..18 decimal digits, else -1. */
+  private static long digits(byte[] b, int from, int to) {
+    if (to <= from) {
+      return -1;
     }
-    return to > from;
-  }
-
-  /** The value of 1..18 decimal digits. */
-  private static long parseDigits(byte[] b, int from, int to) {
     long v = 0;
     for (int i = from; i < to; i++) {
-      v = v * 10 + (b[i] - '0');
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      v = v * 10 + d;
     }
     return v;
   }
@@ -246,17 +248,29 @@ final class PlaintextDecoder {
     return -1;
   }
 
-  /** Walks ':'-separated fields of {@code b[0, end)}; {@link #next} and {@link #rest} set {@code [from, to)}. */
+  /**
+   * Walks ':'-separated fields of {@code b[0, end)}; {@link #next} and {@link #rest} set {@code [from, to)}. The
+   * colons come from {@link #scan}: the first {@link #KEPT} by index, any after them looked for again.
+   */
   private static final class Cursor {
+    /** Colons kept by index: a message has at most 9 fields before the digest, a longer one is refused. */
+    static final int KEPT = 8;
     private final byte[] b;
     private final int end;
+    private final int[] at;
+    /** The colons before {@code end}. */
+    private final int inner;
+    /** How many of them the fields read so far ended at. */
+    private int passed;
     private int pos;
     int from;
     int to;
 
-    Cursor(byte[] b, int end) {
+    Cursor(byte[] b, int end, int[] at, int inner) {
       this.b = b;
       this.end = end;
+      this.at = at;
+      this.inner = inner;
     }
 
     int length() {
@@ -271,30 +285,36 @@ final class PlaintextDecoder {
       if (pos > end) {
         throw SpaException.message(null, "too few fields");
       }
-      int colon = indexOf(b, ':', pos, end);
+      int colon = nextColon();
       from = pos;
-      to = colon < 0 ? end : colon;
+      if (colon < 0) {
+        to = end;
+      } else {
+        to = colon;
+        passed++;
+      }
       pos = to + 1;
     }
 
-    /** Everything not yet read (may contain ':'). */
-    void rest() {
+    /** The index of the first colon at or after {@code pos} and before {@code end}, or -1. */
+    private int nextColon() {
+      if (passed >= inner) {
+        return -1;
+      }
+      return passed < at.length ? at[passed] : indexOf(b, ':', pos, end);
+    }
+
+    /** Everything not yet read (may contain ':'); returns the index of its first ':', or -1. */
+    int rest() {
+      int colon = pos <= end ? nextColon() : -1;
       from = Math.min(pos, end);
       to = end;
       pos = end + 1;
+      return colon;
     }
 
     int remainingFields() {
-      if (pos > end) {
-        return 0;
-      }
-      int n = 1;
-      for (int i = pos; i < end; i++) {
-        if (b[i] == ':') {
-          n++;
-        }
-      }
-      return n;
+      return pos > end ? 0 : 1 + inner - passed;
     }
   }
 }

@@ -12,6 +12,19 @@ public final class ByteLine {
   private static final int RECALL_MIN = 24;
   private static final int JSON = 0;
   private static final int PRINTABLE = 1;
+  /** The decimal digits of 0..255, for IPv4 octets: their count in the top byte, then the digits, first highest. */
+  private static final int[] OCTETS = new int[256];
+
+  static {
+    for (int v = 0; v < 256; v++) {
+      String d = Integer.toString(v);
+      int packed = d.length() << 24;
+      for (int i = 0; i < d.length(); i++) {
+        packed |= d.charAt(i) << (16 - 8 * i);
+      }
+      OCTETS[v] = packed;
+    }
+  }
   private byte[] buf;
   private int len;
   /**
@@ -69,6 +82,9 @@ public final class ByteLine {
   }
 
   public ByteLine number(long v) {
+    if (v >= 0 && v <= Integer.MAX_VALUE) {
+      return number((int) v); // ports, counts, timeouts: int arithmetic, the length without a loop
+    }
     if (v == Long.MIN_VALUE) {
       return ascii(Long.toString(v));
     }
@@ -80,6 +96,19 @@ public final class ByteLine {
     for (long t = v; t >= 10; t /= 10) {
       digits++;
     }
+    ensure(digits);
+    int end = len + digits;
+    for (int i = end - 1; i >= len; i--) {
+      buf[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    len = end;
+    return this;
+  }
+
+  private ByteLine number(int v) {
+    int digits = v < 100_000 ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10_000 ? 4 : 5)
+        : v < 10_000_000 ? (v < 1_000_000 ? 6 : 7) : v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10;
     ensure(digits);
     int end = len + digits;
     for (int i = end - 1; i >= len; i--) {
@@ -104,7 +133,16 @@ public final class ByteLine {
   public ByteLine address(InetAddress a) {
     if (a instanceof Inet4Address) {
       byte[] b = a.getAddress();
-      number(b[0] & 0xff).put('.').number(b[1] & 0xff).put('.').number(b[2] & 0xff).put('.').number(b[3] & 0xff);
+      ensure(15);
+      for (int i = 0; i < 4; i++) {
+        if (i > 0) {
+          buf[len++] = '.';
+        }
+        int d = OCTETS[b[i] & 0xff];
+        for (int n = d >>> 24; n > 0; n--, d <<= 8) {
+          buf[len++] = (byte) (d >>> 16);
+        }
+      }
       return this;
     }
     return ascii(IpAddresses.text(a));

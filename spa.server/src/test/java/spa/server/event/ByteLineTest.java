@@ -2,6 +2,7 @@ package spa.server.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +60,34 @@ class ByteLineTest {
     l.jsonString(a).jsonString(b);
     String enc = "\"" + "x".repeat(30) + "\\\"\"";
     assertEquals(enc + enc, text(l));
+  }
+
+  @Test
+  void numbersOfEveryLengthAndSignAreTheirDecimalText() {
+    ByteLine l = new ByteLine(2);
+    long[] edges = {0, 9, 10, 99, 100, 65_535, 99_999, 100_000, 999_999_999, 1_000_000_000, Integer.MAX_VALUE,
+        Integer.MAX_VALUE + 1L, -1, -10, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE};
+    for (long v : edges) {
+      l.reset();
+      l.number(v);
+      assertEquals(Long.toString(v), text(l));
+    }
+    for (long v = 1; v > 0 && v < Long.MAX_VALUE / 3; v = v * 3 + 1) {
+      l.reset();
+      l.put('x').number(v).put('y');
+      assertEquals("x" + v + "y", text(l));
+    }
+  }
+
+  @Test
+  void ipv4AddressesAreDottedDecimalForEveryOctet() throws Exception {
+    ByteLine l = new ByteLine(1);
+    for (int v = 0; v < 256; v++) {
+      byte b = (byte) v;
+      InetAddress a = InetAddress.getByAddress(new byte[] {b, (byte) (255 - v), (byte) (v / 3), b});
+      l.reset();
+      l.put('[').address(a).put(']');
+      assertEquals("[" + a.getHostAddress() + "]", text(l));
+    }
   }
 }
