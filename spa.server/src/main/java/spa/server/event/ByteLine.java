@@ -85,25 +85,7 @@ public final class ByteLine {
     if (v >= 0 && v <= Integer.MAX_VALUE) {
       return number((int) v); // ports, counts, timeouts: int arithmetic, the length without a loop
     }
-    if (v == Long.MIN_VALUE) {
-      return ascii(Long.toString(v));
-    }
-    if (v < 0) {
-      put('-');
-      v = -v;
-    }
-    int digits = 1;
-    for (long t = v; t >= 10; t /= 10) {
-      digits++;
-    }
-    ensure(digits);
-    int end = len + digits;
-    for (int i = end - 1; i >= len; i--) {
-      buf[i] = (byte) ('0' + v % 10);
-      v /= 10;
-    }
-    len = end;
-    return this;
+    return ascii(Long.toString(v)); // negative or beyond an int: no event field in practice
   }
 
   private ByteLine number(int v) {
