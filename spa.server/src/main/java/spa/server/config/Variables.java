@@ -97,6 +97,9 @@ public final class Variables {
     m.put("IPFW_EXE", null);
     m.put("PFCTL_EXE", null);
     m.put("PF_KILL_STATES", "N");
+    // spad's own, for the iptables plugin: IPv6 grants through ip6tables (default Y; the binary beside IPTABLES_EXE)
+    m.put("ENABLE_IP6TABLES", null);
+    m.put("IP6TABLES_EXE", null);
     m.put("FWKNOP_RUN_DIR", DEFAULT_RUN_DIR);
     m.put("FWKNOP_CONF_DIR", DEFAULT_CONF_DIR);
     m.put("ACCESS_FILE", null);
@@ -141,6 +144,14 @@ public final class Variables {
     m.put("DIGEST_MIGRATE_FROM", "/run/fwknop/digest.cache, /var/run/fwknop/digest.cache");
     m.put("NFT_USE_LIBRARY", "Y"); // nftables: Y = libnftables in-process when it loads, else the nft command; N = always the nft command
     m.put("NFT_LIBRARY", null); // nftables: file name or path of libnftables (default libnftables.so.1)
+    // the nftables plugin's own settings; their defaults and checks are the plugin's (NftConfig)
+    m.put("NFT_MODE", null); // own (default), embedded or sets
+    m.put("NFT_TABLE", null); // the table: spa's own (default spa), or the existing one embedded and sets use
+    m.put("NFT_FAMILY", null); // inet (default), ip or ip6
+    m.put("NFT_PREFIX", null); // of spa's chain and set names (default: none in own mode, spa_ otherwise)
+    m.put("NFT_PROTECTED_PORTS", null); // ports dropped unless granted (default: OPEN_PORTS, when set here)
+    m.put("NFT_FORWARD_DROP", null); // Y: spa's forward chain drops new forwarded connections without a grant
+    m.put("NFT_EXE", null); // the nft command (default /usr/sbin/nft)
     return java.util.Collections.unmodifiableMap(m);
   }
 

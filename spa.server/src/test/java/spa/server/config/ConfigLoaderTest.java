@@ -170,4 +170,17 @@ class ConfigLoaderTest {
         warnings);
     assertEquals("127.0.0.1", c.globals().get("SPA_UDP_BIND_ADDRESS").orElseThrow());
   }
+
+  /** The nftables and iptables plugins' settings, as the README documents them, load without an "unknown" warning. */
+  @Test
+  void theFirewallPluginsVariablesAreKnownOnes() throws Exception {
+    java.util.ArrayList<String> warnings = new java.util.ArrayList<>();
+    ServerConfig c = loadPrivate("NFT_MODE embedded\nNFT_TABLE filter\nNFT_FAMILY inet\nNFT_PREFIX spa_\n"
+        + "NFT_PROTECTED_PORTS tcp/22\nNFT_FORWARD_DROP N\nNFT_EXE /usr/sbin/nft\nENABLE_IP6TABLES N\n"
+        + "IP6TABLES_EXE /usr/sbin/ip6tables\nNFT_MOD own\n", "SOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY k\n", warnings);
+    assertEquals(List.of(dir.resolve("fwknopd.conf") + ":10: NFT_MOD: unknown variable, passed to plugins only"),
+        warnings);
+    assertEquals("tcp/22", c.globals().get("NFT_PROTECTED_PORTS").orElseThrow());
+    assertEquals("embedded", c.globals().get("NFT_MODE").orElseThrow());
+  }
 }

@@ -50,14 +50,14 @@ class FwknopFormatTest {
 
   @Test
   void serverConfExpandsDefaultsAndWarnsOnUnknownVariables() throws Exception {
-    Path f = write("fwknopd.conf", "DIGEST_FILE $FWKNOP_RUN_DIR/d.cache\nNFT_TABLE spa\n");
+    Path f = write("fwknopd.conf", "DIGEST_FILE $FWKNOP_RUN_DIR/d.cache\nNFT_TABEL spa\n");
     Settings.Builder b = Settings.builder(f.toString());
     List<String> warnings = new ArrayList<>();
     FwknopFormat.parseServer(f, b, k -> k.equals("FWKNOP_RUN_DIR") ? "/run/x" : null, warnings::add);
     assertEquals("/run/x/d.cache", b.build().get("DIGEST_FILE").orElseThrow());
-    assertEquals("spa", b.build().get("NFT_TABLE").orElseThrow());
+    assertEquals("spa", b.build().get("NFT_TABEL").orElseThrow()); // passed on, for a plugin that may know it
     assertEquals(1, warnings.size());
-    assertTrue(warnings.get(0).contains(f + ":2: NFT_TABLE"), warnings.get(0));
+    assertTrue(warnings.get(0).contains(f + ":2: NFT_TABEL"), warnings.get(0));
   }
 
   @Test
