@@ -130,6 +130,33 @@ class ImageIT {
         + "/spa\\.cipher\\.aes-\\S+\\.jar")), r::describe);
   }
 
+  /**
+   * Each shipped plugin names its providers in its jar's manifest, exactly those spad finds once it loads it, so that
+   * a spad loads only the plugins its configuration uses.
+   */
+  @Test
+  void everyShippedPluginDeclaresWhatItProvides(@TempDir Path dir) throws Exception {
+    Run.Result r = Run.run(List.of(image.spad().toString(), "--list-plugins"), Map.of(), dir, LIMIT);
+    assertEquals(0, r.exitCode(), r::describe);
+    for (var e : PLUGINS.entrySet()) {
+      Path unit = image.plugins().toRealPath().resolve(e.getKey());
+      Set<String> listed = r.stdout().lines().filter(l -> l.contains(" " + unit + "/"))
+          .map(l -> l.split(" +")).map(f -> f[1] + " " + f[0]).collect(Collectors.toCollection(TreeSet::new));
+      Path jar;
+      try (Stream<Path> jars = Files.list(unit)) {
+        jar = jars.filter(j -> j.getFileName().toString().startsWith(e.getValue() + "-")).findFirst().orElseThrow();
+      }
+      String declared;
+      try (java.util.jar.JarInputStream in = new java.util.jar.JarInputStream(Files.newInputStream(jar))) {
+        declared = in.getManifest() == null ? null : in.getManifest().getMainAttributes().getValue("Spa-Provides");
+      }
+      assertTrue(declared != null, jar + " declares nothing: spad would load it at every start");
+      Set<String> items = Stream.of(declared.split(",")).map(String::strip)
+          .collect(Collectors.toCollection(TreeSet::new));
+      assertEquals(listed, items, jar.toString());
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"spa", "spad"})
   void launcherFindsItsHomeThroughSymlinksFromAnyDirectory(String launcher, @TempDir Path dir) throws Exception {

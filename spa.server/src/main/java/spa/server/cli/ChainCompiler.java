@@ -35,16 +35,17 @@ final class ChainCompiler {
     List<Authorizer> extras = new ArrayList<>();
     Settings g = config.globals();
     if (g.has("AUTHORIZERS")) {
-      List<Plugins.Found<Authorizer>> found = plugins.providers(Authorizer.class, Authorizer::name, errors);
+      errors.clear();
       for (String name : g.get("AUTHORIZERS").orElseThrow().split(",")) {
         String n = name.strip();
         if (n.isEmpty()) {
           continue;
         }
-        extras.add(found.stream().filter(f -> f.info().name().equals(n)).findFirst()
+        extras.add(plugins.providers(Authorizer.class, n, Authorizer::name, errors).stream().findFirst()
             .orElseThrow(() -> g.invalid("AUTHORIZERS", "no authorizer plugin named '" + n + "' is installed"))
             .provider());
       }
+      errors.forEach(e -> warn.accept("plugin " + e));
     }
     return new DecisionChain(policy, new DefaultAuthorizer(policy, NatResolver.system()), extras);
   }

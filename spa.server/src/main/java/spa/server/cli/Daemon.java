@@ -119,7 +119,7 @@ public final class Daemon {
     }
     plugins = Plugins.load(pluginDirs, Set.of("com.sun.jna"));
     List<String> pluginErrors = new ArrayList<>(plugins.problems());
-    pluginErrors.addAll(Plugins.duplicates(plugins.all(pluginErrors)));
+    pluginErrors.addAll(plugins.duplicates(pluginErrors));
     if (!pluginErrors.isEmpty()) {
       pluginErrors.forEach(p -> err.println("spad: plugin " + p));
       return 1;

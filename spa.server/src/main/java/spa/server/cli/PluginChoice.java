@@ -2,8 +2,8 @@ package spa.server.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import spa.core.Settings;
 import spa.core.spi.CaptureSource;
 import spa.core.spi.FirewallBackend;
@@ -19,11 +19,11 @@ final class PluginChoice {
     this.warn = warn;
   }
 
-  /** The configured capture; with none named, pcap for a file or interface, else udp. */
   Plugins plugins() {
     return plugins;
   }
 
+  /** The configured capture; with none named, pcap for a file or interface, else udp. */
   Plugins.Found<CaptureSource> capture(Settings g) throws StartupException {
     String name = g.get("CAPTURE").orElse(null);
     if (name == null) {
@@ -37,13 +37,7 @@ final class PluginChoice {
         name = "udp";
       }
     }
-    List<String> errors = new ArrayList<>();
-    List<Plugins.Found<CaptureSource>> found = plugins.providers(CaptureSource.class, CaptureSource::name, errors);
-    errors.forEach(e -> warn.accept("plugin " + e));
-    String wanted = name;
-    return found.stream().filter(f -> f.info().name().equals(wanted)).findFirst()
-        .orElseThrow(() -> new StartupException("no capture plugin named '" + wanted + "' is installed (found: "
-            + found.stream().map(f -> f.info().name()).toList() + ")"));
+    return named(CaptureSource.class, "capture", name, CaptureSource::name, new ArrayList<>());
   }
 
   /** The configured firewall; with none named, nftables, iptables, or the only one; null for none. */
@@ -53,24 +47,17 @@ final class PluginChoice {
       return null;
     }
     List<String> errors = new ArrayList<>();
-    List<Plugins.Found<FirewallBackend>> found = plugins.providers(FirewallBackend.class, FirewallBackend::name, errors);
+    // the names first: only the plugin chosen becomes a layer
+    List<String> found = plugins.names(FirewallBackend.class, FirewallBackend::name, errors);
+    String chosen = name;
+    if (chosen == null) {
+      chosen = List.of("nftables", "iptables").stream().filter(found::contains).findFirst()
+          .orElse(found.size() == 1 ? found.get(0) : null);
+    }
+    if (chosen != null) {
+      return named(FirewallBackend.class, "firewall", chosen, FirewallBackend::name, errors);
+    }
     errors.forEach(e -> warn.accept("plugin " + e));
-    if (name != null) {
-      String wanted = name;
-      return found.stream().filter(f -> f.info().name().equals(wanted)).findFirst()
-          .orElseThrow(() -> new StartupException("no firewall plugin named '" + wanted + "' is installed (found: "
-              + found.stream().map(f -> f.info().name()).toList() + ")"));
-    }
-    for (String preferred : List.of("nftables", "iptables")) {
-      Optional<Plugins.Found<FirewallBackend>> f =
-          found.stream().filter(x -> x.info().name().equals(preferred)).findFirst();
-      if (f.isPresent()) {
-        return f.get();
-      }
-    }
-    if (found.size() == 1) {
-      return found.get(0);
-    }
     if (found.isEmpty()) {
       if (required) {
         throw new StartupException("no firewall plugin is installed");
@@ -78,7 +65,22 @@ final class PluginChoice {
       warn.accept("no firewall plugin is installed: decisions are logged, nothing is opened");
       return null;
     }
-    throw new StartupException("several firewall plugins are installed " + found.stream().map(f -> f.info().name())
-        .toList() + ": choose one with --firewall NAME or FIREWALL");
+    throw new StartupException("several firewall plugins are installed " + found
+        + ": choose one with --firewall NAME or FIREWALL");
+  }
+
+  /**
+   * The provider of {@code service} named {@code name}, made into a layer if it waits; the plugins' faults in
+   * {@code errors} and those met on the way are warnings.
+   */
+  private <S> Plugins.Found<S> named(Class<S> service, String kind, String name, Function<S, String> nameOf,
+      List<String> errors) throws StartupException {
+    List<Plugins.Found<S>> found = plugins.providers(service, name, nameOf, errors);
+    errors.forEach(e -> warn.accept("plugin " + e));
+    if (found.isEmpty()) {
+      throw new StartupException("no " + kind + " plugin named '" + name + "' is installed (found: "
+          + plugins.names(service, nameOf, new ArrayList<>()) + ")");
+    }
+    return found.get(0);
   }
 }

@@ -19,7 +19,7 @@ final class PluginListing {
   int run() {
     List<String> errors = new ArrayList<>();
     List<Plugins.Found<?>> all = plugins.all(errors);
-    errors.addAll(Plugins.duplicates(all));
+    errors.addAll(plugins.duplicates(new ArrayList<>())); // every plugin is a layer by now
     out.println(String.format("%-12s %-16s %-24s %-10s %s", "NAME", "KIND", "MODULE", "VERSION", "PATH"));
     for (Plugins.Found<?> f : all) {
       PluginInfo p = f.info();

@@ -92,8 +92,8 @@ public final class FleetChoice {
       throw new ConfigException(null, "FLEET_GRANTS", "needs a replay store the fleet shares (REPLAY_STORE redis)");
     }
     List<String> errors = new ArrayList<>();
-    return plugins.providers(GrantBus.class, GrantBus::name, errors).stream().map(Plugins.Found::provider)
-        .filter(b -> b.name().equals(name)).findFirst()
+    return plugins.providers(GrantBus.class, name, GrantBus::name, errors).stream().map(Plugins.Found::provider)
+        .findFirst()
         .orElseThrow(() -> new ConfigException(null, "FLEET_GRANTS", "no grant bus named " + name
             + " among the plugins" + (errors.isEmpty() ? "" : " (" + String.join("; ", errors) + ")")));
   }

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
@@ -25,21 +27,38 @@ final class PluginUnits {
   /** One plugin: its name (file or directory name), where it came from, and its jars' modules. */
   record Unit(String name, Path origin, List<ModuleReference> modules) {}
 
+  /** One plugin as its directory entry shows it, before any of its jars is read: its name, origin and jars. */
+  record Candidate(String name, Path origin, List<Path> jars) {}
+
+  /** One provider a plugin declares: the service's simple name ({@code FirewallBackend}) and the provider's name. */
+  record Provided(String service, String name) {
+    @Override
+    public String toString() {
+      return service + " " + name;
+    }
+  }
+
   private static final Set<String> SERVICE_NAMES =
       Set.copyOf(Plugins.SERVICES.stream().map(Class::getName).toList());
+  private static final Set<String> SERVICE_SIMPLE_NAMES =
+      Set.copyOf(Plugins.SERVICES.stream().map(Class::getSimpleName).toList());
 
   private PluginUnits() {}
 
-  /** The plugins in {@code roots}, in order, directory entries sorted; faults go to {@code problems}. */
-  static List<Unit> find(List<Path> roots, ModuleLayer boot, List<String> problems) {
-    List<Unit> units = new ArrayList<>();
-    // package to module, made once: the boot layer (the Java runtime's modules too) has over a thousand packages
+  /** Package to module of every module of {@code boot} (the Java runtime's too: over a thousand packages). */
+  static Map<String, String> packages(ModuleLayer boot) {
     Map<String, String> bootPackages = new HashMap<>(2048);
     for (Module m : boot.modules()) {
       for (String p : m.getPackages()) {
         bootPackages.put(p, m.getName());
       }
     }
+    return bootPackages;
+  }
+
+  /** The plugins in {@code roots}, in order, directory entries sorted; no jar is opened. Faults go to {@code problems}. */
+  static List<Candidate> candidates(List<Path> roots, List<String> problems) {
+    List<Candidate> out = new ArrayList<>();
     for (Path root : roots) {
       List<Path> entries;
       try (Stream<Path> s = Files.list(root)) {
@@ -62,21 +81,55 @@ final class PluginUnits {
         } else {
           continue; // a README or similar beside the plugins
         }
-        String name = e.getFileName().toString().replaceFirst("\\.jar$", "");
-        Unit u = check(name, e, jars, boot, bootPackages, problems);
-        if (u != null) {
-          units.add(u);
-        }
+        out.add(new Candidate(e.getFileName().toString().replaceFirst("\\.jar$", ""), e, jars));
       }
     }
-    return units;
+    return out;
+  }
+
+  /**
+   * What the plugin's jars declare they provide in their manifests' {@value Plugins#PROVIDES} attribute (read from
+   * the head of each jar, where the jar tools put the manifest, without opening the jar's directory), or null when
+   * none declares anything. A declaration that does not parse is a fault, in {@code problems}.
+   */
+  static Set<Provided> declared(Candidate c, List<String> problems) {
+    Set<Provided> out = null;
+    for (Path jar : c.jars()) {
+      String text;
+      try (JarInputStream in = new JarInputStream(Files.newInputStream(jar), false)) {
+        Manifest mf = in.getManifest();
+        text = mf == null ? null : mf.getMainAttributes().getValue(Plugins.PROVIDES);
+      } catch (IOException | SecurityException e) {
+        continue; // read in full by check(), which names the fault, once the plugin is needed
+      }
+      if (text == null) {
+        continue;
+      }
+      if (out == null) {
+        out = new java.util.LinkedHashSet<>();
+      }
+      for (String item : text.split(",")) {
+        String[] parts = item.strip().split("\\s+");
+        if (parts.length != 2 || !SERVICE_SIMPLE_NAMES.contains(parts[0])) {
+          problems.add(jar + ": " + Plugins.PROVIDES + ": '" + item.strip() + "' is not a service and a name (one of "
+              + Plugins.SERVICES.stream().map(Class::getSimpleName).toList() + ", then the provider's name)");
+          return null;
+        }
+        out.add(new Provided(parts[0], parts[1]));
+      }
+    }
+    return out;
+  }
+
+  /** The plugin if its jars can make a layer; otherwise null, with one line per fault in {@code problems}. */
+  static Unit check(Candidate c, ModuleLayer boot, Map<String, String> bootPackages, List<String> problems) {
+    return check(c.name(), c.origin(), c.jars(), boot, bootPackages, problems);
   }
 
   private static boolean isJar(Path p) {
     return p.getFileName().toString().endsWith(".jar") && !Files.isDirectory(p);
   }
 
-  /** The plugin if its jars can make a layer; otherwise null, with one line per fault in {@code problems}. */
   private static Unit check(String name, Path origin, List<Path> jars, ModuleLayer boot,
       Map<String, String> bootPackages, List<String> problems) {
     int before = problems.size();

@@ -33,6 +33,11 @@ import spa.core.spi.FirewallBackend;
  * plugin directories: a jar {@code plugins/x.jar}, or a directory {@code plugins/<name>/} holding the plugin's jars
  * and its private dependencies, each becoming one child {@link ModuleLayer}. Boot-layer modules win over copies in
  * a plugin.
+ *
+ * <p>A plugin whose jar declares what it provides ({@value #PROVIDES} in its manifest) becomes a layer only when
+ * something asks for one of its providers: a spad that uses nftables and UDP does not read, check or load the
+ * other firewalls, pcap4j, Jedis or Bouncy Castle. Once made, its providers must be exactly those it declared, or
+ * none of them is used. A plugin without the attribute becomes a layer at once. Thread-safe.
  */
 public final class Plugins {
   /** The services spad loads, in the order {@code --list-plugins} shows them. */
@@ -40,63 +45,143 @@ public final class Plugins {
       List.of(CaptureSource.class, Decryptor.class, Authorizer.class, FirewallBackend.class, ReplayStore.class,
           GrantBus.class);
 
+  /**
+   * The manifest attribute in which a plugin's jar names its providers, each as a service's simple name and the
+   * provider's name: {@code Spa-Provides: ReplayStore redis, GrantBus redis}.
+   */
+  public static final String PROVIDES = "Spa-Provides";
+
   /** A layer and where it came from. */
   public record Layer(String name, Path dir, ModuleLayer layer) {}
 
   /** A provider instance with where it was found. */
   public record Found<S>(S provider, PluginInfo info, ClassLoader loader) {}
 
-  private final List<Layer> layers;
-  private final List<String> problems;
+  /** A plugin not made into a layer yet, and what it declares. */
+  private record Deferred(PluginUnits.Candidate candidate, Set<PluginUnits.Provided> declared) {}
 
-  private Plugins(List<Layer> layers, List<String> problems) {
-    this.layers = List.copyOf(layers);
-    this.problems = List.copyOf(problems);
+  private final ModuleLayer boot;
+  private final Set<String> nativeAccess;
+  /** Guarded by this: the layers made so far, the plugins still to make, the faults met. */
+  private final List<Layer> layers;
+  private final List<Deferred> deferred;
+  private final List<String> problems;
+  private Map<String, String> bootPackages;
+
+  private Plugins(ModuleLayer boot, Set<String> nativeAccess) {
+    this.boot = boot;
+    this.nativeAccess = Set.copyOf(nativeAccess);
+    this.layers = new ArrayList<>(List.of(new Layer("boot", null, boot)));
+    this.deferred = new ArrayList<>();
+    this.problems = new ArrayList<>();
   }
 
   /** Only what is on the module path. */
   public static Plugins bootOnly() {
-    return new Plugins(List.of(new Layer("boot", null, ModuleLayer.boot())), List.of());
+    return new Plugins(ModuleLayer.boot(), Set.of());
   }
 
   /**
-   * The boot layer and one layer per plugin of {@code roots} (see {@link PluginUnits}); a root that does not exist,
-   * or that names a directory met before, adds nothing. Modules named in {@code nativeAccess} get native access in
-   * the layers that hold them (JNA).
+   * The boot layer and the plugins of {@code roots} (see {@link PluginUnits}); a root that does not exist, or that
+   * names a directory met before, adds nothing. Plugins that declare their providers wait until one is asked for;
+   * the others become layers now. Modules named in {@code nativeAccess} get native access in the layers that hold
+   * them (JNA).
    */
   public static Plugins load(List<Path> roots, Set<String> nativeAccess) {
-    List<Layer> layers = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    ModuleLayer boot = ModuleLayer.boot();
-    layers.add(new Layer("boot", null, boot));
+    Plugins p = new Plugins(ModuleLayer.boot(), nativeAccess);
     Set<Path> seen = new LinkedHashSet<>();
     for (Path r : roots) {
       if (r != null && Files.isDirectory(r)) {
         try {
           seen.add(r.toRealPath());
         } catch (IOException e) {
-          problems.add(r + ": " + e.getMessage());
+          p.problems.add(r + ": " + e.getMessage());
         }
       }
     }
-    for (PluginUnits.Unit u : PluginUnits.find(List.copyOf(seen), boot, problems)) {
-      try {
-        // after-finder and no roots: only what provides services the boot layer uses, plus what that requires;
-        // the modules PluginUnits read, not read again (each read of a signed jar verifies its signature)
-        Configuration cf = boot.configuration().resolveAndBind(ModuleFinder.of(), finder(u.modules()), Set.of());
-        ModuleLayer.Controller ctl =
-            ModuleLayer.defineModulesWithOneLoader(cf, List.of(boot), ClassLoader.getSystemClassLoader());
-        for (String m : nativeAccess) {
-          // findModule looks in the parents too: a module the boot layer holds has its access from the command line
-          ctl.layer().findModule(m).filter(mod -> mod.getLayer() == ctl.layer())
-              .ifPresent(mod -> enableNativeAccess(ctl, mod));
+    synchronized (p) {
+      for (PluginUnits.Candidate c : PluginUnits.candidates(List.copyOf(seen), p.problems)) {
+        int before = p.problems.size();
+        Set<PluginUnits.Provided> declared = PluginUnits.declared(c, p.problems);
+        if (p.problems.size() > before) {
+          continue;
         }
-        layers.add(new Layer(u.name(), u.origin(), ctl.layer()));
-      } catch (FindException | ResolutionException | LayerInstantiationException | SecurityException e) {
-        problems.add(u.origin() + ": " + PluginUnits.oneLine(e));
+        if (declared == null) {
+          p.make(c);
+        } else {
+          p.deferred.add(new Deferred(c, Set.copyOf(declared)));
+        }
       }
     }
-    return new Plugins(layers, problems);
+    return p;
+  }
+
+  /** Checks {@code c} and makes its layer; null, with the faults in {@link #problems}, when it cannot be one. */
+  private Layer make(PluginUnits.Candidate c) {
+    if (bootPackages == null) {
+      bootPackages = PluginUnits.packages(boot);
+    }
+    PluginUnits.Unit u = PluginUnits.check(c, boot, bootPackages, problems);
+    if (u == null) {
+      return null;
+    }
+    try {
+      // after-finder and no roots: only what provides services the boot layer uses, plus what that requires;
+      // the modules PluginUnits read, not read again (each read of a signed jar verifies its signature)
+      Configuration cf = boot.configuration().resolveAndBind(ModuleFinder.of(), finder(u.modules()), Set.of());
+      ModuleLayer.Controller ctl =
+          ModuleLayer.defineModulesWithOneLoader(cf, List.of(boot), ClassLoader.getSystemClassLoader());
+      for (String m : nativeAccess) {
+        // findModule looks in the parents too: a module the boot layer holds has its access from the command line
+        ctl.layer().findModule(m).filter(mod -> mod.getLayer() == ctl.layer())
+            .ifPresent(mod -> enableNativeAccess(ctl, mod));
+      }
+      Layer l = new Layer(u.name(), u.origin(), ctl.layer());
+      layers.add(l);
+      return l;
+    } catch (FindException | ResolutionException | LayerInstantiationException | SecurityException e) {
+      problems.add(u.origin() + ": " + PluginUnits.oneLine(e));
+      return null;
+    }
+  }
+
+  /**
+   * Makes the layers of the waiting plugins that declare a provider {@code wanted} accepts, in directory order; a
+   * plugin whose providers are not the ones it declared is taken out again, with the reason in {@link #problems}
+   * and in {@code errors}.
+   */
+  private void need(java.util.function.Predicate<PluginUnits.Provided> wanted, List<String> errors) {
+    for (var it = deferred.iterator(); it.hasNext(); ) {
+      Deferred d = it.next();
+      if (d.declared().stream().noneMatch(wanted)) {
+        continue;
+      }
+      it.remove();
+      int before = problems.size();
+      Layer l = make(d.candidate());
+      if (l == null) {
+        errors.addAll(problems.subList(before, problems.size()));
+        continue;
+      }
+      Set<PluginUnits.Provided> actual = new LinkedHashSet<>();
+      List<String> instantiation = new ArrayList<>();
+      for (Class<?> service : SERVICES) {
+        for (Found<?> f : providersIn(l, service, instantiation)) {
+          actual.add(new PluginUnits.Provided(service.getSimpleName(), f.info().name()));
+        }
+      }
+      if (!actual.equals(d.declared())) {
+        layers.remove(l);
+        String why = d.candidate().origin() + ": declares " + sorted(d.declared()) + " in " + PROVIDES
+            + " but provides " + sorted(actual) + (instantiation.isEmpty() ? "" : " (" + String.join("; ", instantiation) + ")");
+        problems.add(why);
+        errors.add(why);
+      }
+    }
+  }
+
+  private static List<String> sorted(Set<PluginUnits.Provided> ps) {
+    return ps.stream().map(PluginUnits.Provided::toString).sorted().toList();
   }
 
   /** A finder of exactly {@code modules}, as read already. */
@@ -176,39 +261,97 @@ public final class Plugins {
     }
   }
 
-  /** Plugins that could not be turned into layers, one line each naming the jar or directory. */
-  public List<String> problems() {
-    return problems;
+  /** Plugins that could not be turned into layers so far, one line each naming the jar or directory. */
+  public synchronized List<String> problems() {
+    return List.copyOf(problems);
   }
 
-  public List<Layer> layers() {
-    return layers;
+  /** The layers made so far: the boot layer first. */
+  public synchronized List<Layer> layers() {
+    return List.copyOf(layers);
   }
 
-  /** Every provider of {@code service}: boot layer first, then plugin layers in directory order. */
-  public <S> List<Found<S>> providers(Class<S> service, Function<S, String> nameOf, List<String> errors) {
+  /**
+   * Every provider of {@code service}: boot layer first, then plugin layers in directory order; the waiting plugins
+   * that declare one become layers first.
+   */
+  public synchronized <S> List<Found<S>> providers(Class<S> service, Function<S, String> nameOf, List<String> errors) {
+    need(p -> p.service().equals(service.getSimpleName()), errors);
     List<Found<S>> out = new ArrayList<>();
     for (Layer l : layers) {
-      ServiceLoader<S> loader = ServiceLoader.load(l.layer(), service);
-      for (ServiceLoader.Provider<S> p : (Iterable<ServiceLoader.Provider<S>>) () -> loader.stream().iterator()) {
-        Class<? extends S> type;
-        try {
-          type = p.type();
-        } catch (ServiceConfigurationError e) {
-          errors.add(l.name() + ": " + service.getSimpleName() + ": " + e.getMessage());
-          continue;
-        }
-        if (type.getModule().getLayer() != l.layer()) {
-          continue; // a parent layer's provider, listed with that layer
-        }
-        ClassLoader cl = type.getClassLoader();
-        try {
-          S instance = withContextLoader(cl, p::get);
-          String name = withContextLoader(cl, () -> nameOf.apply(instance));
-          out.add(new Found<>(instance, info(name, service, type.getModule(), l), cl));
-        } catch (Exception | ServiceConfigurationError e) {
-          errors.add(l.name() + ": " + service.getSimpleName() + " " + type.getName() + ": " + e);
-        }
+      out.addAll(providersIn(l, service, nameOf, errors));
+    }
+    return out;
+  }
+
+  /**
+   * The providers of {@code service} named {@code name}, in the order of {@link #providers}: of the waiting plugins,
+   * only those that declare it become layers.
+   */
+  public synchronized <S> List<Found<S>> providers(Class<S> service, String name, Function<S, String> nameOf,
+      List<String> errors) {
+    need(p -> p.service().equals(service.getSimpleName()) && p.name().equals(name), errors);
+    List<Found<S>> out = new ArrayList<>();
+    for (Layer l : layers) {
+      providersIn(l, service, nameOf, errors).stream().filter(f -> f.info().name().equals(name)).forEach(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * The names of every provider of {@code service}, in the order of {@link #providers}: those of the layers made
+   * (instantiated to be asked) and those the waiting plugins declare, which stay waiting.
+   */
+  public synchronized <S> List<String> names(Class<S> service, Function<S, String> nameOf, List<String> errors) {
+    List<String> out = new ArrayList<>();
+    for (Layer l : layers) {
+      providersIn(l, service, nameOf, errors).forEach(f -> out.add(f.info().name()));
+    }
+    for (Deferred d : deferred) {
+      d.declared().stream().filter(p -> p.service().equals(service.getSimpleName())).forEach(p -> out.add(p.name()));
+    }
+    return out;
+  }
+
+  private List<Found<?>> providersIn(Layer l, Class<?> service, List<String> errors) {
+    return new ArrayList<>(providersIn(l, service, x -> nameOf(service, x), errors));
+  }
+
+  private static String nameOf(Class<?> service, Object provider) {
+    return switch (provider) {
+      case CaptureSource c -> c.name();
+      case Decryptor d -> d.name();
+      case Authorizer a -> a.name();
+      case FirewallBackend f -> f.name();
+      case ReplayStore r -> r.name();
+      case GrantBus b -> b.name();
+      default -> throw new IllegalArgumentException("not a plugin service: " + service);
+    };
+  }
+
+  /** The providers of {@code service} in layer {@code l}, not those of its parents. */
+  private static <S> List<Found<S>> providersIn(Layer l, Class<S> service, Function<S, String> nameOf,
+      List<String> errors) {
+    List<Found<S>> out = new ArrayList<>();
+    ServiceLoader<S> loader = ServiceLoader.load(l.layer(), service);
+    for (ServiceLoader.Provider<S> p : (Iterable<ServiceLoader.Provider<S>>) () -> loader.stream().iterator()) {
+      Class<? extends S> type;
+      try {
+        type = p.type();
+      } catch (ServiceConfigurationError e) {
+        errors.add(l.name() + ": " + service.getSimpleName() + ": " + e.getMessage());
+        continue;
+      }
+      if (type.getModule().getLayer() != l.layer()) {
+        continue; // a parent layer's provider, listed with that layer
+      }
+      ClassLoader cl = type.getClassLoader();
+      try {
+        S instance = withContextLoader(cl, p::get);
+        String name = withContextLoader(cl, () -> nameOf.apply(instance));
+        out.add(new Found<>(instance, info(name, service, type.getModule(), l), cl));
+      } catch (Exception | ServiceConfigurationError e) {
+        errors.add(l.name() + ": " + service.getSimpleName() + " " + type.getName() + ": " + e);
       }
     }
     return out;
@@ -220,34 +363,46 @@ public final class Plugins {
         module.getDescriptor().rawVersion().orElse("-"), l.name(), PluginUnits.location(ref));
   }
 
-  /** Every provider of every service in {@link #SERVICES}, in that order. */
-  public List<Found<?>> all(List<String> errors) {
+  /** Every provider of every service in {@link #SERVICES}, in that order: every waiting plugin becomes a layer. */
+  public synchronized List<Found<?>> all(List<String> errors) {
+    need(p -> true, errors);
     List<Found<?>> out = new ArrayList<>();
-    out.addAll(providers(CaptureSource.class, CaptureSource::name, errors));
-    out.addAll(providers(Decryptor.class, Decryptor::name, errors));
-    out.addAll(providers(Authorizer.class, Authorizer::name, errors));
-    out.addAll(providers(FirewallBackend.class, FirewallBackend::name, errors));
-    out.addAll(providers(ReplayStore.class, ReplayStore::name, errors));
-    out.addAll(providers(GrantBus.class, GrantBus::name, errors));
+    for (Class<?> service : SERVICES) {
+      for (Layer l : layers) {
+        out.addAll(providersIn(l, service, errors));
+      }
+    }
     return out;
   }
 
   /**
    * One line for each name that two providers of one service share (spad could not tell which one is meant),
-   * naming the jars.
+   * naming the jars: among the layers made and what the waiting plugins declare, none of which is made for this.
    */
-  public static List<String> duplicates(List<Found<?>> all) {
-    Map<String, String> first = new HashMap<>();
+  public synchronized List<String> duplicates(List<String> errors) {
     List<String> out = new ArrayList<>();
-    for (Found<?> f : all) {
-      String key = f.info().type() + " " + f.info().name();
-      String other = first.putIfAbsent(key, f.info().path());
-      if (other != null) {
-        out.add("two " + f.info().type() + " plugins are named '" + f.info().name() + "': " + other + " and "
-            + f.info().path());
+    Map<String, String> first = new HashMap<>();
+    for (Class<?> service : SERVICES) {
+      for (Layer l : layers) {
+        for (Found<?> f : providersIn(l, service, errors)) {
+          duplicate(first, f.info().type() + " " + f.info().name(), f.info().path(), out);
+        }
+      }
+      for (Deferred d : deferred) {
+        d.declared().stream().filter(p -> p.service().equals(service.getSimpleName()))
+            .forEach(p -> duplicate(first, p.toString(), d.candidate().origin().toString(), out));
       }
     }
     return out;
+  }
+
+  private static void duplicate(Map<String, String> first, String key, String path, List<String> out) {
+    String other = first.putIfAbsent(key, path);
+    if (other != null) {
+      int space = key.indexOf(' ');
+      out.add("two " + key.substring(0, space) + " plugins are named '" + key.substring(space + 1) + "': " + other
+          + " and " + path);
+    }
   }
 
   /** Plugin code to run, returning a value or throwing {@code E}. */

@@ -43,8 +43,8 @@ public final class ReplayStores {
       throw new ConfigException(null, "REDIS_START", "must be required or local");
     }
     List<String> errors = new ArrayList<>();
-    ReplayStore store = plugins.providers(ReplayStore.class, ReplayStore::name, errors).stream()
-        .map(Plugins.Found::provider).filter(s -> s.name().equals(name)).findFirst()
+    ReplayStore store = plugins.providers(ReplayStore.class, name, ReplayStore::name, errors).stream()
+        .map(Plugins.Found::provider).findFirst()
         .orElseThrow(() -> new ConfigException(null, "REPLAY_STORE", "no replay store named " + name
             + " among the plugins" + (errors.isEmpty() ? "" : " (" + String.join("; ", errors) + ")")));
     try {

@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import spa.core.spi.Authorizer;
 import spa.server.testkit.TestKit;
 
 /**
- * The plugin directories: jars dropped in, directories with private dependencies, several directories, and each
- * fault stopping start-up with one line that names the jar.
+ * The plugin directories: jars dropped in, directories with private dependencies, several directories, each fault
+ * stopping start-up with one line that names the jar, and plugins that declare their providers, made into layers
+ * only when one is asked for.
  */
 class PluginDirectoryTest {
   @TempDir
@@ -164,5 +166,84 @@ class PluginDirectoryTest {
     TestKit.Run r = TestKit.spad("--list-plugins", "--plugins", plugins.toString());
     assertEquals(1, r.status());
     assertEquals(2, problems(r).size(), r.out());
+  }
+
+  // plugins that declare their providers in their manifest: made into layers only when asked for, held to what they
+  // declared, and still counted for duplicate names and listings
+
+  private Plugins load() {
+    return Plugins.load(List.of(plugins), Set.of());
+  }
+
+  private static List<String> layerNames(Plugins p) {
+    return p.layers().stream().map(Plugins.Layer::name).toList();
+  }
+
+  @Test
+  void aDeclaredPluginBecomesALayerOnlyWhenOneOfItsProvidersIsAskedFor() throws Exception {
+    jars.declaring("Authorizer alpha", plugins.resolve("a.jar"), "test.a", "test.a", "alpha");
+    jars.declaring("Authorizer beta", plugins.resolve("b.jar"), "test.b", "test.b", "beta");
+    jars.authorizer(plugins.resolve("c.jar"), "test.c", "test.c", "gamma", true); // declares nothing
+    Plugins p = load();
+    assertEquals(List.of(), p.problems());
+    assertEquals(List.of("boot", "c"), layerNames(p), "only the plugin without a declaration is made at once");
+
+    List<String> errors = new ArrayList<>();
+    assertTrue(p.names(Authorizer.class, Authorizer::name, errors).containsAll(List.of("alpha", "beta", "gamma")));
+    assertEquals(List.of("boot", "c"), layerNames(p), "names come from the declarations");
+
+    List<Plugins.Found<Authorizer>> beta = p.providers(Authorizer.class, "beta", Authorizer::name, errors);
+    assertEquals(1, beta.size());
+    assertEquals("beta", beta.get(0).provider().name());
+    assertEquals("b", beta.get(0).info().layer());
+    assertEquals(List.of("boot", "c", "b"), layerNames(p));
+
+    assertTrue(p.providers(Authorizer.class, "beta", Authorizer::name, errors).size() == 1, "made once");
+    assertEquals(List.of("boot", "c", "b"), layerNames(p));
+
+    List<String> all = p.all(errors).stream().map(f -> f.info().name()).toList();
+    assertTrue(all.containsAll(List.of("alpha", "beta", "gamma")), all.toString());
+    assertEquals(List.of("boot", "c", "b", "a"), layerNames(p));
+    assertEquals(List.of(), errors);
+  }
+
+  @Test
+  void aPluginThatProvidesOtherThanItDeclaresIsRefusedWhenNeeded() throws Exception {
+    Path jar = jars.declaring("Authorizer promised", plugins.resolve("liar.jar"), "test.liar", "test.liar", "other");
+    Plugins p = load();
+    assertEquals(List.of(), p.problems(), "nothing is read beyond the declaration until the plugin is needed");
+
+    List<String> errors = new ArrayList<>();
+    assertEquals(List.of(), p.providers(Authorizer.class, "promised", Authorizer::name, errors));
+    String why = jar + ": declares [Authorizer promised] in Spa-Provides but provides [Authorizer other]";
+    assertEquals(List.of(why), errors);
+    assertEquals(List.of(why), p.problems());
+    assertEquals(List.of("boot"), layerNames(p), "its layer is not used");
+    assertTrue(p.providers(Authorizer.class, Authorizer::name, new ArrayList<>()).stream()
+        .noneMatch(f -> f.info().name().equals("other")), "nor is the provider it did not declare");
+  }
+
+  @Test
+  void twoPluginsDeclaringOneNameAreFoundWithoutMakingTheirLayers() throws Exception {
+    Path one = jars.declaring("Authorizer same", plugins.resolve("one.jar"), "test.one", "test.one", "same");
+    Path two = jars.declaring("Authorizer same", plugins.resolve("two.jar"), "test.two", "test.two", "same");
+    Plugins p = load();
+    List<String> errors = new ArrayList<>();
+    assertEquals(List.of("two Authorizer plugins are named 'same': " + one + " and " + two), p.duplicates(errors));
+    assertEquals(List.of(), errors);
+    assertEquals(List.of("boot"), layerNames(p));
+  }
+
+  @Test
+  void aDeclarationThatIsNotAServiceAndANameIsAProblem() throws Exception {
+    Path jar = jars.declaring("Firewall nftables", plugins.resolve("bad.jar"), "test.bad", "test.bad", "bad");
+    jars.declaring("Authorizer", plugins.resolve("half.jar"), "test.half", "test.half", "half");
+    Plugins p = load();
+    assertEquals(2, p.problems().size(), p.problems().toString());
+    assertTrue(p.problems().get(0).startsWith(jar + ": Spa-Provides: 'Firewall nftables' is not a service and a name"),
+        p.problems().get(0));
+    assertTrue(p.problems().get(1).contains("half.jar: Spa-Provides: 'Authorizer' is not"), p.problems().get(1));
+    assertEquals(List.of(), p.names(Authorizer.class, Authorizer::name, new ArrayList<>()).stream()
+        .filter(n -> n.equals("bad") || n.equals("half")).toList(), "neither plugin is offered");
   }
 }

@@ -15,6 +15,8 @@ import java.util.spi.ToolProvider;
 final class PluginJars {
   private final Path work;
   private int builds;
+  /** The Spa-Provides value the next jar packed declares, or null for none. */
+  private String provides;
 
   PluginJars(Path work) {
     this.work = work;
@@ -50,6 +52,16 @@ final class PluginJars {
     return pack(src, jar, files, requires);
   }
 
+  /** {@link #authorizer} with {@code provides} as its manifest's {@value Plugins#PROVIDES} attribute. */
+  Path declaring(String provides, Path jar, String module, String pkg, String name) throws IOException {
+    this.provides = provides;
+    try {
+      return authorizer(jar, module, pkg, name, true);
+    } finally {
+      this.provides = null;
+    }
+  }
+
   /** A modular jar without services holding module {@code module} with class {@code pkg.Q}. */
   Path library(Path jar, String module, String pkg) throws IOException {
     Path src = work.resolve("src" + ++builds);
@@ -83,6 +95,11 @@ final class PluginJars {
     assertEquals(0, rc, log.toString());
     Files.createDirectories(jar.getParent());
     List<String> jarArgs = new ArrayList<>(List.of("--create", "--file", jar.toString()));
+    if (provides != null) {
+      Path mf = src.resolveSibling(src.getFileName() + ".mf");
+      Files.writeString(mf, Plugins.PROVIDES + ": " + provides + "\n");
+      jarArgs.add("--manifest=" + mf);
+    }
     if (args.contains("--module-path")) {
       jarArgs.addAll(List.of("--module-version", "1.2.3"));
     }
