@@ -157,6 +157,33 @@ class ImageIT {
     }
   }
 
+  /**
+   * A spad that captures with UDP, opens no firewall and has only Rijndael stanzas loads no class of the other
+   * plugins (GnuPG and Bouncy Castle, pcap and pcap4j, ulogd, the firewalls, Redis and Jedis), and does load UDP's.
+   */
+  @Test
+  void spadLoadsOnlyThePluginsItsConfigurationUses(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("fwknopd.conf");
+    Path access = dir.resolve("access.conf");
+    Files.writeString(conf, "");
+    Files.writeString(access, "SOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY_BASE64 " + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=\n");
+    Set<PosixFilePermission> owner = Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    Files.setPosixFilePermissions(conf, owner);
+    Files.setPosixFilePermissions(access, owner);
+    Path log = dir.resolve("classes.log");
+    Run.Result r = Run.run(List.of(image.spad().toString(), "--exit-parse-config", "-c", conf.toString(), "-a",
+        access.toString(), "--capture", "udp", "--firewall", "none"),
+        Map.of("SPA_JAVA_OPTS", "-Xlog:class+load=info:file=" + log), dir, LIMIT);
+    assertEquals(0, r.exitCode(), r::describe);
+    List<String> loaded = Files.readAllLines(log);
+    assertTrue(loaded.stream().anyMatch(l -> l.contains(" spa.capture.udp.")), "UDP's provider is loaded");
+    for (String other : List.of("spa.cipher.gpg.", "org.bouncycastle.", "spa.capture.pcap.", "org.pcap4j.",
+        "spa.capture.ulogd.", "spa.fw.", "spa.replay.redis.", "redis.clients.")) {
+      assertTrue(loaded.stream().noneMatch(l -> l.contains("] " + other)),
+          () -> other + " loaded: " + loaded.stream().filter(l -> l.contains("] " + other)).findFirst().orElse(""));
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"spa", "spad"})
   void launcherFindsItsHomeThroughSymlinksFromAnyDirectory(String launcher, @TempDir Path dir) throws Exception {

@@ -28,8 +28,14 @@ final class ChainCompiler {
 
   DecisionChain compile(ServerConfig config) throws ConfigException {
     List<String> errors = new ArrayList<>();
-    List<Decryptor> decryptors = plugins.providers(Decryptor.class, Decryptor::name, errors).stream()
-        .map(Plugins.Found::provider).toList();
+    // the gpg plugin (and Bouncy Castle) becomes a layer only for a configuration with a GnuPG stanza
+    boolean gnupg = config.stanzas().stream().anyMatch(sc -> PolicyCompiler.gnupgStanza(sc.settings()));
+    List<Decryptor> decryptors = new ArrayList<>();
+    for (String name : new java.util.LinkedHashSet<>(plugins.names(Decryptor.class, Decryptor::name, errors))) {
+      if (gnupg || !name.equals("gpg")) {
+        plugins.providers(Decryptor.class, name, Decryptor::name, errors).forEach(f -> decryptors.add(f.provider()));
+      }
+    }
     errors.forEach(e -> warn.accept("plugin " + e));
     Policy policy = new PolicyCompiler(decryptors, ZoneId::systemDefault).compile(config);
     List<Authorizer> extras = new ArrayList<>();

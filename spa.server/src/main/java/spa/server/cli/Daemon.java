@@ -422,11 +422,11 @@ public final class Daemon {
 
   /** The ciphers the policy's stanzas use that have samples (plugin code, each run with its loader). */
   private List<WarmUp.Cipher> samples(Policy policy) {
-    java.util.Set<String> used = new java.util.HashSet<>();
+    java.util.Set<String> used = new java.util.TreeSet<>();
     policy.stanzas().forEach(s -> used.addAll(s.cipherNames()));
     List<WarmUp.Cipher> out = new ArrayList<>();
-    for (Plugins.Found<Decryptor> f : plugins.providers(Decryptor.class, Decryptor::name, new ArrayList<>())) {
-      if (used.contains(f.info().name())) {
+    for (String name : used) {
+      for (Plugins.Found<Decryptor> f : plugins.providers(Decryptor.class, name, Decryptor::name, new ArrayList<>())) {
         Decryptor.Sample s = Plugins.withContextLoader(f.loader(), f.provider()::sample);
         if (s != null) {
           out.add(new WarmUp.Cipher(f.provider(), s));

@@ -192,8 +192,7 @@ public final class PolicyCompiler {
             .build());
       }
     }
-    boolean gpgStanza = s.has("GPG_DECRYPT_PW") || s.flag("GPG_ALLOW_NO_PW", false);
-    if (gpgStanza && !names.contains("gpg")) {
+    if (gnupgStanza(s) && !names.contains("gpg")) {
       throw s.invalid(s.has("GPG_DECRYPT_PW") ? "GPG_DECRYPT_PW" : "GPG_ALLOW_NO_PW",
           "a GnuPG stanza needs the cipher plugin 'gpg' (plugins/cipher-gpg), which is not installed (installed: "
               + decryptors.stream().map(Decryptor::name).toList() + ")");
@@ -211,6 +210,11 @@ public final class PolicyCompiler {
         s.flag("REQUIRE_SOURCE_ADDRESS", false) || s.flag("REQUIRE_SOURCE", false), expires, forceNat, forceSnat,
         masquerade, s.flag("DISABLE_DNAT", false), forwardAll, cycle, cmdTimeout, List.copyOf(keyed),
         List.copyOf(names));
+  }
+
+  /** fwknop's rule for a GnuPG stanza: {@code GPG_DECRYPT_PW} set, or {@code GPG_ALLOW_NO_PW Y}. */
+  public static boolean gnupgStanza(Settings stanza) {
+    return stanza.has("GPG_DECRYPT_PW") || stanza.flag("GPG_ALLOW_NO_PW", false);
   }
 
   /**
