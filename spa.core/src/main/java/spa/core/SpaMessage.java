@@ -37,6 +37,15 @@ public record SpaMessage(
     return comma < 0 ? message : message.substring(0, comma);
   }
 
+  /**
+   * {@link #allowIp()} as an unsigned 32-bit value (first octet highest; 0 for {@code 0.0.0.0}), or -1 when it is not
+   * a dotted quad as {@link spa.core.codec.SpaFields#isIpv4} accepts it; read in place, for the packet path.
+   */
+  public long allowIpv4() {
+    int comma = message.indexOf(',');
+    return spa.core.codec.SpaFields.ipv4(message, 0, comma < 0 ? message.length() : comma);
+  }
+
   /** The requested proto/port list of an access message (empty for commands). */
   public List<ProtoPort> access() {
     if (type.isCommand()) {

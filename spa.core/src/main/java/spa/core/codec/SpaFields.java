@@ -48,7 +48,8 @@ public final class SpaFields {
     return ipv4(s, 0, s.length());
   }
 
-  private static long ipv4(String s, int from, int to) {
+  /** {@link #ipv4(String)} of {@code s[from, to)}. */
+  public static long ipv4(String s, int from, int to) {
     int len = to - from;
     if (len < 7 || len > 15) {
       return -1;

@@ -25,6 +25,7 @@ class SpaCodecTest {
     assertEquals(1795249742L, m.timestamp());
     assertEquals(MessageType.ACCESS, m.type());
     assertEquals("10.0.0.5", m.allowIp());
+    assertEquals(0x0a000005L, m.allowIpv4());
     assertEquals(List.of(new ProtoPort("tcp", 22)), m.access());
     assertEquals(DigestType.SHA256, m.digestType());
     assertNull(m.natAccess());
@@ -179,5 +180,26 @@ class SpaCodecTest {
   private static SpaMessage sample() {
     return SpaMessage.builder().random("1234567890123456").user("alice").timestamp(1_700_000_000L)
         .access("192.168.10.5", "tcp/22").build();
+  }
+
+  /** The allow IP read in place: its value for a dotted quad, 0 for 0.0.0.0, -1 where the decoder would refuse it. */
+  @Test
+  void theAllowIpIsReadInPlaceAsTheDecoderChecksIt() {
+    java.util.Map<String, Long> cases = new java.util.LinkedHashMap<>();
+    cases.put("255.255.255.255,tcp/22", 0xffffffffL);
+    cases.put("198.18.0.1,tcp/22,udp/53", 0xc6120001L);
+    cases.put("0.0.0.0,tcp/22", 0L);
+    cases.put("010.0.0.1,tcp/22", -1L); // octal to inet_aton: refused
+    cases.put("256.0.0.1,tcp/22", -1L);
+    cases.put("1.2.3,tcp/22", -1L);
+    cases.put("1.2.3.4.5,tcp/22", -1L);
+    cases.put(",tcp/22", -1L);
+    cases.put("1.2.3.4", 0x01020304L); // no comma: the whole message
+    for (var c : cases.entrySet()) {
+      SpaMessage m = new SpaMessage("1234567890123456", "u", 1, "3.0.0", MessageType.ACCESS, c.getKey(), null, null, 0,
+          DigestType.SHA256);
+      assertEquals(c.getValue(), m.allowIpv4(), c.getKey());
+      assertEquals(c.getValue() >= 0, SpaFields.isIpv4(m.allowIp()), c.getKey());
+    }
   }
 }

@@ -53,18 +53,17 @@ public final class DefaultAuthorizer implements Authorizer {
             : "timestamp is " + (-age) + "s in the future, window is " + server.maxAgeSeconds() + "s");
       }
     }
-    String allowText = m.allowIp();
+    long allowIp = m.allowIpv4();
     InetAddress allow;
-    if (allowText.equals("0.0.0.0")) {
+    if (allowIp == 0) { // 0.0.0.0
       if (s.requireSource()) {
         return new Decision.Deny(Reasons.ALLOW_IP, "allow IP 0.0.0.0 (client -s) but the stanza has REQUIRE_SOURCE_ADDRESS");
       }
       allow = p.src();
+    } else if (allowIp < 0) {
+      return new Decision.Deny(Reasons.BAD_MESSAGE, "allow IP is not an IPv4 address");
     } else {
-      allow = IpLiterals.v4(allowText);
-      if (allow == null) {
-        return new Decision.Deny(Reasons.BAD_MESSAGE, "allow IP is not an IPv4 address");
-      }
+      allow = IpLiterals.v4(allowIp);
     }
     if (s.requireUser() != null && !s.requireUser().equals(m.user())) {
       return new Decision.Deny(Reasons.USER, "username '" + m.user() + "' is not the required one");

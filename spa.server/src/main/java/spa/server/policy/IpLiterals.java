@@ -11,9 +11,11 @@ final class IpLiterals {
   /** The address of a dotted quad as {@link SpaFields#isIpv4} accepts it, else null; one pass over the text. */
   static InetAddress v4(String s) {
     long ip = SpaFields.ipv4(s);
-    if (ip < 0) {
-      return null;
-    }
+    return ip < 0 ? null : v4(ip);
+  }
+
+  /** The address of an unsigned 32-bit value, first octet highest. */
+  static InetAddress v4(long ip) {
     try {
       return InetAddress.getByAddress(new byte[] {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) ip});
     } catch (UnknownHostException e) {
