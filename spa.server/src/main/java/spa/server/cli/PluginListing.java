@@ -25,13 +25,13 @@ final class PluginListing {
       PluginInfo p = f.info();
       out.println(String.format("%-12s %-16s %-24s %-10s %s", p.name(), p.type(), p.module(), p.version(), p.path()));
     }
-    for (String p : plugins.problems()) {
+    // a waiting plugin's fault, met while making it a layer, is both a problem of the plugins and an error here
+    java.util.Set<String> problems = new java.util.LinkedHashSet<>(plugins.problems());
+    problems.addAll(errors);
+    for (String p : problems) {
       out.println("problem: " + p);
     }
-    for (String e : errors) {
-      out.println("problem: " + e);
-    }
     out.flush();
-    return plugins.problems().isEmpty() && errors.isEmpty() ? 0 : 1;
+    return problems.isEmpty() ? 0 : 1;
   }
 }

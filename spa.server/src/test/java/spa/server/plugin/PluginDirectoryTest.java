@@ -168,6 +168,17 @@ class PluginDirectoryTest {
     assertEquals(2, problems(r).size(), r.out());
   }
 
+  @Test
+  void listPluginsNamesADeclaredPluginsFaultOnce() throws Exception {
+    Path liar = jars.declaring("Authorizer promised", plugins.resolve("liar.jar"), "test.liar", "test.liar", "other");
+    jars.declaring("Authorizer fine", plugins.resolve("fine.jar"), "test.fine", "test.fine", "fine");
+    TestKit.Run r = TestKit.spad("--list-plugins", "--plugins", plugins.toString());
+    assertEquals(1, r.status());
+    assertEquals(List.of("problem: " + liar + ": declares [Authorizer promised] in Spa-Provides but provides "
+        + "[Authorizer other]"), problems(r), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("fine ") && l.contains("Authorizer")), r.out());
+  }
+
   // plugins that declare their providers in their manifest: made into layers only when asked for, held to what they
   // declared, and still counted for duplicate names and listings
 
