@@ -166,7 +166,7 @@ class ImageIT {
     Path conf = dir.resolve("fwknopd.conf");
     Path access = dir.resolve("access.conf");
     Files.writeString(conf, "");
-    Files.writeString(access, "SOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY_BASE64 " + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=\n");
+    Files.writeString(access, "SOURCE ANY\nREQUIRE_SOURCE_ADDRESS Y\nKEY_BASE64 QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=\n");
     Set<PosixFilePermission> owner = Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     Files.setPosixFilePermissions(conf, owner);
     Files.setPosixFilePermissions(access, owner);

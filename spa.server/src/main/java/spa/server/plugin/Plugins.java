@@ -313,20 +313,15 @@ public final class Plugins {
     return out;
   }
 
-  private List<Found<?>> providersIn(Layer l, Class<?> service, List<String> errors) {
-    return new ArrayList<>(providersIn(l, service, x -> nameOf(service, x), errors));
-  }
+  /** Each service's name method, by service: a provider of two services is named as the one asked for. */
+  private static final Map<Class<?>, Function<Object, String>> NAMES = Map.of(
+      CaptureSource.class, p -> ((CaptureSource) p).name(), Decryptor.class, p -> ((Decryptor) p).name(),
+      Authorizer.class, p -> ((Authorizer) p).name(), FirewallBackend.class, p -> ((FirewallBackend) p).name(),
+      ReplayStore.class, p -> ((ReplayStore) p).name(), GrantBus.class, p -> ((GrantBus) p).name());
 
-  private static String nameOf(Class<?> service, Object provider) {
-    return switch (provider) {
-      case CaptureSource c -> c.name();
-      case Decryptor d -> d.name();
-      case Authorizer a -> a.name();
-      case FirewallBackend f -> f.name();
-      case ReplayStore r -> r.name();
-      case GrantBus b -> b.name();
-      default -> throw new IllegalArgumentException("not a plugin service: " + service);
-    };
+  /** {@link #providersIn(Layer, Class, Function, List)} of one of {@link #SERVICES}, named by its own method. */
+  private static List<Found<?>> providersIn(Layer l, Class<?> service, List<String> errors) {
+    return new ArrayList<>(providersIn(l, service, NAMES.get(service)::apply, errors));
   }
 
   /** The providers of {@code service} in layer {@code l}, not those of its parents. */
@@ -381,27 +376,26 @@ public final class Plugins {
    */
   public synchronized List<String> duplicates(List<String> errors) {
     List<String> out = new ArrayList<>();
-    Map<String, String> first = new HashMap<>();
+    Map<PluginUnits.Provided, String> first = new HashMap<>();
     for (Class<?> service : SERVICES) {
       for (Layer l : layers) {
         for (Found<?> f : providersIn(l, service, errors)) {
-          duplicate(first, f.info().type() + " " + f.info().name(), f.info().path(), out);
+          duplicate(first, new PluginUnits.Provided(f.info().type(), f.info().name()), f.info().path(), out);
         }
       }
       for (Deferred d : deferred) {
         d.declared().stream().filter(p -> p.service().equals(service.getSimpleName()))
-            .forEach(p -> duplicate(first, p.toString(), d.candidate().origin().toString(), out));
+            .forEach(p -> duplicate(first, p, d.candidate().origin().toString(), out));
       }
     }
     return out;
   }
 
-  private static void duplicate(Map<String, String> first, String key, String path, List<String> out) {
-    String other = first.putIfAbsent(key, path);
+  private static void duplicate(Map<PluginUnits.Provided, String> first, PluginUnits.Provided p, String path,
+      List<String> out) {
+    String other = first.putIfAbsent(p, path);
     if (other != null) {
-      int space = key.indexOf(' ');
-      out.add("two " + key.substring(0, space) + " plugins are named '" + key.substring(space + 1) + "': " + other
-          + " and " + path);
+      out.add("two " + p.service() + " plugins are named '" + p.name() + "': " + other + " and " + path);
     }
   }
 
