@@ -83,7 +83,14 @@ public final class AesDecryptor implements Decryptor {
 
     @Override
     public String decrypt(byte[] wire, int off, int len) {
-      return codec.openOrNull(wire, off, len);
+      byte[] plaintext = codec.openOrNull(wire, off, len);
+      return plaintext == null ? null : new String(plaintext, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public Opened open(byte[] wire, int off, int len) {
+      byte[] plaintext = codec.openOrNull(wire, off, len);
+      return plaintext == null ? null : new Opened(plaintext, null);
     }
 
     @Override

@@ -52,12 +52,24 @@ final class RijndaelCodec {
   private static final class Buffers {
     /** EVP_BytesToKey output: 32 key bytes, 16 IV bytes. */
     final byte[] keyIv = new byte[48];
-    /** The base64 text with its prefix restored. */
-    final byte[] text = new byte[PREFIX.length() + MAX_LEN];
+    /**
+     * The base64 text with its prefix restored, in an array of exactly its length (the JDK's decoder reads whole
+     * arrays): one array for each of the last few lengths seen, as a sender's packets mostly keep theirs.
+     */
+    private final byte[][] texts = new byte[8][];
     /** Its decoding: the container. */
     final byte[] container = new byte[MAX_LEN];
     final byte[] plain = new byte[MAX_LEN];
     final byte[] macB64 = new byte[Base64s.encodedLength(Digests.MAX_LENGTH)];
+
+    /** An array of {@code len} bytes for a text, this thread's for that length. */
+    byte[] text(int len) {
+      byte[] t = texts[len & 7];
+      if (t == null || t.length != len) {
+        texts[len & 7] = t = new byte[len];
+      }
+      return t;
+    }
   }
 
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -74,7 +86,7 @@ final class RijndaelCodec {
     /** EVP_BytesToKey input: previous digest, passphrase, salt. */
     final byte[] kdf;
     final byte[] keyIv;
-    final byte[] text;
+    final Buffers buffers;
     final byte[] container;
     final byte[] plain;
     /** The MAC, exactly its length (the JDK's encoder takes whole arrays). */
@@ -92,7 +104,7 @@ final class RijndaelCodec {
     Tools(Cipher cipher, MessageDigest md5, Hmac mac, String hmacName, byte[] kdf) {
       Buffers b = BUFFERS.get();
       this.keyIv = b.keyIv;
-      this.text = b.text;
+      this.buffers = b;
       this.container = b.container;
       this.plain = b.plain;
       this.mac64 = mac == null ? null : new byte[mac.length()];
@@ -104,7 +116,7 @@ final class RijndaelCodec {
       this.hmacName = hmacName;
     }
 
-    String refuse(Refusal r, int arg) {
+    byte[] refuse(Refusal r, int arg) {
       refusal = r;
       refusalArg = arg;
       formUnchecked = false;
@@ -112,7 +124,7 @@ final class RijndaelCodec {
     }
 
     /** {@link #refuse} for a refusal decided before the wire form was checked. */
-    String refuseUnchecked(Refusal r, int arg) {
+    byte[] refuseUnchecked(Refusal r, int arg) {
       refuse(r, arg);
       formUnchecked = true;
       return null;
@@ -217,21 +229,22 @@ final class RijndaelCodec {
     } catch (GeneralSecurityException e) {
       throw SpaException.auth("decryption failed: " + e.getClass().getSimpleName());
     }
-    String plaintext = open(t, b, 0, b.length);
+    byte[] plaintext = open(t, b, 0, b.length);
     if (plaintext == null) {
       if (t.formUnchecked) {
         admitted(t, b, 0, b.length); // a wire-form fault is the reason, before the MAC's
       }
       throw SpaException.auth(t.refusal());
     }
-    return plaintext;
+    return new String(plaintext, StandardCharsets.ISO_8859_1);
   }
 
   /**
-   * {@link #open(String)} of the wire bytes {@code wire[off, off+n)}, without making a string of them; null
-   * where {@link #open(String)} throws, so that refusing a packet, the common case, throws nothing.
+   * {@link #open(String)} of the wire bytes {@code wire[off, off+n)}, without making a string of them or of the
+   * plaintext (one byte per character, an array of its own); null where {@link #open(String)} throws, so that
+   * refusing a packet, the common case, throws nothing.
    */
-  String openOrNull(byte[] wire, int off, int n) {
+  byte[] openOrNull(byte[] wire, int off, int n) {
     try {
       return open(tools(), wire, off, n);
     } catch (GeneralSecurityException e) {
@@ -250,7 +263,7 @@ final class RijndaelCodec {
   }
 
   /** The plaintext, or null with the reason in {@code t}. */
-  private String open(Tools t, byte[] wire, int off, int n) {
+  private byte[] open(Tools t, byte[] wire, int off, int n) {
     if (wire == null || n == 0) {
       return t.refuse(Refusal.EMPTY, 0);
     }
@@ -270,13 +283,13 @@ final class RijndaelCodec {
       }
       // The MAC covers the base64 text with its prefix; the type comes from the stanza, not the packet.
       int body = n - macLen;
-      int len = restorePrefix(t, wire, off, body);
-      t.mac.mac(t.text, 0, len, t.mac64);
+      byte[] text = restorePrefix(t, wire, off, body);
+      t.mac.mac(text, 0, text.length, t.mac64);
       B64_ENCODER.encode(t.mac64, t.macB64);
       if (!Digests.constantTimeEquals(t.macB64, 0, wire, off + body, macLen)) {
         return t.refuseUnchecked(Refusal.HMAC_MISMATCH, 0);
       }
-      return admitted(t, wire, off, n) ? decrypt(t, len) : null;
+      return admitted(t, wire, off, n) ? decrypt(t, text) : null;
     } catch (GeneralSecurityException | RuntimeException e) {
       tools.remove();
       t.failure = e.getClass().getSimpleName();
@@ -299,26 +312,27 @@ final class RijndaelCodec {
     return false;
   }
 
-  /** Puts the prefix and {@code wire[off, off+n)} in {@code t.text}; returns the length of the whole. */
-  private static int restorePrefix(Tools t, byte[] wire, int off, int n) {
-    System.arraycopy(PREFIX_BYTES, 0, t.text, 0, PREFIX_BYTES.length);
-    System.arraycopy(wire, off, t.text, PREFIX_BYTES.length, n);
-    return PREFIX_BYTES.length + n;
+  /** The prefix and {@code wire[off, off+n)}, in the thread's text array of that length. */
+  private static byte[] restorePrefix(Tools t, byte[] wire, int off, int n) {
+    byte[] text = t.buffers.text(PREFIX_BYTES.length + n);
+    System.arraycopy(PREFIX_BYTES, 0, text, 0, PREFIX_BYTES.length);
+    System.arraycopy(wire, off, text, PREFIX_BYTES.length, n);
+    return text;
   }
 
-  /** Decrypts {@code t.text[0, len)}, base64 characters only; null with the reason in {@code t}. */
-  private String decrypt(Tools t, int len) throws GeneralSecurityException {
+  /** Decrypts {@code text}, base64 characters only; null with the reason in {@code t}. */
+  private byte[] decrypt(Tools t, byte[] text) throws GeneralSecurityException {
+    int len = text.length;
     if (len >= GPG_MIN_B64) {
       return t.refuse(Refusal.GPG_SIZED, len);
     }
-    byte[] text = t.text;
     if (!Base64s.isCanonical(text, 0, len)) {
       return t.refuse(Refusal.NOT_CANONICAL, 0);
     }
     byte[] data = t.container;
-    // the JDK's decoder, vectorised, beats an in-place loop even with the copy it needs (Base64Benchmark); the
-    // text is canonical and in the alphabet, so it decodes as Base64s would
-    int dataLen = B64_DECODER.decode(Arrays.copyOf(text, len), data);
+    // the JDK's decoder, vectorised, beats an in-place loop (Base64Benchmark); the text is canonical and in the
+    // alphabet, so it decodes as Base64s would
+    int dataLen = B64_DECODER.decode(text, data);
     if (dataLen % BLOCK != 0 || dataLen < HEADER + BLOCK) {
       return t.refuse(Refusal.NOT_BLOCKS, dataLen);
     }
@@ -331,7 +345,7 @@ final class RijndaelCodec {
     if (!looksLikePlaintext(plain, plen)) {
       return t.refuse(Refusal.WRONG_KEY, 0);
     }
-    return new String(plain, 0, plen, StandardCharsets.ISO_8859_1);
+    return Arrays.copyOf(plain, plen);
   }
 
   /**

@@ -85,6 +85,9 @@ class ByteDecryptTest {
       String fromBytes = dec.decrypt(buf, off, b.length);
       assertEquals(expected.startsWith("refused AUTH") ? null : expected.substring("plaintext ".length()), fromBytes,
           wire);
+      // the packet path's form: the plaintext's bytes, in an array of their own
+      Decryptor.Opened opened = dec.open(buf, off, b.length);
+      assertEquals(fromBytes, opened == null ? null : new String(opened.text(), StandardCharsets.ISO_8859_1), wire);
       if (expected.startsWith("plaintext")) {
         accepted++;
       } else {
@@ -92,6 +95,36 @@ class ByteDecryptTest {
       }
     }
     assertTrue(accepted >= 100 && refused >= 150, accepted + " accepted, " + refused + " refused");
+  }
+
+  @Test
+  void packetsOfManyLengthsTakingTurnsOnOneThreadEachOpenToTheirOwnPlaintext() throws Exception {
+    // the cipher keeps one text array per length seen, in a few slots that lengths share: packets whose lengths
+    // take the same slot in turn must each be read in full, never through another length's array
+    for (Settings stanza : List.of(settings("KEY", "fwknoptest", "HMAC_KEY", "hmactest"), settings("KEY", "fwknoptest"))) {
+      Decryptor.Keyed dec = decryptor(stanza);
+      var enc = encryptor(stanza);
+      List<String> plaintexts = new ArrayList<>();
+      List<byte[]> wires = new ArrayList<>();
+      java.util.Set<Integer> lengths = new java.util.HashSet<>();
+      for (int u = 1; u <= 48; u++) {
+        String p = spa.core.codec.SpaCodec.encode(spa.core.SpaMessage.builder().random(spa.core.codec.SpaCodec.randomValue())
+            .user("u".repeat(u)).timestamp(1_700_000_000L).type(MessageType.ACCESS).digestType(DigestType.SHA256)
+            .access("10.1.2.3", "tcp/22").build());
+        byte[] w = enc.encrypt(p).getBytes(StandardCharsets.US_ASCII);
+        plaintexts.add(p);
+        wires.add(w);
+        lengths.add(w.length);
+      }
+      assertTrue(lengths.size() >= 4, lengths.toString());
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < wires.size(); i++) {
+          int k = (i * 7 + round) % wires.size();
+          Decryptor.Opened o = dec.open(wires.get(k), 0, wires.get(k).length);
+          assertEquals(plaintexts.get(k), o == null ? null : o.plaintext(), stanza + " packet " + k);
+        }
+      }
+    }
   }
 
   /** Half the packets stay as sent; the others are damaged in one of several ways. */

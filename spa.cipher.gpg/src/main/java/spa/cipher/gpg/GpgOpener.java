@@ -149,9 +149,8 @@ final class GpgOpener implements Decryptor.Keyed {
         throw SpaException.refused(DECRYPT, "the message's integrity check failed");
       }
     }
-    String plaintext = new String(literal, StandardCharsets.US_ASCII);
     if (!keys.verify()) {
-      return new Decryptor.Opened(plaintext, null);
+      return new Decryptor.Opened(literal, null);
     }
     String signer = signer(literal, onePass, signature);
     if (signer == null) {
@@ -161,7 +160,7 @@ final class GpgOpener implements Decryptor.Keyed {
     if (!keys.allowedSigner(signer)) {
       throw SpaException.refused(SIGNER, "signer " + signer + " is not in GPG_REMOTE_ID/GPG_FINGERPRINT_ID");
     }
-    return new Decryptor.Opened(plaintext, signer);
+    return new Decryptor.Opened(literal, signer);
   }
 
   /** The verified signer's fingerprint; null when unsigned; refused when the signature does not verify. */

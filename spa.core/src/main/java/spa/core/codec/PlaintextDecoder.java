@@ -13,30 +13,43 @@ final class PlaintextDecoder {
 
   private PlaintextDecoder() {}
 
-  /**
-   * Decodes and validates a plaintext. The digest type is inferred from the digest's length (43 tries
-   * SHA-256 then SHA3-256; 86 tries SHA-512 then SHA3-512) and the digest must match. Fields are read in
-   * place: only the values the message keeps become strings.
-   */
+  /** {@link #decode(byte[])} of a string. */
   static SpaMessage decode(String plaintext) throws SpaException {
     if (plaintext == null) {
       throw SpaException.message(null, "no plaintext");
     }
-    int len = plaintext.length();
-    if (len < SpaFields.MIN_PLAINTEXT || len >= SpaFields.MAX_PLAINTEXT_EXCLUSIVE) {
-      throw SpaException.message(null, "plaintext length " + len + " outside " + SpaFields.MIN_PLAINTEXT + ".."
-          + (SpaFields.MAX_PLAINTEXT_EXCLUSIVE - 1));
+    checkLength(plaintext.length());
+    byte[] b = new byte[plaintext.length()];
+    for (int i = 0; i < b.length; i++) {
+      char c = plaintext.charAt(i);
+      if (c < 0x20 || c > 0x7e) { // as scan refuses it, before a character beyond one byte is cut to one
+        throw SpaException.message(null, "non-printable character " + SpaFields.describe(c));
+      }
+      b[i] = (byte) c;
     }
+    return decode(b);
+  }
+
+  /**
+   * Decodes and validates a plaintext, one byte per character. The digest type is inferred from the digest's
+   * length (43 tries SHA-256 then SHA3-256; 86 tries SHA-512 then SHA3-512) and the digest must match. Fields are
+   * read in place: only the values the message keeps become strings. The array is read, never written.
+   */
+  static SpaMessage decode(byte[] b) throws SpaException {
+    if (b == null) {
+      throw SpaException.message(null, "no plaintext");
+    }
+    int len = b.length;
+    checkLength(len);
     int[] at = new int[Cursor.KEPT];
-    long scanned = scan(plaintext, at);
+    long scanned = scan(b, at);
     int colons = (int) (scanned >>> 32);
     int lastColon = (int) scanned;
     if (colons < 6) {
       throw SpaException.message(null, "only " + (colons + 1) + " fields, at least 7 needed");
     }
-    byte[] b = plaintext.getBytes(StandardCharsets.ISO_8859_1); // printable ASCII: one byte per char
     // one scratch array for the digest check and then for the fields' decoding
-    byte[] scratch = new byte[Math.max(lastColon * 3 / 4, DIGEST_SCRATCH)];
+    byte[] scratch = SCRATCH.get();
     DigestType digestType = verifyDigest(b, lastColon, len, scratch);
 
     Cursor cur = new Cursor(b, lastColon, at, colons - 1);
@@ -44,7 +57,7 @@ final class PlaintextDecoder {
     if (cur.length() < RANDOM_DIGITS) {
       throw SpaException.message("random", "shorter than 16 characters");
     }
-    String rand = plaintext.substring(cur.from, cur.from + RANDOM_DIGITS);
+    String rand = new String(b, cur.from, RANDOM_DIGITS, StandardCharsets.ISO_8859_1);
 
     cur.next();
     if (cur.length() == 0 || cur.length() > SpaFields.MAX_USER_B64) {
@@ -66,7 +79,7 @@ final class PlaintextDecoder {
     if (cur.length() == 0 || cur.length() > 8) {
       throw SpaException.message("version", "length " + cur.length() + " outside 1..8");
     }
-    String version = plaintext.substring(cur.from, cur.to);
+    String version = new String(b, cur.from, cur.length(), StandardCharsets.ISO_8859_1);
 
     cur.next();
     int typeCode = cur.length() > 2 ? -1 : (int) digits(b, cur.from, cur.to);
@@ -137,13 +150,13 @@ final class PlaintextDecoder {
    * fields are found in this one pass. A method of its own so that its loop, hot before {@link #decode} is
    * compiled, does not make the compiler build all of {@code decode} twice (once to enter it inside the loop).
    */
-  private static long scan(String plaintext, int[] at) throws SpaException {
+  private static long scan(byte[] b, int[] at) throws SpaException {
     int colons = 0;
     int lastColon = -1;
-    for (int i = 0; i < plaintext.length(); i++) {
-      char c = plaintext.charAt(i);
+    for (int i = 0; i < b.length; i++) {
+      int c = b[i] & 0xff;
       if (c < 0x20 || c > 0x7e) {
-        throw SpaException.message(null, "non-printable character " + SpaFields.describe(c));
+        throw SpaException.message(null, "non-printable character " + SpaFields.describe((char) c));
       }
       if (c == ':') {
         if (colons < at.length) {
@@ -163,6 +176,20 @@ final class PlaintextDecoder {
 
   /** What {@link #verifyDigest} needs of its scratch array: a digest, then its base64. */
   private static final int DIGEST_SCRATCH = Digests.MAX_LENGTH + Base64s.encodedLength(Digests.MAX_LENGTH);
+
+  /**
+   * Each thread's scratch array, for the digest check and then the decoded fields, which become strings before
+   * the next use: the most any plaintext needs.
+   */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(
+      () -> new byte[Math.max(SpaFields.MAX_PLAINTEXT_EXCLUSIVE * 3 / 4, DIGEST_SCRATCH)]);
+
+  private static void checkLength(int len) throws SpaException {
+    if (len < SpaFields.MIN_PLAINTEXT || len >= SpaFields.MAX_PLAINTEXT_EXCLUSIVE) {
+      throw SpaException.message(null, "plaintext length " + len + " outside " + SpaFields.MIN_PLAINTEXT + ".."
+          + (SpaFields.MAX_PLAINTEXT_EXCLUSIVE - 1));
+    }
+  }
 
   /**
    * Checks the digest {@code b[lastColon+1, len)} against the text before it; returns its type. {@code scratch}

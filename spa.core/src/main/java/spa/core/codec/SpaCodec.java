@@ -125,4 +125,12 @@ public final class SpaCodec {
   public static SpaMessage decode(String plaintext) throws SpaException {
     return PlaintextDecoder.decode(plaintext);
   }
+
+  /**
+   * {@link #decode(String)} of a plaintext's bytes, one per character, as a cipher gives them
+   * ({@link spa.core.spi.Decryptor.Opened#text()}); the array is only read.
+   */
+  public static SpaMessage decode(byte[] plaintext) throws SpaException {
+    return PlaintextDecoder.decode(plaintext);
+  }
 }

@@ -2,6 +2,7 @@ package spa.core.spi;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import spa.core.ConfigException;
 import spa.core.Settings;
 import spa.core.SpaException;
@@ -49,11 +50,40 @@ public interface Decryptor {
   }
 
   /**
-   * A packet's plaintext and who sent it, as far as the cipher knows.
+   * A packet's plaintext, one byte per character, and who sent it, as far as the cipher knows. The packet path
+   * decodes the bytes as they are ({@link spa.core.codec.SpaCodec#decode(byte[])}), so a cipher hands over an array
+   * of its own, which nothing writes to afterwards.
    *
+   * @param text the plaintext's bytes
    * @param signer the fingerprint of the key that signed the packet (GnuPG), or null
    */
-  record Opened(String plaintext, String signer) {}
+  record Opened(byte[] text, String signer) {
+    public Opened {
+      Objects.requireNonNull(text, "text");
+    }
+
+    /**
+     * For a cipher that has the plaintext as a string: a character beyond one byte becomes 0xff, which the decoder
+     * refuses as it refuses every character outside printable ASCII.
+     */
+    public Opened(String plaintext, String signer) {
+      this(oneBytePerChar(plaintext), signer);
+    }
+
+    private static byte[] oneBytePerChar(String s) {
+      byte[] b = new byte[s.length()];
+      for (int i = 0; i < b.length; i++) {
+        char c = s.charAt(i);
+        b[i] = c > 0xff ? (byte) 0xff : (byte) c;
+      }
+      return b;
+    }
+
+    /** The plaintext as a string. */
+    public String plaintext() {
+      return new String(text, StandardCharsets.ISO_8859_1);
+    }
+  }
 
   /** A decryptor bound to one stanza's keys. Safe for use from several threads. */
   interface Keyed {

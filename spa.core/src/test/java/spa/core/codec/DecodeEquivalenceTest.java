@@ -3,6 +3,7 @@ package spa.core.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -30,6 +31,7 @@ class DecodeEquivalenceTest {
           String p = SpaCodec.encode(message(r, type, digest, i % 3 == 0));
           assertEquals(outcome(() -> ReferenceDecoder.decode(p)), outcome(() -> SpaCodec.decode(p)), p);
           assertEquals(SpaCodec.decode(p), ReferenceDecoder.decode(p));
+          assertEquals(SpaCodec.decode(p), SpaCodec.decode(oneBytePerChar(p)));
           accepted++;
         }
       }
@@ -52,6 +54,7 @@ class DecodeEquivalenceTest {
       String p = damaged + ":" + ReferenceDecoder.b64Digest(digest, damaged);
       String expected = outcome(() -> ReferenceDecoder.decode(p));
       assertEquals(expected, outcome(() -> SpaCodec.decode(p)), p);
+      assertEquals(expected, outcome(() -> SpaCodec.decode(oneBytePerChar(p))), p);
       if (expected.startsWith("refused")) {
         refused++;
       } else {
@@ -65,6 +68,7 @@ class DecodeEquivalenceTest {
   @Test
   void agreesOnDamagedCharactersAndLengths() throws Exception {
     SplittableRandom r = new SplittableRandom(13);
+    int latin1 = 0;
     for (int i = 0; i < 12_000; i++) {
       MessageType type = MessageType.values()[r.nextInt(MessageType.values().length)];
       DigestType digest = DigestType.values()[r.nextInt(DigestType.values().length)];
@@ -75,8 +79,14 @@ class DecodeEquivalenceTest {
             : (char) r.nextInt(300);
       }
       String p = new String(c, 0, r.nextInt(4) == 0 ? r.nextInt(c.length + 1) : c.length);
-      assertEquals(outcome(() -> ReferenceDecoder.decode(p)), outcome(() -> SpaCodec.decode(p)), p);
+      String expected = outcome(() -> ReferenceDecoder.decode(p));
+      assertEquals(expected, outcome(() -> SpaCodec.decode(p)), p);
+      if (p.chars().allMatch(ch -> ch <= 0xff)) { // a plaintext's bytes, as a cipher gives them
+        assertEquals(expected, outcome(() -> SpaCodec.decode(oneBytePerChar(p))), p);
+        latin1++;
+      }
     }
+    assertTrue(latin1 > 9_000, latin1 + " of the damaged plaintexts had only one-byte characters");
   }
 
   /** Replaces, empties, splits, drops or adds fields, with values that break one rule at a time. */
@@ -127,6 +137,10 @@ class DecodeEquivalenceTest {
       b.serverAuth("auth" + r.nextInt(1000));
     }
     return b.build();
+  }
+
+  private static byte[] oneBytePerChar(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private interface Decoder {

@@ -51,7 +51,7 @@ final class KeyTrial {
         continue;
       }
       try {
-        return new Authentication.Authenticated(SpaCodec.decode(opened.plaintext()), opened.signer());
+        return new Authentication.Authenticated(SpaCodec.decode(opened.text()), opened.signer());
       } catch (SpaException e) {
         result = new Authentication.BadMessage(e.getMessage());
       }
