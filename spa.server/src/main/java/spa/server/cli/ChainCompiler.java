@@ -31,9 +31,9 @@ final class ChainCompiler {
     // the gpg plugin (and Bouncy Castle) becomes a layer only for a configuration with a GnuPG stanza
     boolean gnupg = config.stanzas().stream().anyMatch(sc -> PolicyCompiler.gnupgStanza(sc.settings()));
     List<Decryptor> decryptors = new ArrayList<>();
-    for (String name : new java.util.LinkedHashSet<>(plugins.names(Decryptor.class, Decryptor::name, errors))) {
+    for (String name : new java.util.LinkedHashSet<>(plugins.names(Decryptor.class, errors))) {
       if (gnupg || !name.equals("gpg")) {
-        plugins.providers(Decryptor.class, name, Decryptor::name, errors).forEach(f -> decryptors.add(f.provider()));
+        plugins.providers(Decryptor.class, name, errors).forEach(f -> decryptors.add(f.provider()));
       }
     }
     errors.forEach(e -> warn.accept("plugin " + e));
@@ -47,7 +47,7 @@ final class ChainCompiler {
         if (n.isEmpty()) {
           continue;
         }
-        extras.add(plugins.providers(Authorizer.class, n, Authorizer::name, errors).stream().findFirst()
+        extras.add(plugins.providers(Authorizer.class, n, errors).stream().findFirst()
             .orElseThrow(() -> g.invalid("AUTHORIZERS", "no authorizer plugin named '" + n + "' is installed"))
             .provider());
       }

@@ -426,7 +426,7 @@ public final class Daemon {
     policy.stanzas().forEach(s -> used.addAll(s.cipherNames()));
     List<WarmUp.Cipher> out = new ArrayList<>();
     for (String name : used) {
-      for (Plugins.Found<Decryptor> f : plugins.providers(Decryptor.class, name, Decryptor::name, new ArrayList<>())) {
+      for (Plugins.Found<Decryptor> f : plugins.providers(Decryptor.class, name, new ArrayList<>())) {
         Decryptor.Sample s = Plugins.withContextLoader(f.loader(), f.provider()::sample);
         if (s != null) {
           out.add(new WarmUp.Cipher(f.provider(), s));

@@ -3,7 +3,6 @@ package spa.server.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import spa.core.Settings;
 import spa.core.spi.CaptureSource;
 import spa.core.spi.FirewallBackend;
@@ -37,7 +36,7 @@ final class PluginChoice {
         name = "udp";
       }
     }
-    return named(CaptureSource.class, "capture", name, CaptureSource::name, new ArrayList<>());
+    return named(CaptureSource.class, "capture", name, new ArrayList<>());
   }
 
   /** The configured firewall; with none named, nftables, iptables, or the only one; null for none. */
@@ -48,14 +47,14 @@ final class PluginChoice {
     }
     List<String> errors = new ArrayList<>();
     // the names first: only the plugin chosen becomes a layer
-    List<String> found = plugins.names(FirewallBackend.class, FirewallBackend::name, errors);
+    List<String> found = plugins.names(FirewallBackend.class, errors);
     String chosen = name;
     if (chosen == null) {
       chosen = List.of("nftables", "iptables").stream().filter(found::contains).findFirst()
           .orElse(found.size() == 1 ? found.get(0) : null);
     }
     if (chosen != null) {
-      return named(FirewallBackend.class, "firewall", chosen, FirewallBackend::name, errors);
+      return named(FirewallBackend.class, "firewall", chosen, errors);
     }
     errors.forEach(e -> warn.accept("plugin " + e));
     if (found.isEmpty()) {
@@ -73,13 +72,13 @@ final class PluginChoice {
    * The provider of {@code service} named {@code name}, made into a layer if it waits; the plugins' faults in
    * {@code errors} and those met on the way are warnings.
    */
-  private <S> Plugins.Found<S> named(Class<S> service, String kind, String name, Function<S, String> nameOf,
-      List<String> errors) throws StartupException {
-    List<Plugins.Found<S>> found = plugins.providers(service, name, nameOf, errors);
+  private <S> Plugins.Found<S> named(Class<S> service, String kind, String name, List<String> errors)
+      throws StartupException {
+    List<Plugins.Found<S>> found = plugins.providers(service, name, errors);
     errors.forEach(e -> warn.accept("plugin " + e));
     if (found.isEmpty()) {
       throw new StartupException("no " + kind + " plugin named '" + name + "' is installed (found: "
-          + plugins.names(service, nameOf, new ArrayList<>()) + ")");
+          + plugins.names(service, new ArrayList<>()) + ")");
     }
     return found.get(0);
   }

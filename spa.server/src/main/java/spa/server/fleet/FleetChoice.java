@@ -92,7 +92,7 @@ public final class FleetChoice {
       throw new ConfigException(null, "FLEET_GRANTS", "needs a replay store the fleet shares (REPLAY_STORE redis)");
     }
     List<String> errors = new ArrayList<>();
-    return plugins.providers(GrantBus.class, name, GrantBus::name, errors).stream().map(Plugins.Found::provider)
+    return plugins.providers(GrantBus.class, name, errors).stream().map(Plugins.Found::provider)
         .findFirst()
         .orElseThrow(() -> new ConfigException(null, "FLEET_GRANTS", "no grant bus named " + name
             + " among the plugins" + (errors.isEmpty() ? "" : " (" + String.join("; ", errors) + ")")));

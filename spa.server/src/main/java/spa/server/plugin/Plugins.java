@@ -275,11 +275,11 @@ public final class Plugins {
    * Every provider of {@code service}: boot layer first, then plugin layers in directory order; the waiting plugins
    * that declare one become layers first.
    */
-  public synchronized <S> List<Found<S>> providers(Class<S> service, Function<S, String> nameOf, List<String> errors) {
+  public synchronized <S> List<Found<S>> providers(Class<S> service, List<String> errors) {
     need(p -> p.service().equals(service.getSimpleName()), errors);
     List<Found<S>> out = new ArrayList<>();
     for (Layer l : layers) {
-      out.addAll(providersIn(l, service, nameOf, errors));
+      out.addAll(providersIn(l, service, errors));
     }
     return out;
   }
@@ -288,12 +288,11 @@ public final class Plugins {
    * The providers of {@code service} named {@code name}, in the order of {@link #providers}: of the waiting plugins,
    * only those that declare it become layers.
    */
-  public synchronized <S> List<Found<S>> providers(Class<S> service, String name, Function<S, String> nameOf,
-      List<String> errors) {
+  public synchronized <S> List<Found<S>> providers(Class<S> service, String name, List<String> errors) {
     need(p -> p.service().equals(service.getSimpleName()) && p.name().equals(name), errors);
     List<Found<S>> out = new ArrayList<>();
     for (Layer l : layers) {
-      providersIn(l, service, nameOf, errors).stream().filter(f -> f.info().name().equals(name)).forEach(out::add);
+      providersIn(l, service, errors).stream().filter(f -> f.info().name().equals(name)).forEach(out::add);
     }
     return out;
   }
@@ -302,10 +301,10 @@ public final class Plugins {
    * The names of every provider of {@code service}, in the order of {@link #providers}: those of the layers made
    * (instantiated to be asked) and those the waiting plugins declare, which stay waiting.
    */
-  public synchronized <S> List<String> names(Class<S> service, Function<S, String> nameOf, List<String> errors) {
+  public synchronized <S> List<String> names(Class<S> service, List<String> errors) {
     List<String> out = new ArrayList<>();
     for (Layer l : layers) {
-      providersIn(l, service, nameOf, errors).forEach(f -> out.add(f.info().name()));
+      providersIn(l, service, errors).forEach(f -> out.add(f.info().name()));
     }
     for (Deferred d : deferred) {
       d.declared().stream().filter(p -> p.service().equals(service.getSimpleName())).forEach(p -> out.add(p.name()));
@@ -319,14 +318,12 @@ public final class Plugins {
       Authorizer.class, p -> ((Authorizer) p).name(), FirewallBackend.class, p -> ((FirewallBackend) p).name(),
       ReplayStore.class, p -> ((ReplayStore) p).name(), GrantBus.class, p -> ((GrantBus) p).name());
 
-  /** {@link #providersIn(Layer, Class, Function, List)} of one of {@link #SERVICES}, named by its own method. */
-  private static List<Found<?>> providersIn(Layer l, Class<?> service, List<String> errors) {
-    return new ArrayList<>(providersIn(l, service, NAMES.get(service)::apply, errors));
-  }
-
-  /** The providers of {@code service} in layer {@code l}, not those of its parents. */
-  private static <S> List<Found<S>> providersIn(Layer l, Class<S> service, Function<S, String> nameOf,
-      List<String> errors) {
+  /** The providers of {@code service}, one of {@link #SERVICES}, in layer {@code l}, not those of its parents. */
+  private static <S> List<Found<S>> providersIn(Layer l, Class<S> service, List<String> errors) {
+    Function<Object, String> nameOf = NAMES.get(service);
+    if (nameOf == null) {
+      throw new IllegalArgumentException("not a plugin service: " + service.getName());
+    }
     List<Found<S>> out = new ArrayList<>();
     ServiceLoader<S> loader = ServiceLoader.load(l.layer(), service);
     for (ServiceLoader.Provider<S> p : (Iterable<ServiceLoader.Provider<S>>) () -> loader.stream().iterator()) {

@@ -43,7 +43,7 @@ public final class ReplayStores {
       throw new ConfigException(null, "REDIS_START", "must be required or local");
     }
     List<String> errors = new ArrayList<>();
-    ReplayStore store = plugins.providers(ReplayStore.class, name, ReplayStore::name, errors).stream()
+    ReplayStore store = plugins.providers(ReplayStore.class, name, errors).stream()
         .map(Plugins.Found::provider).findFirst()
         .orElseThrow(() -> new ConfigException(null, "REPLAY_STORE", "no replay store named " + name
             + " among the plugins" + (errors.isEmpty() ? "" : " (" + String.join("; ", errors) + ")")));

@@ -200,16 +200,16 @@ class PluginDirectoryTest {
     assertEquals(List.of("boot", "c"), layerNames(p), "only the plugin without a declaration is made at once");
 
     List<String> errors = new ArrayList<>();
-    assertTrue(p.names(Authorizer.class, Authorizer::name, errors).containsAll(List.of("alpha", "beta", "gamma")));
+    assertTrue(p.names(Authorizer.class, errors).containsAll(List.of("alpha", "beta", "gamma")));
     assertEquals(List.of("boot", "c"), layerNames(p), "names come from the declarations");
 
-    List<Plugins.Found<Authorizer>> beta = p.providers(Authorizer.class, "beta", Authorizer::name, errors);
+    List<Plugins.Found<Authorizer>> beta = p.providers(Authorizer.class, "beta", errors);
     assertEquals(1, beta.size());
     assertEquals("beta", beta.get(0).provider().name());
     assertEquals("b", beta.get(0).info().layer());
     assertEquals(List.of("boot", "c", "b"), layerNames(p));
 
-    assertTrue(p.providers(Authorizer.class, "beta", Authorizer::name, errors).size() == 1, "made once");
+    assertTrue(p.providers(Authorizer.class, "beta", errors).size() == 1, "made once");
     assertEquals(List.of("boot", "c", "b"), layerNames(p));
 
     List<String> all = p.all(errors).stream().map(f -> f.info().name()).toList();
@@ -225,12 +225,12 @@ class PluginDirectoryTest {
     assertEquals(List.of(), p.problems(), "nothing is read beyond the declaration until the plugin is needed");
 
     List<String> errors = new ArrayList<>();
-    assertEquals(List.of(), p.providers(Authorizer.class, "promised", Authorizer::name, errors));
+    assertEquals(List.of(), p.providers(Authorizer.class, "promised", errors));
     String why = jar + ": declares [Authorizer promised] in Spa-Provides but provides [Authorizer other]";
     assertEquals(List.of(why), errors);
     assertEquals(List.of(why), p.problems());
     assertEquals(List.of("boot"), layerNames(p), "its layer is not used");
-    assertTrue(p.providers(Authorizer.class, Authorizer::name, new ArrayList<>()).stream()
+    assertTrue(p.providers(Authorizer.class, new ArrayList<>()).stream()
         .noneMatch(f -> f.info().name().equals("other")), "nor is the provider it did not declare");
   }
 
@@ -254,7 +254,7 @@ class PluginDirectoryTest {
     assertTrue(p.problems().get(0).startsWith(jar + ": Spa-Provides: 'Firewall nftables' is not a service and a name"),
         p.problems().get(0));
     assertTrue(p.problems().get(1).contains("half.jar: Spa-Provides: 'Authorizer' is not"), p.problems().get(1));
-    assertEquals(List.of(), p.names(Authorizer.class, Authorizer::name, new ArrayList<>()).stream()
+    assertEquals(List.of(), p.names(Authorizer.class, new ArrayList<>()).stream()
         .filter(n -> n.equals("bad") || n.equals("half")).toList(), "neither plugin is offered");
   }
 }

@@ -103,12 +103,12 @@ class PluginLayerTest {
   void aDroppedInJarBecomesALayerAndIsUsed() throws Exception {
     Path plugins = buildPlugin();
 
-    assertTrue(Plugins.bootOnly().providers(CaptureSource.class, CaptureSource::name, new ArrayList<>()).stream()
+    assertTrue(Plugins.bootOnly().providers(CaptureSource.class, new ArrayList<>()).stream()
         .noneMatch(f -> f.info().name().equals("burst")), "not on the module path");
     Plugins loaded = Plugins.load(List.of(plugins), Set.of("com.sun.jna"));
     assertEquals(List.of(), loaded.problems());
     List<String> errors = new ArrayList<>();
-    Plugins.Found<CaptureSource> burst = loaded.providers(CaptureSource.class, CaptureSource::name, errors).stream()
+    Plugins.Found<CaptureSource> burst = loaded.providers(CaptureSource.class, errors).stream()
         .filter(f -> f.info().name().equals("burst")).findFirst().orElseThrow();
     assertEquals(new PluginInfo("burst", "CaptureSource", "test.burst", "-", "burst",
         plugins.resolve("burst/test-burst.jar").toRealPath().toString()), burst.info());
